@@ -1,0 +1,389 @@
+"""Check .vproof text: parse, declare, elaborate, ask the kernel about every step, cite-check rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import diagnostics as dg
+from .. import kernel, rules
+from ..diagnostics import Diagnostic, Span
+from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
+from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
+from ..syntax import ParseFailure, ast, parse
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class StepResult:
+    span: Span
+    status: str  # proved | false | checked | error
+    verdict: Verdict | None = None
+    rules: tuple[str, ...] = ()
+    explained: bool | None = None
+    index_form: tuple[str, str] | None = None
+
+
+@dataclass
+class TheoremResult:
+    name: str
+    kind: str
+    span: Span
+    status: str  # proved | failed | unproved
+    steps: list[StepResult] = field(default_factory=list)
+    assumptions: tuple[str, ...] = ()
+    sizes: tuple[str, ...] = ()  # the symbolic dimensions the verdict holds for all values of
+
+
+@dataclass
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    theorems: list[TheoremResult] = field(default_factory=list)
+    unreadable: bool = False
+    scope: Scope | None = None
+    tree: ast.File | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.level == dg.Severity.ERROR for d in self.diagnostics)
+
+
+def check_path(path: str | Path, display: str | None = None) -> FileResult:
+    """Check one file. Unreadable input (missing, binary, not UTF-8, too large) gives VP002."""
+    p = Path(path)
+    name = display if display is not None else str(path)
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return _unreadable(name, f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}")
+        data = p.read_bytes()
+    except OSError as err:
+        return _unreadable(name, f"cannot read the file: {err.strerror or err}")
+    return check_bytes(data, name)
+
+
+def check_bytes(data: bytes, path: str = "<input>") -> FileResult:
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return _unreadable(path, "this is not a text file (it contains a NUL byte)", Span.point(line, 1))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        return _unreadable(path, f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})", Span.point(line, col))
+    return check_text(text, path)
+
+
+def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult:
+    d = Diagnostic(span or Span.point(1, 1), dg.UNREADABLE, message, path=path)
+    return FileResult(path, [d], unreadable=True)
+
+
+def check_text(text: str, path: str = "<input>") -> FileResult:
+    """Check the text of a whole file. Never raises for any input: problems become diagnostics."""
+    result = FileResult(path)
+    diags = result.diagnostics
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        tree = parse(text)
+    except ParseFailure as err:
+        diags.append(Diagnostic(err.span, dg.SYNTAX, err.message, path=path))
+        return result
+    except RecursionError:
+        diags.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to read", path=path))
+        return result
+    items = []
+    for item in tree.items:
+        items.extend(item if isinstance(item, list) else [item])
+    tree = ast.File(tuple(items))
+    result.tree = tree
+    errors: list[Diagnostic] = []
+    scope = declare(items, errors)
+    result.scope = scope
+    diags.extend(e.with_path(path) for e in errors)
+    theorems = [i for i in items if isinstance(i, ast.Theorem)]
+    if not theorems and not items:
+        diags.append(Diagnostic(Span.point(1, 1), dg.EMPTY, "the file is empty: there is nothing to check",
+                                path=path))
+    seen: dict[str, ast.Theorem] = {}
+    for th in theorems:
+        if th.name.name in seen:
+            diags.append(Diagnostic(th.name.span, dg.DUPLICATE, f"a theorem named {th.name.name} is already "
+                                    f"stated at line {seen[th.name.name].name.span.line}", path=path))
+        seen.setdefault(th.name.name, th)
+        checker = _TheoremChecker(scope, th, path)
+        try:
+            res = checker.run()
+        except RecursionError:
+            checker.emit(th.span, dg.LIMIT, "this theorem is nested too deeply to check")
+            res = TheoremResult(th.name.name, th.kind, th.name.span, "failed")
+        diags.extend(checker.diags)
+        result.theorems.append(res)
+    return result
+
+
+ROW = "(row)"
+COL = "(col)"
+
+
+class _TheoremChecker:
+    def __init__(self, scope: Scope, th: ast.Theorem, path: str):
+        self.scope = scope
+        self.th = th
+        self.path = path
+        self.el = Elaborator(scope)
+        self.diags: list[Diagnostic] = []
+
+    def emit(self, span: Span, code: dg.Code, message: str, *detail: str) -> None:
+        self.diags.append(Diagnostic(span, code, message, tuple(detail), path=self.path))
+
+    def elab(self, node: ast.Node) -> Typed | None:
+        try:
+            return self.el.expr(node)
+        except ElabError as err:
+            self.diags.append(err.diagnostic.with_path(self.path))
+            return None
+
+    # -------------------------------------------------------------------------------------------
+    def run(self) -> TheoremResult:
+        th = self.th
+        res = TheoremResult(th.name.name, th.kind, th.name.span, "failed")
+        failed = False
+        lhs, rhs = self.elab(th.lhs), self.elab(th.rhs)
+        if lhs is not None and rhs is not None and not (same_dim(lhs.rows, rhs.rows) and same_dim(lhs.cols, rhs.cols)):
+            hint = self.el._transpose_hint(lhs, rhs)
+            self.emit(th.rhs.span, dg.SHAPE, f"the two sides of {th.name.name} have different shapes: "
+                      f"{lhs.shape} and {rhs.shape}", *hint)
+            lhs = rhs = None
+        if lhs is None or rhs is None:
+            failed = True
+        comp = self.components(lhs, th.proof)
+        if comp is None:
+            failed = True
+        r, c = comp if comp is not None else (None, None)
+        chain_nodes = [th.proof.first] + [s.expr for s in th.proof.steps]
+        chain = [self.chain_expr(n, lhs, comp) for n in chain_nodes]
+        assumptions: list[str] = []
+        sizes: list[str] = []
+
+        def note(v: Verdict) -> None:
+            for a in v.assumptions:
+                if a not in assumptions:
+                    assumptions.append(a)
+            for d in v.dims:
+                if d not in sizes:
+                    sizes.append(d)
+
+        # endpoints
+        if lhs is not None and comp is not None and chain[0] is not None:
+            v = self.decide(lhs.comp(r, c), chain[0], th.proof.first.span)
+            if v is None or not v.proved:
+                failed = True
+                if v is not None and v.status != "proved":
+                    self.emit(th.proof.first.span, dg.CHAIN_START,
+                              f"the proof starts from an expression that is not the left side of {th.name.name}"
+                              + self.component_words(), *self.verdict_detail(v, "first line", "left side"))
+            else:
+                note(v)
+        if rhs is not None and comp is not None and chain[-1] is not None:
+            v = self.decide(chain[-1], rhs.comp(r, c), chain_nodes[-1].span)
+            if v is None or not v.proved:
+                failed = True
+                if v is not None and v.status != "proved":
+                    self.emit(chain_nodes[-1].span, dg.CHAIN_END,
+                              f"the proof ends at an expression that is not the right side of {th.name.name}"
+                              + self.component_words(), *self.verdict_detail(v, "last line", "right side"))
+            else:
+                note(v)
+        # steps
+        unproved = False
+        any_false = False
+        for k, step in enumerate(th.proof.steps):
+            before, after = chain[k], chain[k + 1]
+            cited = self.cited_rules(step)
+            if before is None or after is None:
+                failed = True
+                res.steps.append(StepResult(step.expr.span, "error", rules=tuple(i.name for i in step.rules)))
+                continue
+            v = self.decide(before, after, step.expr.span)
+            sr = StepResult(step.expr.span, "error" if v is None else v.status, v,
+                            tuple(i.name for i in step.rules))
+            res.steps.append(sr)
+            if v is None:
+                failed = True
+                continue
+            if v.status == "false":
+                any_false = True
+                failed = True
+                self.emit(step.expr.span, dg.FALSE_STEP, "this step is false: it does not equal the line before",
+                          *self.verdict_detail(v, "line before", "this line", before, after))
+                continue
+            if v.status == "checked":
+                unproved = True
+                self.emit(step.expr.span, dg.NOT_PROVED,
+                          f"checked for sizes {v.sizes} only, not proved: {v.reason}",
+                          "vecproof decides sums over full ranges of index variables; this step is outside that")
+                note(v)
+                continue
+            note(v)
+            self.check_citation(step, cited, before, after, sr)
+        if any_false and lhs is not None and rhs is not None and comp is not None:
+            v = self.decide(lhs.comp(r, c), rhs.comp(r, c), th.name.span)
+            if v is not None and v.status == "false":
+                self.emit(th.name.span, dg.FALSE_CLAIM, f"the statement of {th.name.name} is itself false",
+                          *self.verdict_detail(v, "left side", "right side", lhs.comp(r, c), rhs.comp(r, c)))
+        if any(d.level == dg.Severity.ERROR and d.code not in (dg.NOT_PROVED,) for d in self.diags):
+            failed = True
+        res.status = "failed" if failed else ("unproved" if unproved else "proved")
+        res.assumptions = tuple(assumptions)
+        res.sizes = tuple(sizes)
+        return res
+
+    def component_words(self) -> str:
+        comp = self.th.proof.component
+        if comp:
+            return f" (component {', '.join(i.name for i in comp)})"
+        return ""
+
+    # -------------------------------------------------------------------------------------------
+    def components(self, lhs: Typed | None, proof: ast.Proof):
+        """The (row, col) slots at which the proof compares entries, or None after an error."""
+        if lhs is None:
+            return None
+        comp = proof.component
+        if comp is None:
+            return (Index(ROW, lhs.rows) if lhs.rows is not None else None,
+                    Index(COL, lhs.cols) if lhs.cols is not None else None)
+        dims = [d for d in (lhs.rows, lhs.cols) if d is not None]
+        if len(comp) != len(dims):
+            want = "no component" if not dims else f"{len(dims)} component index(es)"
+            self.emit(comp[0].span, dg.SHAPE, f"the theorem's sides are {lhs.shape}: the proof needs {want}, "
+                      f"not {len(comp)}")
+            return None
+        slots = []
+        for ident, dim in zip(comp, dims):
+            d = self.scope.names.get(ident.name)
+            if d is None or d.what != "index":
+                self.emit(ident.span, dg.INDEX_TYPE if d else dg.UNKNOWN_NAME,
+                          f"'{ident.name}' is not a declared index variable{self.scope.suggest(ident.name) if d is None else ''}")
+                return None
+            if not same_dim(d.index.dim, dim):
+                self.emit(ident.span, dg.INDEX_TYPE, f"index {ident.name} ranges over {d.index.dim.name}, but "
+                          f"the theorem's {'rows' if dim is lhs.rows else 'columns'} range over {dim.name}")
+                return None
+            slots.append(d.index)
+        it = iter(slots)
+        return (next(it) if lhs.rows is not None else None, next(it) if lhs.cols is not None else None)
+
+    def chain_expr(self, node: ast.Node, lhs: Typed | None, comp):
+        t = self.elab(node)
+        if t is None:
+            return None
+        if self.th.proof.component is not None:
+            if not t.scalar:
+                self.emit(node.span, dg.SHAPE, f"a componentwise proof compares scalars; this line is {t.shape}")
+                return None
+            return t.value()
+        if lhs is None or comp is None:
+            return None
+        if not (same_dim(t.rows, lhs.rows) and same_dim(t.cols, lhs.cols)):
+            hint = self.el._transpose_hint(t, lhs)
+            self.emit(node.span, dg.SHAPE, f"this line is {t.shape}, but the theorem is about {lhs.shape}", *hint)
+            return None
+        return t.comp(*comp)
+
+    def decide(self, a, b, span: Span) -> Verdict | None:
+        try:
+            return kernel.decide(a, b)
+        except KernelLimit as err:
+            self.emit(span, dg.LIMIT, f"checking stopped at a limit: {err}")
+        except KernelDisagreement as err:
+            self.emit(span, dg.INTERNAL, f"internal error, please report it: {err}")
+        except RecursionError:
+            self.emit(span, dg.LIMIT, "checking stopped at a limit: the expression is nested too deeply")
+        return None
+
+    def cited_rules(self, step: ast.Step):
+        out = []
+        for ident in step.rules:
+            r = rules.lookup(ident.name)
+            if r is None:
+                close = [n for n in rules.RULES if _close(n, ident.name)]
+                self.emit(ident.span, dg.UNKNOWN_RULE, f"there is no rule named '{ident.name}'"
+                          + (f"; did you mean '{close[0]}'?" if close else ""),
+                          "rules: " + ", ".join(rules.RULES))
+            else:
+                out.append(r)
+        return out
+
+    def check_citation(self, step: ast.Step, cited, before, after, sr: StepResult) -> None:
+        if not step.rules:
+            fix = rules.suggest(before, after)
+            self.emit(step.expr.span, dg.UNCITED, "this step is true but cites no rule"
+                      + (f"; it follows by {', '.join(fix)}" if fix else "; cite `algebra` if no rule fits"))
+            return
+        if len(cited) != len(step.rules):
+            return
+        ok = rules.explains(cited, before, after)
+        sr.explained = ok
+        if ok is False:
+            fix = rules.suggest(before, after)
+            names = ", ".join(r.name for r in cited)
+            message = f"this step is true, but {names} does not explain it"
+            if fix:
+                message += f"; it follows by {', '.join(fix)}"
+            else:
+                message += "; no single rule explains it: split the step, or cite `algebra`"
+            span = Span(step.rules[0].span.line, step.rules[0].span.col,
+                        step.rules[-1].span.end_line, step.rules[-1].span.end_col)
+            self.emit(span, dg.UNEXPLAINED, message)
+
+    # -------------------------------------------------------------------------------------------
+    def verdict_detail(self, v: Verdict, left: str, right: str, a=None, b=None) -> tuple[str, ...]:
+        out = []
+        cx = v.counterexample
+        if cx is not None:
+            where = [f"{n} = {s}" for n, s in cx.sizes]
+            entry = [f"{n} = {val}" for n, val in cx.free if n not in (ROW, COL)]
+            pos = [f"{'row' if n == ROW else 'column'} {val}" for n, val in sorted(
+                (p for p in cx.free if p[0] in (ROW, COL)), key=lambda p: p[0] != ROW)]
+            head = ", ".join(where + entry) or "the declared sizes"
+            if pos:
+                head += f", at entry ({', '.join(pos)})"
+            out.append(f"counterexample: {head}")
+            if cx.values:
+                out.append("  with " + ", ".join(f"{n} = {val}" for n, val in cx.values))
+            out.append(f"  {left} = {_num(cx.lhs)}, {right} = {_num(cx.rhs)}")
+        else:
+            out.extend(v.notes)
+        if a is not None and b is not None:
+            hint = self.transpose_hint(a, b)
+            if hint:
+                out.append(hint)
+        if v.assumptions:
+            out.append("assuming " + "; ".join(v.assumptions))
+        return tuple(out)
+
+    def transpose_hint(self, a, b) -> str | None:
+        free = sorted(kernel.free_slots(kernel.Add((a, b))))
+        for i, j in ((i, j) for i in free for j in free if i < j and i.dim == j.dim):
+            try:
+                if kernel.equal(a, kernel.substitute(b, {i: j, j: i})):
+                    return self.el.layout_note(
+                        "it would hold with one side transposed"
+                        + ("" if {i.name, j.name} == {ROW, COL} else f" (indices {i.name} and {j.name} exchanged)"))
+            except Exception:  # a hint must never break a report
+                return None
+        return None
+
+
+def _num(q) -> str:
+    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+
+def _close(a: str, b: str) -> bool:
+    import difflib
+    return difflib.SequenceMatcher(None, a, b).ratio() > 0.7

@@ -1,0 +1,88 @@
+"""Diagnostics as data: a position, a severity, a registered code, a message and optional detail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTE = "note"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """1-based line and column of the first character; end is exclusive (end_col is one past)."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    @staticmethod
+    def point(line: int = 1, col: int = 1) -> "Span":
+        return Span(line, col, line, col + 1)
+
+
+@dataclass(frozen=True)
+class Code:
+    id: str
+    name: str
+    severity: Severity
+    summary: str
+
+
+CODES: dict[str, Code] = {}
+
+
+def _code(id: str, name: str, severity: Severity, summary: str) -> Code:
+    c = Code(id, name, severity, summary)
+    CODES[id] = c
+    return c
+
+
+E = Severity.ERROR
+W = Severity.WARNING
+# Input
+SYNTAX = _code("VP001", "syntax-error", E, "The text does not follow the .vproof grammar.")
+UNREADABLE = _code("VP002", "unreadable-file", E, "The file cannot be read as UTF-8 text (binary, or missing).")
+EMPTY = _code("VP003", "empty-file", W, "The file holds no theorem to check.")
+# Names, shapes, indices
+UNKNOWN_NAME = _code("VP101", "unknown-name", E, "A name is used that was never declared.")
+SHAPE = _code("VP102", "shape-mismatch", E, "Operand shapes do not fit the operation.")
+INDEX_TYPE = _code("VP103", "index-type", E, "An index ranges over a different dimension than its slot.")
+DUPLICATE = _code("VP104", "duplicate-declaration", E, "A name is declared twice.")
+DECLARATION = _code("VP105", "bad-declaration", E, "A declaration is malformed or inconsistent.")
+UNKNOWN_RULE = _code("VP106", "unknown-rule", E, "A step cites a rule that does not exist.")
+UNSUPPORTED = _code("VP107", "unsupported", E, "A construct vecproof cannot check (e.g. not polynomial).")
+LAYOUT = _code("VP108", "layout-required", E, "A layout-dependent derivative is used without `layout`.")
+# Proofs
+FALSE_STEP = _code("VP201", "false-step", E, "A step is false: the two sides differ (a counterexample is given).")
+UNEXPLAINED = _code("VP202", "rule-does-not-explain", W, "A true step that the cited rule(s) do not explain.")
+CHAIN_START = _code("VP203", "chain-start", E, "The proof does not start at the theorem's left side.")
+CHAIN_END = _code("VP204", "chain-end", E, "The proof does not end at the theorem's right side.")
+NOT_PROVED = _code("VP205", "checked-not-proved", E, "A step outside the decided fragment: checked for some sizes only, not proved.")
+UNCITED = _code("VP206", "uncited-step", W, "A step cites no rule.")
+FALSE_CLAIM = _code("VP207", "false-theorem", E, "The theorem's statement itself is false.")
+# Limits and internal errors
+LIMIT = _code("VP901", "resource-limit", E, "Checking stopped at a resource limit.")
+INTERNAL = _code("VP902", "internal-error", E, "vecproof's two decision procedures disagreed, or it failed: a bug.")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    span: Span
+    code: Code
+    message: str
+    detail: tuple[str, ...] = field(default=())
+    severity: Severity | None = None
+    path: str = ""
+
+    @property
+    def level(self) -> Severity:
+        return self.severity or self.code.severity
+
+    def with_path(self, path: str) -> "Diagnostic":
+        return Diagnostic(self.span, self.code, self.message, self.detail, self.severity, path)

@@ -1,0 +1,549 @@
+"""Elaboration: check names, shapes and index types of matrix notation and lower it to index
+expressions for the kernel. Matrix notation becomes `Fold`s so the rule checker can see it."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Callable
+
+from .. import diagnostics as dg
+from ..kernel import (
+    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+)
+from ..syntax import ast
+from .scope import ElabError, Scope
+
+MAX_EXPONENT = 64
+
+_counter = itertools.count()
+
+
+def _fresh(name: str, dim: Dim) -> Index:
+    return Index(f"{name}'{next(_counter)}", dim)
+
+
+def same_dim(a: Dim | None, b: Dim | None) -> bool:
+    """Shapes agree: the same dimension, or two concrete dimensions of the same size (or both 1)."""
+    if a is None or b is None:
+        return _size1(a) and _size1(b)
+    return a == b or (a.size is not None and a.size == b.size)
+
+
+def _size1(d: Dim | None) -> bool:
+    return d is None or d.size == 1
+
+
+def shape_text(rows: Dim | None, cols: Dim | None) -> str:
+    if rows is None and cols is None:
+        return "a scalar"
+    return f"{'1' if rows is None else rows.name}×{'1' if cols is None else cols.name}"
+
+
+Comp = Callable[[object, object], Expr]
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A matrix-notation expression with its shape; `comp(r, c)` is its (r, c) entry in index form.
+    r (c) is None when the rows (columns) dimension is 1."""
+
+    rows: Dim | None
+    cols: Dim | None
+    comp: Comp
+
+    @property
+    def scalar(self) -> bool:
+        return self.rows is None and self.cols is None
+
+    @property
+    def shape(self) -> str:
+        return shape_text(self.rows, self.cols)
+
+    def value(self) -> Expr:
+        return self.comp(None, None)
+
+
+def _norm(d: Dim | None) -> Dim | None:
+    """Literal dimensions of size 1 behave as 1."""
+    return None if d is not None and d.size == 1 and d.name.startswith("#") else d
+
+
+class Elaborator:
+    def __init__(self, scope: Scope):
+        self.scope = scope
+
+    # -- entry point -----------------------------------------------------------------------------
+    def expr(self, node: ast.Node, env: dict | None = None) -> Typed:
+        method = getattr(self, "_" + type(node).__name__)
+        return method(node, env or {})
+
+    # -- leaves ----------------------------------------------------------------------------------
+    def _Number(self, node: ast.Number, env) -> Typed:
+        v = Num(Fraction(node.value))
+        return Typed(None, None, lambda r, c: v)
+
+    def _Name(self, node: ast.Name, env) -> Typed:
+        if node.name in env:
+            raise ElabError(dg.UNSUPPORTED, f"index {node.name} is used as a number; an index can only "
+                            f"select entries, as in x[{node.name}]", node.span)
+        d = self.scope.lookup(node.name, node.span)
+        if d.what == "dim":
+            dim = d.dim
+            v = Size(dim) if dim.symbolic else Num(Fraction(dim.size))
+            return Typed(None, None, lambda r, c: v)
+        if d.what == "index":
+            raise ElabError(dg.UNSUPPORTED, f"index {node.name} is used as a number; an index can only "
+                            f"select entries, as in x[{node.name}]", node.span)
+        return self._object(d.obj)
+
+    def _object(self, obj: Obj) -> Typed:
+        if not obj.dims:
+            return Typed(None, None, lambda r, c: Entry(obj, ()))
+        if len(obj.dims) == 1:
+            return Typed(_norm(obj.dims[0]), None, lambda r, c: Entry(obj, (r,)))
+        return Typed(obj.dims[0], obj.dims[1], lambda r, c: Entry(obj, (r, c)))
+
+    # -- arithmetic ------------------------------------------------------------------------------
+    def _BinOp(self, node: ast.BinOp, env) -> Typed:
+        left = self.expr(node.left, env)
+        if node.op == "/":
+            return self._divide(node, left, env)
+        right = self.expr(node.right, env)
+        if node.op in "+-":
+            if not (same_dim(left.rows, right.rows) and same_dim(left.cols, right.cols)):
+                raise ElabError(dg.SHAPE, f"cannot {'add' if node.op == '+' else 'subtract'} {left.shape} "
+                                f"and {right.shape}", node.span, *self._transpose_hint(left, right))
+            sign = Num(Fraction(1 if node.op == "+" else -1))
+            lc, rc = left.comp, right.comp
+            if node.op == "+":
+                return Typed(left.rows, left.cols, lambda r, c: Add((lc(r, c), rc(r, c))))
+            return Typed(left.rows, left.cols, lambda r, c: Add((lc(r, c), Mul((sign, rc(r, c))))))
+        return self.product(left, right, node.span)
+
+    def product(self, left: Typed, right: Typed, span) -> Typed:
+        lc, rc = left.comp, right.comp
+        if left.scalar:
+            return Typed(right.rows, right.cols, lambda r, c: Mul((lc(None, None), rc(r, c))))
+        if right.scalar:
+            return Typed(left.rows, left.cols, lambda r, c: Mul((lc(r, c), rc(None, None))))
+        if not same_dim(left.cols, right.rows):
+            raise ElabError(dg.SHAPE, f"cannot multiply {left.shape} by {right.shape}: the inner "
+                            f"dimensions {shape_text(left.cols, None).split('×')[0]} and "
+                            f"{shape_text(right.rows, None).split('×')[0]} differ", span,
+                            *self._product_hint(left, right))
+        inner = left.cols if left.cols is not None else right.rows
+        if inner is None or inner.size == 1 and (left.cols is None or right.rows is None):
+            return Typed(left.rows, right.cols, lambda r, c: Fold(
+                "matmul", Mul((lc(r, None if left.cols is None else 1), rc(None if right.rows is None else 1, c)))))
+        j = _fresh("j", inner)
+        return Typed(left.rows, right.cols,
+                     lambda r, c: Fold("matmul", Sum(j, Mul((lc(r, j), rc(j, c))))))
+
+    def _divide(self, node: ast.BinOp, left: Typed, env) -> Typed:
+        den = node.right
+        if not isinstance(den, ast.Number):
+            raise ElabError(dg.UNSUPPORTED, "only division by a whole number is supported (vecproof "
+                            "checks polynomial identities)", den.span)
+        if den.value == 0:
+            raise ElabError(dg.UNSUPPORTED, "division by zero", den.span)
+        q = Num(Fraction(1, den.value))
+        lc = left.comp
+        return Typed(left.rows, left.cols, lambda r, c: Mul((q, lc(r, c))))
+
+    def _Neg(self, node: ast.Neg, env) -> Typed:
+        inner = self.expr(node.operand, env)
+        m1 = Num(Fraction(-1))
+        ic = inner.comp
+        return Typed(inner.rows, inner.cols, lambda r, c: Mul((m1, ic(r, c))))
+
+    def _Transpose(self, node: ast.Transpose, env) -> Typed:
+        inner = self.expr(node.operand, env)
+        ic = inner.comp
+        return Typed(inner.cols, inner.rows, lambda r, c: ic(c, r))
+
+    def _Power(self, node: ast.Power, env) -> Typed:
+        if isinstance(node.operand, ast.Call) and node.operand.callee.name in ("norm", "normF"):
+            call = node.operand
+            if len(call.args) != 1:
+                raise ElabError(dg.SHAPE, f"{call.callee.name} takes one argument", call.span)
+            return self._norm_squared(call.args[0], call.callee.name == "normF", node.exponent, node.span, env)
+        if node.exponent > MAX_EXPONENT:
+            raise ElabError(dg.LIMIT, f"exponent {node.exponent} is larger than the limit {MAX_EXPONENT}", node.span)
+        base = self.expr(node.operand, env)
+        if base.scalar:
+            bc = base.comp
+            k = node.exponent
+            return Typed(None, None, lambda r, c: Pow(bc(None, None), k))
+        if base.rows is not None and same_dim(base.rows, base.cols):
+            if node.exponent == 0:
+                raise ElabError(dg.UNSUPPORTED, "A^0 is not supported; write the identity explicitly", node.span)
+            out = base
+            for _ in range(node.exponent - 1):
+                out = self.product(out, base, node.span)
+            return out
+        raise ElabError(dg.SHAPE, f"only scalars and square matrices have powers; this is {base.shape}",
+                        node.span, "for a squared norm write ‖x‖^2 or x^T x")
+
+    # -- indexing ----------------------------------------------------------------------------------
+    def slot(self, item: ast.IndexItem, dim: Dim | None, env, where: str):
+        """Resolve an index item against a slot of dimension `dim` (None: a dimension of size 1)."""
+        if item.kind == "number":
+            v = item.value
+            if dim is None:
+                if v != 1:
+                    raise ElabError(dg.INDEX_TYPE, f"index {v} is out of range: {where} has size 1", item.span)
+                return None
+            if dim.symbolic:
+                raise ElabError(dg.UNSUPPORTED, f"a numbered index into the symbolic dimension {dim.name} "
+                                f"is outside what vecproof decides; use an index variable, or declare "
+                                f"`dim {dim.name} = …`", item.span)
+            if not 1 <= v <= dim.size:
+                raise ElabError(dg.INDEX_TYPE, f"index {v} is out of range: {where} runs over 1..{dim.size}",
+                                item.span)
+            return v
+        if item.kind == "all":
+            raise ElabError(dg.SHAPE, "':' selects a whole row or column and is allowed only in A[:, j] "
+                            "or A[i, :]", item.span)
+        name = item.value
+        idx = env.get(name)
+        if idx is None:
+            d = self.scope.lookup(name, item.span)
+            if d.what != "index":
+                raise ElabError(dg.INDEX_TYPE, f"'{name}' is not an index variable (it is: {d.text}); "
+                                f"declare it with `index {name} : …`", item.span)
+            idx = d.index
+        if dim is None or not same_dim(idx.dim, dim):
+            ranges = "1" if dim is None else dim.name
+            raise ElabError(dg.INDEX_TYPE, f"index {name} ranges over {idx.dim.name}, but {where} "
+                            f"ranges over {ranges}", item.span)
+        return idx
+
+    def _Indexed(self, node: ast.Indexed, env) -> Typed:
+        base = self.expr(node.operand, env)
+        items = node.indices
+        bc = base.comp
+        if len(items) == 1:
+            if base.scalar:
+                raise ElabError(dg.SHAPE, "a scalar has no entries to index", node.span)
+            if base.cols is None:
+                s = self.slot(items[0], base.rows, env, "the vector's entries")
+                return Typed(None, None, lambda r, c: bc(s, None))
+            if base.rows is None:
+                s = self.slot(items[0], base.cols, env, "the row's entries")
+                return Typed(None, None, lambda r, c: bc(None, s))
+            raise ElabError(dg.SHAPE, f"this is a {base.shape} matrix: give two indices, as in A[i, j]",
+                            node.span)
+        if len(items) != 2:
+            raise ElabError(dg.SHAPE, f"too many indices ({len(items)}); a matrix takes two", node.span)
+        ri, ci = items
+        if ri.kind == "all" and ci.kind == "all":
+            return base
+        if ri.kind == "all":
+            s = self.slot(ci, base.cols, env, "the columns")
+            return Typed(base.rows, None, lambda r, c: bc(r, s))
+        if ci.kind == "all":
+            s = self.slot(ri, base.rows, env, "the rows")
+            return Typed(None, base.cols, lambda r, c: bc(s, c))
+        rs = self.slot(ri, base.rows, env, "the rows")
+        cs = self.slot(ci, base.cols, env, "the columns")
+        return Typed(None, None, lambda r, c: bc(rs, cs))
+
+    # -- calls -------------------------------------------------------------------------------------
+    def _Call(self, node: ast.Call, env) -> Typed:
+        name = node.callee.name
+        args = node.args
+        if name in ("sum", "Σ"):
+            return self._sum(node, env)
+        if name in ("delta", "δ"):
+            self._arity(node, 2)
+            a, b = args
+            sa = self._delta_slot(a, env)
+            sb = self._delta_slot(b, env)
+            if isinstance(sa, Index) and isinstance(sb, Index) and not same_dim(sa.dim, sb.dim):
+                raise ElabError(dg.INDEX_TYPE, f"δ({sa.name.split(chr(39))[0]}, {sb.name.split(chr(39))[0]}) "
+                                f"compares an index over {sa.dim.name} with one over {sb.dim.name}", node.span)
+            for s, arg in ((sa, a), (sb, b)):
+                if isinstance(s, int):
+                    other = sb if s is sa else sa
+                    if not isinstance(other, Index) or other.dim.symbolic or not 1 <= s <= other.dim.size:
+                        raise ElabError(dg.UNSUPPORTED, "δ compares a number with an index only over a "
+                                        "concrete dimension containing that number", arg.span)
+            return Typed(None, None, lambda r, c: Delta(sa, sb))
+        if name == "grad":
+            if not 1 <= len(args) <= 2:
+                raise ElabError(dg.SHAPE, "grad takes an expression and optionally the variable: grad(f, x)",
+                                node.span)
+            var = self._var(args[1] if len(args) == 2 else None, node.span)
+            return self._gradient(self.expr(args[0], env), var, node.span)
+        if name == "D":
+            if not 1 <= len(args) <= 2:
+                raise ElabError(dg.SHAPE, "D takes an expression and optionally the variable: D(u, x)", node.span)
+            var = self._var(args[1] if len(args) == 2 else None, node.span)
+            return self._jacobian(self.expr(args[0], env), var, node.span)
+        if name == "dot":
+            self._arity(node, 2)
+            u, v = (self.expr(a, env) for a in args)
+            for t, a in ((u, args[0]), (v, args[1])):
+                if t.cols is not None or t.rows is None:
+                    raise ElabError(dg.SHAPE, f"dot takes two column vectors; this is {t.shape}", a.span)
+            if not same_dim(u.rows, v.rows):
+                raise ElabError(dg.SHAPE, f"dot of vectors of different sizes {u.rows.name} and {v.rows.name}",
+                                node.span)
+            j = _fresh("j", u.rows)
+            uc, vc = u.comp, v.comp
+            return Typed(None, None, lambda r, c: Fold("matmul", Sum(j, Mul((uc(j, None), vc(j, None))))))
+        if name in ("norm", "normF"):
+            raise ElabError(dg.UNSUPPORTED, f"{name}(…) alone is not polynomial; write {name}(…)^2",
+                            node.span)
+        if name == "tr":
+            self._arity(node, 1)
+            a = self.expr(args[0], env)
+            if a.rows is None or not same_dim(a.rows, a.cols):
+                raise ElabError(dg.SHAPE, f"the trace needs a square matrix; this is {a.shape}", node.span)
+            j = _fresh("j", a.rows)
+            ac = a.comp
+            return Typed(None, None, lambda r, c: Fold("trace", Sum(j, ac(j, j))))
+        d = self.scope.lookup(name, node.callee.span)
+        if d.what == "func" and len(args) == 1 and isinstance(args[0], ast.Name) and args[0].name == d.obj.depends_on:
+            return self._object(d.obj)
+        if d.what == "func":
+            raise ElabError(dg.SHAPE, f"{name} is a function of {d.obj.depends_on}: write {name}"
+                            f"({d.obj.depends_on}) or just {name}", node.span)
+        if len(args) == 1 and d.what in ("var", "const", "dim"):
+            # `A(x + y)`: a product written without a space.
+            return self.product(self.expr(ast.Name(node.callee.span, name), env), self.expr(args[0], env), node.span)
+        raise ElabError(dg.SHAPE, f"'{name}' is not a function", node.callee.span)
+
+    def _arity(self, node: ast.Call, n: int) -> None:
+        if len(node.args) != n or any(isinstance(a, ast.BoundedIndex) for a in node.args):
+            raise ElabError(dg.SHAPE, f"{node.callee.name} takes {n} argument{'s' if n > 1 else ''}", node.span)
+
+    def _delta_slot(self, arg, env):
+        if isinstance(arg, ast.Number):
+            return arg.value
+        if not isinstance(arg, ast.Name):
+            raise ElabError(dg.UNSUPPORTED, "δ takes two indices, as in δ(i, k)", arg.span)
+        idx = env.get(arg.name)
+        if idx is not None:
+            return idx
+        d = self.scope.lookup(arg.name, arg.span)
+        if d.what != "index":
+            raise ElabError(dg.INDEX_TYPE, f"'{arg.name}' is not an index variable (it is: {d.text})", arg.span)
+        return d.index
+
+    def _sum(self, node: ast.Call, env) -> Typed:
+        if len(node.args) != 2:
+            raise ElabError(dg.SHAPE, "sum takes an index and a body: sum(i, …) or sum(i = 1..n, …)", node.span)
+        head, body = node.args
+        lo = hi = None
+        if isinstance(head, ast.BoundedIndex):
+            ident = head.index
+            name, span = ident.name, ident.span
+        elif isinstance(head, ast.Name):
+            name, span = head.name, head.span
+        else:
+            raise ElabError(dg.SHAPE, "the first argument of sum is its index: sum(i, …)", head.span)
+        d = self.scope.lookup(name, span)
+        if d.what != "index":
+            raise ElabError(dg.INDEX_TYPE, f"'{name}' is not an index variable (it is: {d.text}); declare "
+                            f"it with `index {name} : …`", span)
+        dim = d.index.dim
+        if isinstance(head, ast.BoundedIndex):
+            lo = self._size_expr(head.lo, env)
+            hi = self._size_expr(head.hi, env)
+            if isinstance(lo, Num) and lo.value == 1 and (
+                    (isinstance(hi, Size) and hi.dim == dim) or (isinstance(hi, Num) and hi.value == dim.size)):
+                lo = hi = None
+        bound = _fresh(name, dim)
+        inner = self.expr(body, {**env, name: bound})
+        ic = inner.comp
+        return Typed(inner.rows, inner.cols, lambda r, c: Sum(bound, ic(r, c), lo, hi))
+
+    def _size_expr(self, node, env) -> Expr:
+        t = self.expr(node, env)
+        v = t.value() if t.scalar else None
+        if v is None or not _is_size_expr(v):
+            raise ElabError(dg.UNSUPPORTED, "a summation bound must be built from numbers and dimensions",
+                            node.span)
+        return v
+
+    # -- norms ---------------------------------------------------------------------------------------
+    def _NormSquared(self, node: ast.NormSquared, env) -> Typed:
+        return self._norm_squared(node.operand, node.frobenius, node.exponent, node.span, env)
+
+    def _norm_squared(self, operand, frobenius: bool, exponent: int, span, env) -> Typed:
+        if exponent != 2:
+            raise ElabError(dg.UNSUPPORTED, f"only the squared norm is polynomial; write ‖…‖^2, not ^{exponent}",
+                            span)
+        t = self.expr(operand, env)
+        tc = t.comp
+        if t.rows is not None and t.cols is not None:
+            if not frobenius:
+                raise ElabError(dg.UNSUPPORTED, f"the norm of a {t.shape} matrix is ambiguous; for the "
+                                "Frobenius norm write ‖X‖_F^2 or normF(X)^2", span)
+            i, j = _fresh("i", t.rows), _fresh("j", t.cols)
+            return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Sum(j, Pow(tc(i, j), 2)))))
+        if t.scalar:
+            return Typed(None, None, lambda r, c: Fold("norm", Pow(tc(None, None), 2)))
+        dim = t.rows if t.rows is not None else t.cols
+        i = _fresh("i", dim)
+        if t.cols is None:
+            return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Pow(tc(i, None), 2))))
+        return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Pow(tc(None, i), 2))))
+
+    # -- derivatives ---------------------------------------------------------------------------------
+    def _var(self, node, span) -> Obj:
+        if node is None:
+            vs = self.scope.variables()
+            if len(vs) == 1:
+                return vs[0]
+            if not vs:
+                raise ElabError(dg.DECLARATION, "no variable of differentiation is declared (add `var x : "
+                                "vector(n)`)", span)
+            raise ElabError(dg.DECLARATION, f"several variables are declared ({', '.join(v.name for v in vs)}); "
+                            "say which one, as in grad(f, x)", span)
+        if not isinstance(node, ast.Name):
+            raise ElabError(dg.DECLARATION, "the variable of differentiation must be a name", node.span)
+        d = self.scope.lookup(node.name, node.span)
+        if d.what != "var":
+            raise ElabError(dg.DECLARATION, f"'{node.name}' is not a variable of differentiation (it is: "
+                            f"{d.text}); declare it with `var`", node.span)
+        return d.obj
+
+    def _need_layout(self, span) -> str:
+        if self.scope.layout is None:
+            raise ElabError(dg.LAYOUT, "this derivative depends on the layout convention; declare "
+                            "`layout numerator` (gradients are rows, ∂y/∂x is the Jacobian) or "
+                            "`layout denominator` (gradients are columns, ∂y/∂x is the Jacobian's transpose)",
+                            span)
+        return self.scope.layout
+
+    def _gradient(self, f: Typed, var: Obj, span) -> Typed:
+        if not f.scalar:
+            raise ElabError(dg.SHAPE, f"the gradient is taken of a scalar; this is {f.shape} (use D(…) for "
+                            "the Jacobian of a vector)", span)
+        layout = self._need_layout(span)
+        fc = f.comp
+        if len(var.dims) == 1:
+            n = var.dims[0]
+            if layout == "numerator":
+                return Typed(None, n, lambda r, c: Fold("gradient", Deriv(var, (c,), fc(None, None))))
+            return Typed(n, None, lambda r, c: Fold("gradient", Deriv(var, (r,), fc(None, None))))
+        if len(var.dims) == 2:
+            p, q = var.dims
+            if layout == "numerator":
+                return Typed(q, p, lambda r, c: Fold("gradient", Deriv(var, (c, r), fc(None, None))))
+            return Typed(p, q, lambda r, c: Fold("gradient", Deriv(var, (r, c), fc(None, None))))
+        return Typed(None, None, lambda r, c: Fold("gradient", Deriv(var, (), fc(None, None))))
+
+    def _jacobian(self, f: Typed, var: Obj, span) -> Typed:
+        if len(var.dims) != 1:
+            raise ElabError(dg.SHAPE, f"D(…) is the Jacobian by a vector variable; {var.name} is not a vector",
+                            span)
+        n = var.dims[0]
+        fc = f.comp
+        if f.scalar:
+            return Typed(None, n, lambda r, c: Fold("jacobian", Deriv(var, (c,), fc(None, None))))
+        if f.cols is None:
+            return Typed(f.rows, n, lambda r, c: Fold("jacobian", Deriv(var, (c,), fc(r, None))))
+        raise ElabError(dg.SHAPE, f"the Jacobian D(…) is taken of a column vector or a scalar; this is "
+                        f"{f.shape}", span)
+
+    def _Partial(self, node: ast.Partial, env) -> Typed:
+        wrt = node.wrt
+        d = self.scope.lookup(wrt.var.name, wrt.var.span)
+        if d.what != "var":
+            raise ElabError(dg.DECLARATION, f"'{wrt.var.name}' is not a variable of differentiation (it is: "
+                            f"{d.text}); declare it with `var`", wrt.var.span)
+        var = d.obj
+        body = self.expr(node.body, env)
+        if wrt.indices is None:
+            if body.scalar:
+                return self._gradient(body, var, node.span)
+            if body.cols is not None or len(var.dims) != 1:
+                raise ElabError(dg.SHAPE, f"∂(…)/∂{var.name} is defined here for a scalar or a column vector by "
+                                f"a vector; this is {body.shape} by {len(var.dims)}-index {var.name}", node.span)
+            layout = self._need_layout(node.span)
+            n = var.dims[0]
+            bc = body.comp
+            if layout == "numerator":
+                return Typed(body.rows, n, lambda r, c: Fold("gradient", Deriv(var, (c,), bc(r, None))))
+            return Typed(n, body.rows, lambda r, c: Fold("gradient", Deriv(var, (r,), bc(c, None))))
+        if len(wrt.indices) != len(var.dims):
+            raise ElabError(dg.SHAPE, f"{var.name} has {len(var.dims)} index slot(s); "
+                            f"d{var.name}[…] gives {len(wrt.indices)}", wrt.span)
+        slots = tuple(self.slot(item, dim, env, f"slot {k + 1} of {var.name}")
+                      for k, (item, dim) in enumerate(zip(wrt.indices, var.dims)))
+        bc = body.comp
+        return Typed(body.rows, body.cols, lambda r, c: Deriv(var, slots, bc(r, c)))
+
+    def _GradOp(self, node: ast.GradOp, env) -> Typed:
+        return self._gradient(self.expr(node.body, env), self._var(None, node.span), node.span)
+
+    # -- literals --------------------------------------------------------------------------------------
+    def _Literal(self, node: ast.Literal, env) -> Typed:
+        rows = node.rows
+        width = len(rows[0])
+        for row in rows:
+            if len(row) != width:
+                raise ElabError(dg.SHAPE, f"the rows of this matrix have different lengths ({width} and "
+                                f"{len(row)})", node.span)
+        cells = []
+        for row in rows:
+            out = []
+            for cell in row:
+                t = self.expr(cell, env)
+                if not t.scalar:
+                    raise ElabError(dg.SHAPE, f"an entry of an explicit matrix must be a scalar; this is {t.shape}",
+                                    cell.span)
+                out.append(t.comp)
+            cells.append(out)
+        rdim = None if len(rows) == 1 else Dim(f"#{len(rows)}", len(rows))
+        cdim = None if width == 1 else Dim(f"#{width}", width)
+
+        def comp(r, c):
+            def pick_col(row):
+                if cdim is None:
+                    return row[0](None, None)
+                if isinstance(c, int):
+                    return row[c - 1](None, None)
+                return Select(c, tuple(x(None, None) for x in row))
+            if rdim is None:
+                return pick_col(cells[0])
+            if isinstance(r, int):
+                return pick_col(cells[r - 1])
+            return Select(r, tuple(pick_col(row) for row in cells))
+        return Typed(rdim, cdim, comp)
+
+    def _BoundedIndex(self, node, env):
+        raise ElabError(dg.SYNTAX, "`i = lo..hi` is only allowed as the first argument of sum", node.span)
+
+    # -- hints -----------------------------------------------------------------------------------------
+    def _transpose_hint(self, a: Typed, b: Typed) -> tuple[str, ...]:
+        if same_dim(a.rows, b.cols) and same_dim(a.cols, b.rows):
+            return (self.layout_note("the two shapes differ by a transpose"),)
+        return ()
+
+    def _product_hint(self, a: Typed, b: Typed) -> tuple[str, ...]:
+        if same_dim(a.rows, b.rows):
+            return ("transposing the left factor would make the product defined",)
+        if same_dim(a.cols, b.cols):
+            return ("transposing the right factor would make the product defined",)
+        return ()
+
+    def layout_note(self, lead: str) -> str:
+        if self.scope.layout == "numerator":
+            return f"{lead}: a layout slip? This file declares layout numerator (gradients are rows; ∂y/∂x is m×n)"
+        if self.scope.layout == "denominator":
+            return f"{lead}: a layout slip? This file declares layout denominator (gradients are columns; ∂y/∂x is n×m)"
+        return f"{lead} — a layout slip?"
+
+
+def _is_size_expr(e: Expr) -> bool:
+    if isinstance(e, (Num, Size)):
+        return True
+    if isinstance(e, (Add, Mul)):
+        return all(_is_size_expr(a) for a in e.args)
+    return False

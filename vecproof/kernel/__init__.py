@@ -1,0 +1,200 @@
+"""The trusted kernel: decides `lhs = rhs` for index expressions. Only `decide` says "proved".
+
+It depends on the standard library and SymPy only. Two independent procedures must agree before a
+step is proved: the normal form (which decides) and the exact SymPy evaluation on the size grid
+that the size-grid theorem makes complete (which cross-checks and finds counterexamples).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from . import grid as _grid
+from .normal_form import (
+    DEFAULT_LIMITS, FULL, KernelLimit, Limits, Normalizer, OutsideFragment, Policy,
+)
+from .terms import (
+    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    differentiated_objects, free_slots, objects_in, substitute,
+)
+
+__all__ = [
+    "Add", "Counterexample", "Delta", "Deriv", "Dim", "Entry", "Expr", "Fold", "Index",
+    "KernelDisagreement", "KernelLimit", "Limits", "Mul", "Normalizer", "Num", "Obj", "Policy",
+    "Pow", "Select", "Size", "Sum", "Verdict", "decide", "equal", "free_slots", "substitute",
+]
+
+PROVED = "proved"
+FALSE = "false"
+CHECKED = "checked"  # held on a finite set of sizes; outside the decided fragment; NOT a proof
+
+# Sizes tried for steps outside the fragment (reported as "checked for sizes …, not proved").
+CHECK_SIZES = (1, 2, 3, 4)
+
+
+class KernelDisagreement(Exception):
+    """The normal form and the exact check disagree: a bug in vecproof, never a verdict."""
+
+
+@dataclass(frozen=True)
+class Counterexample:
+    sizes: tuple[tuple[str, int], ...]
+    free: tuple[tuple[str, int], ...]
+    values: tuple[tuple[str, int], ...]
+    lhs: Fraction
+    rhs: Fraction
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    assumptions: tuple[str, ...] = ()
+    counterexample: Counterexample | None = None
+    sizes: str = ""  # a description of the sizes checked
+    reason: str = ""  # why a step is only "checked", or a note
+    notes: tuple[str, ...] = field(default=())
+    dims: tuple[str, ...] = ()  # the symbolic sizes the verdict quantifies over
+
+    @property
+    def proved(self) -> bool:
+        return self.status == PROVED
+
+
+def equal(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> bool:
+    """Normal-form equality only (for hints such as "would hold transposed"); not a verdict."""
+    return Normalizer(FULL, limits).is_zero(Add((lhs, Mul((Num(Fraction(-1)), rhs)))))
+
+
+def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
+    """Decide lhs = rhs for all values of the symbolic sizes and the free indices.
+
+    Returns a Verdict: "proved" (normal form empty and the exact grid check agrees), "false" (with a
+    counterexample where one is found within budget), or "checked" (outside the decided fragment;
+    held at every size tried). Raises KernelDisagreement if the two procedures disagree and
+    KernelLimit if a resource cap is hit.
+    """
+    diff = Add((lhs, Mul((Num(Fraction(-1)), rhs))))
+    assumptions = _assumptions(diff)
+    free = sorted(free_slots(diff))
+    try:
+        nf = Normalizer(FULL, limits).normal_form(diff)
+    except OutsideFragment as why:
+        return _check_outside(lhs, rhs, free, assumptions, str(why))
+    bounds = _grid.grid_bounds(diff)
+    described = _describe_grid(bounds)
+    dims = tuple(d.name for d in bounds)
+    if not nf:
+        try:
+            for sizes in _grid.size_grid(bounds):
+                ev = _grid.Evaluator([lhs, rhs], sizes)
+                for env in _grid.free_assignments(free, sizes, all_values=False):
+                    if ev.value(lhs, env) != ev.value(rhs, env):
+                        raise KernelDisagreement(
+                            "the normal form says the sides are equal but the exact check differs at "
+                            + _describe_point(sizes, env)
+                        )
+        except _grid.GridLimit as why:
+            return Verdict(PROVED, assumptions, sizes=described, dims=dims,
+                           notes=(f"the exact cross-check was skipped: {why}",))
+        return Verdict(PROVED, assumptions, sizes=described, dims=dims)
+    try:
+        cex = _search(lhs, rhs, free, _grid.sizes_up_to(bounds), all_values=False)
+    except _grid.GridLimit as why:
+        return Verdict(FALSE, assumptions, sizes=described,
+                       notes=(f"no counterexample was computed: {why}",))
+    if cex is None:
+        raise KernelDisagreement(
+            f"the normal form says the sides differ but the exact check finds them equal on {described}"
+        )
+    return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=dims)
+
+
+def _check_outside(lhs, rhs, free, assumptions, why: str) -> Verdict:
+    dims = sorted(d for d in _grid._dims_in(Add((lhs, rhs))))
+    points = [{}]
+    for d in dims:
+        points = [dict(p, **{}) | {d: s} for p in points for s in CHECK_SIZES]
+    points.sort(key=lambda s: (sum(s.values()), [s[d] for d in dims]))
+    described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims) or "the declared sizes"
+    try:
+        cex = _search(lhs, rhs, free, points, all_values=True)
+    except _grid.GridLimit as gl:
+        return Verdict(CHECKED, assumptions, sizes="(none: too large)", reason=f"{why}; {gl}")
+    if cex is not None:
+        return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, reason=why)
+    return Verdict(CHECKED, assumptions, sizes=described, reason=why)
+
+
+def _search(lhs, rhs, free, points, all_values: bool) -> Counterexample | None:
+    for sizes in points:
+        ev = _grid.Evaluator([lhs, rhs], sizes)
+        for env in _grid.free_assignments(free, sizes, all_values=all_values):
+            a, b = ev.value(lhs, env), ev.value(rhs, env)
+            if a == b:
+                continue
+            vals = _grid.find_point(a - b, len(ev.keys))
+            if vals is None:  # pragma: no cover - a nonzero polynomial has a small nonzero point
+                continue
+            used = sorted({i for p in (a, b) for m in p.monoms() for i, k in enumerate(m) if k})
+            full = {i: vals.get(i, 0) for i in used}
+            return Counterexample(
+                sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
+                free=tuple((i.name, v) for i, v in sorted(env.items())),
+                values=tuple((ev.keys[i].text(), v) for i, v in sorted(full.items(), key=lambda kv: ev.keys[kv[0]].text())),
+                lhs=_grid.eval_at(a, full),
+                rhs=_grid.eval_at(b, full),
+            )
+    return None
+
+
+def _assumptions(e: Expr) -> tuple[str, ...]:
+    out = []
+    objs = objects_in(e)
+    for o in sorted(objs, key=lambda o: o.name):
+        if o.symmetric:
+            out.append(f"{o.name} symmetric")
+    under = differentiated_objects(e)
+    wrt = sorted({v.name for v in _deriv_vars(e)})
+    consts = sorted(o.name for o in under if o.kind == "const")
+    if consts and wrt:
+        out.append(f"{', '.join(consts)} independent of {', '.join(wrt)}")
+    others = sorted(o.name for o in under if o.kind == "func" and o.depends_on not in wrt)
+    if others and wrt:
+        out.append(f"{', '.join(others)} independent of {', '.join(wrt)}")
+    return tuple(out)
+
+
+def _deriv_vars(e: Expr, out: set | None = None) -> set:
+    if out is None:
+        out = set()
+    if isinstance(e, Deriv):
+        out.add(e.var)
+        _deriv_vars(e.body, out)
+    elif isinstance(e, (Add, Mul)):
+        for a in e.args:
+            _deriv_vars(a, out)
+    elif isinstance(e, (Pow,)):
+        _deriv_vars(e.base, out)
+    elif isinstance(e, (Sum, Fold)):
+        _deriv_vars(e.body, out)
+    elif isinstance(e, Select):
+        for o in e.options:
+            _deriv_vars(o, out)
+    return out
+
+
+def _describe_grid(bounds) -> str:
+    if not bounds:
+        return "the declared sizes"
+    parts = []
+    for d, (n, deg) in bounds.items():
+        start = max(n, 1)
+        parts.append(f"{d.name} ∈ {{{', '.join(str(s) for s in range(start, start + deg + 1))}}}")
+    return ", ".join(parts)
+
+
+def _describe_point(sizes, env) -> str:
+    bits = [f"{d.name} = {s}" for d, s in sorted(sizes.items())]
+    bits += [f"{i.name} = {v}" for i, v in sorted(env.items())]
+    return ", ".join(bits) or "the declared sizes"

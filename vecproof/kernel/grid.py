@@ -1,0 +1,355 @@
+"""The exact cross-check: evaluate both sides at concrete sizes as SymPy polynomials in the entries.
+
+`grid_bounds` gives, per symbolic dimension τ, N_τ (the most distinct τ-indices a flattened term can
+hold) and D_τ (the most "coefficient degree in n_τ + bound τ-indices"); by the size-grid theorem
+(docs/reliability.md) an identity in the fragment holds for all sizes iff it holds exactly at every
+size in {N_τ … N_τ + D_τ}. These bounds are read off the expression structurally, independently of
+the normal form.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sympy import QQ
+from sympy.polys.rings import PolyRing
+
+from .terms import (
+    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    free_slots,
+)
+
+
+class GridLimit(Exception):
+    """The exact check would be too large to run."""
+
+
+def grid_bounds(expr: Expr) -> dict[Dim, tuple[int, int]]:
+    """{symbolic dim: (N, D)} for every symbolic dimension the expression mentions."""
+    dims = _dims_in(expr)
+    free = free_slots(expr)
+    out = {}
+    for d in sorted(dims):
+        n_free = sum(1 for i in free if i.dim == d)
+        out[d] = (n_free + _bound_count(expr, d, False), _bound_count(expr, d, True))
+    return out
+
+
+def _dims_in(e: Expr, out: set | None = None) -> set[Dim]:
+    if out is None:
+        out = set()
+    if isinstance(e, Size):
+        if e.dim.symbolic:
+            out.add(e.dim)
+    elif isinstance(e, Entry):
+        for s in e.idx + tuple(s for _, d in e.derivs for s in d):
+            if isinstance(s, Index) and s.dim.symbolic:
+                out.add(s.dim)
+    elif isinstance(e, Delta):
+        for s in (e.a, e.b):
+            if isinstance(s, Index) and s.dim.symbolic:
+                out.add(s.dim)
+    elif isinstance(e, (Add, Mul)):
+        for a in e.args:
+            _dims_in(a, out)
+    elif isinstance(e, Pow):
+        _dims_in(e.base, out)
+    elif isinstance(e, Sum):
+        if e.index.dim.symbolic:
+            out.add(e.index.dim)
+        for x in (e.body, e.lo, e.hi):
+            if x is not None:
+                _dims_in(x, out)
+    elif isinstance(e, Deriv):
+        for s in e.idx:
+            if isinstance(s, Index) and s.dim.symbolic:
+                out.add(s.dim)
+        _dims_in(e.body, out)
+    elif isinstance(e, Fold):
+        _dims_in(e.body, out)
+    elif isinstance(e, Select):
+        for o in e.options:
+            _dims_in(o, out)
+    return out
+
+
+def _bound_count(e: Expr, d: Dim, with_degree: bool) -> int:
+    """Max over flattened terms of (#bound d-indices [+ degree in n_d if with_degree])."""
+    if isinstance(e, Size):
+        return 1 if (with_degree and e.dim == d) else 0
+    if isinstance(e, Add):
+        return max((_bound_count(a, d, with_degree) for a in e.args), default=0)
+    if isinstance(e, Mul):
+        return sum(_bound_count(a, d, with_degree) for a in e.args)
+    if isinstance(e, Pow):
+        return e.exp * _bound_count(e.base, d, with_degree)
+    if isinstance(e, Sum):
+        extra = max(
+            (_bound_count(x, d, with_degree) for x in (e.lo, e.hi) if x is not None), default=0
+        )
+        return _bound_count(e.body, d, with_degree) + (1 if e.index.dim == d else 0) + extra
+    if isinstance(e, (Deriv, Fold)):
+        return _bound_count(e.body, d, with_degree)
+    if isinstance(e, Select):
+        return max((_bound_count(o, d, with_degree) for o in e.options), default=0)
+    return 0
+
+
+def size_grid(bounds: dict[Dim, tuple[int, int]]) -> list[dict[Dim, int]]:
+    """Every size assignment of the grid {N_τ … N_τ + D_τ}, smallest first."""
+    dims = list(bounds)
+    ranges = []
+    for d in dims:
+        n, deg = bounds[d]
+        start = max(n, 1)
+        ranges.append(range(start, start + deg + 1))
+    points = [dict(zip(dims, p)) for p in itertools.product(*ranges)]
+    points.sort(key=lambda s: (sum(s.values()), [s[d] for d in dims]))
+    return points
+
+
+def sizes_up_to(bounds: dict[Dim, tuple[int, int]]) -> list[dict[Dim, int]]:
+    """Every size assignment from 1 up to the top of the grid, smallest first (for counterexamples)."""
+    dims = list(bounds)
+    ranges = [range(1, max(n, 1) + deg + 1) for n, deg in (bounds[d] for d in dims)]
+    points = [dict(zip(dims, p)) for p in itertools.product(*ranges)]
+    points.sort(key=lambda s: (sum(s.values()), [s[d] for d in dims]))
+    return points
+
+
+def free_assignments(free: list[Index], sizes: dict[Dim, int], all_values: bool):
+    """Values for the free indices: every value for concrete dimensions; for symbolic ones, one
+    representative per equality pattern (entries are generic, so relabelling values is a symmetry),
+    or every value when `all_values` (outside the fragment, where that symmetry is not available)."""
+    by_dim: dict[Dim, list[Index]] = {}
+    for i in free:
+        by_dim.setdefault(i.dim, []).append(i)
+    per_dim = []
+    for d, idxs in by_dim.items():
+        size = d.size if not d.symbolic else sizes[d]
+        if not d.symbolic or all_values:
+            per_dim.append([dict(zip(idxs, vals)) for vals in itertools.product(range(1, size + 1), repeat=len(idxs))])
+        else:
+            per_dim.append([dict(zip(idxs, vals)) for vals in _patterns(len(idxs), size)])
+    for combo in itertools.product(*per_dim):
+        env = {}
+        for part in combo:
+            env.update(part)
+        yield env
+
+
+def _patterns(k: int, size: int):
+    """Restricted growth strings of length k with values ≤ size (1-based)."""
+    def rec(prefix, top):
+        if len(prefix) == k:
+            yield tuple(prefix)
+            return
+        for v in range(1, min(top + 1, size) + 1):
+            yield from rec(prefix + [v], max(top, v))
+    yield from rec([], 0)
+
+
+@dataclass(frozen=True)
+class GenKey:
+    """A generator of the polynomial ring: obj[idx] differentiated by var[d] for each (var, d)."""
+
+    obj: str
+    idx: tuple[int, ...]
+    derivs: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def text(self) -> str:
+        base = f"{self.obj}[{','.join(map(str, self.idx))}]" if self.idx else self.obj
+        if not self.derivs:
+            return base
+        den = "".join(f"∂{v}[{','.join(map(str, d))}]" for v, d in self.derivs)
+        order = len(self.derivs)
+        return f"∂{'' if order == 1 else order}{base}/{den}"
+
+
+class Evaluator:
+    """Evaluates index expressions at fixed sizes to exact polynomials (sympy.polys.rings)."""
+
+    MAX_GENERATORS = 4000
+    MAX_WORK = 2_000_000
+
+    def __init__(self, exprs: list[Expr], sizes: dict[Dim, int]):
+        self.sizes = sizes
+        self.objs: dict[str, Obj] = {}
+        depth = 0
+        for e in exprs:
+            depth = max(depth, _deriv_depth(e))
+            _collect_objs(e, self.objs)
+        keys: list[GenKey] = []
+        for obj in sorted(self.objs.values(), key=lambda o: o.name):
+            keys.extend(self._entries(obj, depth))
+        if len(keys) > self.MAX_GENERATORS:
+            raise GridLimit(f"the exact check at these sizes needs {len(keys)} unknowns")
+        self.keys = keys
+        self.ring = PolyRing([f"g{k}" for k in range(len(keys))] or ["g0"], QQ)
+        self.gen = {k: g for k, g in zip(keys, self.ring.gens)}
+        self.key_of = {g: k for k, g in self.gen.items()}
+        self.work = 0
+
+    def _size(self, d: Dim) -> int:
+        return d.size if not d.symbolic else self.sizes[d]
+
+    def _entries(self, obj: Obj, depth: int) -> list[GenKey]:
+        base = list(itertools.product(*(range(1, self._size(d) + 1) for d in obj.dims)))
+        if obj.symmetric:
+            base = [b for b in base if len(b) != 2 or b[0] <= b[1]]
+        out = [GenKey(obj.name, b) for b in base]
+        if obj.kind == "func" and depth:
+            var = self.objs.get(obj.depends_on)
+            if var is not None:
+                var_idx = list(itertools.product(*(range(1, self._size(d) + 1) for d in var.dims)))
+                for order in range(1, depth + 1):
+                    for ds in itertools.combinations_with_replacement(var_idx, order):
+                        for b in base:
+                            out.append(GenKey(obj.name, b, tuple((var.name, d) for d in ds)))
+        return out
+
+    def _resolve(self, s, env) -> int:
+        v = env[s] if isinstance(s, Index) else s
+        return v
+
+    def value(self, e: Expr, env: dict):
+        self.work += 1
+        if self.work > self.MAX_WORK:
+            raise GridLimit("the exact check at these sizes is too large")
+        R = self.ring
+        if isinstance(e, Num):
+            return R(QQ(e.value.numerator, e.value.denominator))
+        if isinstance(e, Size):
+            return R(self._size(e.dim))
+        if isinstance(e, Entry):
+            idx = tuple(self._resolve(s, env) for s in e.idx)
+            if e.obj.symmetric and len(idx) == 2:
+                idx = tuple(sorted(idx))
+            derivs = tuple(sorted((v.name, tuple(self._resolve(s, env) for s in d)) for v, d in e.derivs))
+            return self.gen[GenKey(e.obj.name, idx, derivs)]
+        if isinstance(e, Delta):
+            return R(1 if self._resolve(e.a, env) == self._resolve(e.b, env) else 0)
+        if isinstance(e, Add):
+            out = R.zero
+            for a in e.args:
+                out += self.value(a, env)
+            return out
+        if isinstance(e, Mul):
+            out = R.one
+            for a in e.args:
+                out *= self.value(a, env)
+                if not out:
+                    return out
+            return out
+        if isinstance(e, Pow):
+            return self.value(e.base, env) ** e.exp
+        if isinstance(e, Sum):
+            lo = 1 if e.lo is None else self._int(e.lo, env)
+            hi = self._size(e.index.dim) if e.hi is None else self._int(e.hi, env)
+            out = R.zero
+            inner = dict(env)
+            for v in range(lo, hi + 1):
+                inner[e.index] = v
+                out += self.value(e.body, inner)
+            return out
+        if isinstance(e, Deriv):
+            return self._derive(self.value(e.body, env), e.var, tuple(self._resolve(s, env) for s in e.idx))
+        if isinstance(e, Fold):
+            return self.value(e.body, env)
+        if isinstance(e, Select):
+            return self.value(e.options[self._resolve(e.index, env) - 1], env)
+        raise TypeError(f"not an index expression: {e!r}")
+
+    def _int(self, e: Expr, env) -> int:
+        p = self.value(e, env)
+        c = p.coeff(1) if p else 0
+        return int(c)
+
+    def _derive(self, p, var: Obj, at: tuple[int, ...]):
+        out = self.ring.zero
+        used = {i for m in p.monoms() for i, k in enumerate(m) if k}
+        for i in used:
+            g = self.ring.gens[i]
+            key = self.key_of[g]
+            if key.obj == var.name and not key.derivs:
+                if key.idx == at:
+                    out += p.diff(g)
+                continue
+            obj = self.objs[key.obj]
+            if obj.kind == "func" and obj.depends_on == var.name:
+                nk = GenKey(key.obj, key.idx, tuple(sorted(key.derivs + ((var.name, at),))))
+                out += p.diff(g) * self.gen[nk]
+        return out
+
+    def named_values(self, p, values: dict) -> dict:
+        return {self.key_of[self.ring.gens[i]]: values[i] for i in values}
+
+
+def _deriv_depth(e: Expr) -> int:
+    if isinstance(e, Deriv):
+        return 1 + _deriv_depth(e.body)
+    if isinstance(e, Entry):
+        return len(e.derivs)
+    if isinstance(e, (Add, Mul)):
+        return max((_deriv_depth(a) for a in e.args), default=0)
+    if isinstance(e, Pow):
+        return _deriv_depth(e.base)
+    if isinstance(e, (Sum, Fold)):
+        return _deriv_depth(e.body)
+    if isinstance(e, Select):
+        return max((_deriv_depth(o) for o in e.options), default=0)
+    return 0
+
+
+def _collect_objs(e: Expr, out: dict) -> None:
+    if isinstance(e, Entry):
+        out[e.obj.name] = e.obj
+        for v, _ in e.derivs:
+            out[v.name] = v
+    elif isinstance(e, (Add, Mul)):
+        for a in e.args:
+            _collect_objs(a, out)
+    elif isinstance(e, Pow):
+        _collect_objs(e.base, out)
+    elif isinstance(e, (Sum, Fold)):
+        _collect_objs(e.body, out)
+    elif isinstance(e, Deriv):
+        out[e.var.name] = e.var
+        _collect_objs(e.body, out)
+    elif isinstance(e, Select):
+        for o in e.options:
+            _collect_objs(o, out)
+
+
+def find_point(diff, nvars: int, attempts: int = 200):
+    """Small integer values (by generator position) at which the polynomial `diff` is nonzero."""
+    used = sorted({i for m in diff.monoms() for i, k in enumerate(m) if k})
+    for t in range(attempts):
+        vals = {}
+        for j, i in enumerate(used):
+            if t == 0:
+                v = j % 3 + 1
+            else:
+                v = ((j + 1) * (2 * t + 1) * 2654435761 + t * 40503) % 7 - 3
+            vals[i] = v
+        if _eval_at(diff, vals) != 0:
+            return vals
+    return None
+
+
+def _eval_at(p, vals: dict):
+    total = Fraction(0)
+    for mono, c in p.terms():
+        term = Fraction(int(c.numerator), int(c.denominator))
+        for i, k in enumerate(mono):
+            if k:
+                term *= Fraction(vals.get(i, 0)) ** k
+        total += term
+    return total
+
+
+def eval_at(p, vals: dict) -> Fraction:
+    """The value of polynomial `p` with generator i set to vals[i] (missing generators are 0)."""
+    return _eval_at(p, vals)

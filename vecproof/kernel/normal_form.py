@@ -1,0 +1,533 @@
+"""The normal form of index expressions: Σ-of-products terms, deltas collapsed, bound indices
+renamed canonically, like terms merged. lhs = rhs iff the normal form of lhs − rhs is empty.
+
+`Policy` switches individual steps off; the rule checker uses that to ask "does this rule alone
+explain the step?". Only the full policy decides equality.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .terms import (
+    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    free_slots, substitute,
+)
+
+
+class OutsideFragment(Exception):
+    """The expression leaves the fragment the normal form decides (e.g. a partial summation range)."""
+
+
+class KernelLimit(Exception):
+    """A resource cap was hit (expansion size, renaming work, concrete enumeration)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_terms: int = 200_000
+    max_enumeration: int = 20_000
+    max_permutations: int = 40_320
+    max_exponent: int = 64
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Which steps normalisation performs. `unfold=None` unfolds every folded notation."""
+
+    unfold: frozenset[str] | None = None
+    differentiate: bool = True
+    collapse: bool = True
+    symmetry: bool = True
+
+
+FULL = Policy()
+
+# ---- coefficients: polynomials in the symbolic sizes ---------------------------------------------
+# A polynomial is a dict {monomial: Fraction}, a monomial a sorted tuple of (dim name, power).
+
+Poly = dict
+
+
+def _pconst(q) -> Poly:
+    q = Fraction(q)
+    return {(): q} if q else {}
+
+
+def _pmul(a: Poly, b: Poly) -> Poly:
+    out: Poly = {}
+    for ma, ca in a.items():
+        for mb, cb in b.items():
+            m = _mono_mul(ma, mb)
+            c = out.get(m, 0) + ca * cb
+            if c:
+                out[m] = c
+            else:
+                out.pop(m, None)
+    return out
+
+
+def _mono_mul(a: tuple, b: tuple) -> tuple:
+    if not a:
+        return b
+    if not b:
+        return a
+    d = dict(a)
+    for k, p in b:
+        d[k] = d.get(k, 0) + p
+    return tuple(sorted(d.items()))
+
+
+def _padd_into(acc: Poly, b: Poly) -> None:
+    for m, c in b.items():
+        v = acc.get(m, 0) + c
+        if v:
+            acc[m] = v
+        else:
+            acc.pop(m, None)
+
+
+def poly_degree(p: Poly, dim_name: str) -> int:
+    return max((dict(m).get(dim_name, 0) for m in p), default=0)
+
+
+# ---- flattened terms -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """A sub-expression kept folded or underived by a partial policy: an atom with index slots."""
+
+    source: Expr
+
+
+@dataclass
+class Term:
+    coeff: Poly
+    bound: tuple[Index, ...]
+    factors: tuple  # Entry | Delta | Opaque
+
+
+def _tmul(a: Term, b: Term) -> Term:
+    return Term(_pmul(a.coeff, b.coeff), a.bound + b.bound, a.factors + b.factors)
+
+
+class Normalizer:
+    """Normalises index expressions under a policy. Not thread-safe; cheap to create."""
+
+    def __init__(self, policy: Policy = FULL, limits: Limits = DEFAULT_LIMITS):
+        self.policy = policy
+        self.limits = limits
+        self._fresh = itertools.count()
+        self._opaque_cache: dict = {}
+
+    # -- public ----------------------------------------------------------------------------------
+    def normal_form(self, expr: Expr) -> dict:
+        """{(assignment of concrete free indices, term key): coefficient}, zero entries dropped."""
+        free = sorted(free_slots(expr))
+        concrete = [i for i in free if not i.dim.symbolic]
+        total = 1
+        for i in concrete:
+            total *= i.dim.size
+            if total > self.limits.max_enumeration:
+                raise KernelLimit(
+                    f"checking every component would enumerate more than "
+                    f"{self.limits.max_enumeration} values of {', '.join(i.name for i in concrete)}"
+                )
+        out: dict = {}
+        for values in itertools.product(*(range(1, i.dim.size + 1) for i in concrete)):
+            asg = dict(zip(concrete, values))
+            label = tuple((i.name, v) for i, v in asg.items())
+            for key, coeff in self._terms_to_keys(self.flatten(substitute(expr, asg))).items():
+                out[(label, key)] = coeff
+        return out
+
+    def is_zero(self, expr: Expr) -> bool:
+        return not self.normal_form(expr)
+
+    # -- flattening ------------------------------------------------------------------------------
+    def flatten(self, e: Expr) -> list[Term]:
+        if isinstance(e, Num):
+            return [Term(_pconst(e.value), (), ())] if e.value else []
+        if isinstance(e, Size):
+            if e.dim.symbolic:
+                return [Term({((e.dim.name, 1),): Fraction(1)}, (), ())]
+            return [Term(_pconst(e.dim.size), (), ())] if e.dim.size else []
+        if isinstance(e, Entry):
+            return [Term(_pconst(1), (), (e,))]
+        if isinstance(e, Delta):
+            if isinstance(e.a, int) and isinstance(e.b, int):
+                return [Term(_pconst(1), (), ())] if e.a == e.b else []
+            return [Term(_pconst(1), (), (e,))]
+        if isinstance(e, Add):
+            out: list[Term] = []
+            for a in e.args:
+                out.extend(self.flatten(a))
+                self._check_size(out)
+            return out
+        if isinstance(e, Mul):
+            acc = [Term(_pconst(1), (), ())]
+            for a in e.args:
+                parts = self.flatten(a)
+                self._check_size_product(acc, parts)
+                acc = [_tmul(x, y) for x in acc for y in parts]
+                if not acc:
+                    return []
+            return acc
+        if isinstance(e, Pow):
+            if e.exp < 0 or e.exp > self.limits.max_exponent:
+                raise KernelLimit(f"exponent {e.exp} is outside 0..{self.limits.max_exponent}")
+            acc = [Term(_pconst(1), (), ())]
+            for _ in range(e.exp):
+                parts = [self._refresh(t) for t in self.flatten(e.base)]
+                self._check_size_product(acc, parts)
+                acc = [_tmul(x, y) for x in acc for y in parts]
+            return acc
+        if isinstance(e, Sum):
+            return self._flatten_sum(e)
+        if isinstance(e, Deriv):
+            return self._flatten_deriv(e)
+        if isinstance(e, Fold):
+            if self.policy.unfold is None or e.tag in self.policy.unfold:
+                return self.flatten(e.body)
+            return [Term(_pconst(1), (), (Opaque(e),))]
+        if isinstance(e, Select):
+            if not isinstance(e.index, int):
+                raise OutsideFragment(f"entry {e.index.name} of an explicit matrix is not a number")
+            if not 1 <= e.index <= len(e.options):
+                raise OutsideFragment(f"entry {e.index} of an explicit list of {len(e.options)}")
+            return self.flatten(e.options[e.index - 1])
+        raise TypeError(f"not an index expression: {e!r}")
+
+    def _check_size(self, terms: list) -> None:
+        if len(terms) > self.limits.max_terms:
+            raise KernelLimit(f"the expansion has more than {self.limits.max_terms} terms")
+
+    def _check_size_product(self, a: list, b: list) -> None:
+        if len(a) * len(b) > self.limits.max_terms:
+            raise KernelLimit(f"the expansion has more than {self.limits.max_terms} terms")
+
+    def _fresh_index(self, i: Index) -> Index:
+        return Index(f"{i.name.split('~')[0]}~{next(self._fresh)}", i.dim)
+
+    def _refresh(self, t: Term) -> Term:
+        if not t.bound:
+            return t
+        sub = {b: self._fresh_index(b) for b in t.bound}
+        return Term(t.coeff, tuple(sub[b] for b in t.bound), tuple(_sub_factor(f, sub) for f in t.factors))
+
+    def _flatten_sum(self, e: Sum) -> list[Term]:
+        dim = e.index.dim
+        lo, hi = _range_of(e)
+        if dim.symbolic:
+            if lo is not None:
+                raise OutsideFragment(
+                    f"the sum over {e.index.name} does not run over the full range 1..{dim.name}"
+                )
+            fresh = self._fresh_index(e.index)
+            body = self.flatten(substitute(e.body, {e.index: fresh}))
+            return [Term(t.coeff, (fresh,) + t.bound, t.factors) for t in body]
+        lo, hi = (1, dim.size) if lo is None else (lo, hi)
+        if hi - lo + 1 > self.limits.max_enumeration:
+            raise KernelLimit(f"a sum over {hi - lo + 1} values of {e.index.name} is too long to expand")
+        out: list[Term] = []
+        for v in range(lo, hi + 1):
+            out.extend(self.flatten(substitute(e.body, {e.index: v})))
+            self._check_size(out)
+        return out
+
+    def _flatten_deriv(self, e: Deriv) -> list[Term]:
+        if not self.policy.differentiate:
+            return [Term(_pconst(1), (), (Opaque(e),))]
+        out: list[Term] = []
+        for t in self.flatten(e.body):
+            for p, f in enumerate(t.factors):
+                for extra in _derive_factor(f, e.var, e.idx):
+                    out.append(Term(t.coeff, t.bound, t.factors[:p] + extra + t.factors[p + 1:]))
+            self._check_size(out)
+        return out
+
+    # -- collapse, canonical renaming, merging -----------------------------------------------------
+    def _terms_to_keys(self, terms: list[Term]) -> dict:
+        acc: dict = {}
+        for t in terms:
+            if self.policy.collapse:
+                t = _collapse(t)
+                if t is None:
+                    continue
+            key = self._canonical_key(t)
+            if key not in acc:
+                acc[key] = {}
+            _padd_into(acc[key], t.coeff)
+            if not acc[key]:
+                del acc[key]
+        return {k: _freeze(v) for k, v in acc.items()}
+
+    def _canonical_key(self, t: Term):
+        used = set()
+        views = [self._factor_view(f) for f in t.factors]
+        for _, slots, _ in views:
+            used.update(s for s in slots if isinstance(s, Index))
+        bound = [b for b in t.bound if b in used]
+        unused = tuple(sorted(b.dim.name for b in t.bound if b not in used))
+        if unused and self.policy.collapse:
+            # Σ_i 1 = n: an unused bound index is a factor of its dimension.
+            for name in unused:
+                t.coeff = _pmul(t.coeff, {((name, 1),): Fraction(1)})
+            unused = ()
+        order = _canonical_order(bound, views, self.limits.max_permutations)
+        best = None
+        for ordering in order:
+            labels = {b: ("b", k) for k, b in enumerate(ordering)}
+            key = tuple(sorted(_factor_key(v, labels) for v in views))
+            cand = (key, tuple(b.dim.name for b in ordering), unused)
+            if best is None or cand < best:
+                best = cand
+        return best
+
+    def _factor_view(self, f):
+        """(head, slots, symmetric groups) of a factor; groups are lists of interchangeable blocks."""
+        if isinstance(f, Delta):
+            return (("δ",), (f.a, f.b), (((0,), (1,)),))
+        if isinstance(f, Entry):
+            derivs = sorted(f.derivs, key=lambda d: d[0].name)
+            slots = list(f.idx)
+            groups = []
+            if f.obj.symmetric and self.policy.symmetry and len(f.idx) == 2:
+                groups.append(((0,), (1,)))
+            head_d = []
+            for var, ds in itertools.groupby(derivs, key=lambda d: d[0].name):
+                blocks = []
+                for _, d in ds:
+                    blocks.append(tuple(range(len(slots), len(slots) + len(d))))
+                    slots.extend(d)
+                head_d.append((var, len(blocks)))
+                if len(blocks) > 1:
+                    groups.append(tuple(blocks))
+            return (("E", f.obj.name, tuple(head_d)), tuple(slots), tuple(groups))
+        if isinstance(f, Opaque):
+            return self._opaque_view(f)
+        raise TypeError(f"not a factor: {f!r}")
+
+    def _opaque_view(self, f: Opaque):
+        src = f.source
+        cached = self._opaque_cache.get(src)
+        if cached is not None:
+            return cached
+        if isinstance(src, Fold):
+            prefix, lead, inner = ("fold", src.tag), (), src.body
+        else:
+            prefix, lead, inner = ("d", src.var.name), tuple(src.idx), src.body
+        visible = sorted(free_slots(inner) - {s for s in lead if isinstance(s, Index)})
+        nf = self._terms_to_keys(self.flatten(inner))
+        names = {v.name for v in visible}
+        masked = sorted((_mask(k, names), repr(k)) for k in nf)
+        seen: list[str] = []
+        for _, text in masked:
+            for v in visible:
+                if v.name in text and v.name not in seen:
+                    seen.append(v.name)
+        for v in visible:
+            if v.name not in seen:
+                seen.append(v.name)
+        position = {name: k for k, name in enumerate(seen)}
+        by_name = {v.name: v for v in visible}
+        body = tuple(sorted((_relabel(k, position), _freeze_repr(c)) for k, c in nf.items()))
+        lead_labels = tuple(("c", s) if isinstance(s, int) else ("s",) for s in lead)
+        slots = tuple(s for s in lead if isinstance(s, Index)) + tuple(by_name[n] for n in seen)
+        view = ((prefix + (lead_labels, body)), slots, ())
+        self._opaque_cache[src] = view
+        return view
+
+
+def _freeze(p: Poly):
+    return p
+
+
+def _freeze_repr(p: Poly) -> str:
+    return repr(sorted(p.items()))
+
+
+def _mask(key, names: set[str]):
+    if isinstance(key, tuple):
+        if len(key) == 2 and key[0] == "f" and key[1] in names:
+            return ("f", "?")
+        return tuple(_mask(k, names) for k in key)
+    return key
+
+
+def _relabel(key, position: dict):
+    if isinstance(key, tuple):
+        if len(key) == 2 and key[0] == "f" and key[1] in position:
+            return ("p", position[key[1]])
+        return tuple(_relabel(k, position) for k in key)
+    return key
+
+
+def _range_of(e: Sum):
+    """(lo, hi) as ints for a concrete range, (None, None) for the full range; else OutsideFragment."""
+    if e.lo is None and e.hi is None:
+        return None, None
+    lo = _size_value(e.lo)
+    hi = _size_value(e.hi)
+    dim = e.index.dim
+    if dim.symbolic:
+        if lo == 1 and e.hi == Size(dim):
+            return None, None
+        raise OutsideFragment(f"the sum over {e.index.name} does not run over the full range 1..{dim.name}")
+    if lo == 1 and hi == dim.size:
+        return None, None
+    if lo is None or hi is None or not isinstance(lo, int) or not isinstance(hi, int):
+        raise OutsideFragment(f"the sum over {e.index.name} has a range that is not a pair of whole numbers")
+    if lo < 1 or hi > dim.size:
+        raise OutsideFragment(f"the range {lo}..{hi} of {e.index.name} leaves 1..{dim.size}")
+    return lo, hi
+
+
+def _size_value(e: Expr | None):
+    """The value of a closed size expression, or None if it involves a symbolic size."""
+    if e is None:
+        return None
+    if isinstance(e, Num):
+        return e.value if e.value.denominator != 1 else int(e.value)
+    if isinstance(e, Size):
+        return e.dim.size
+    if isinstance(e, (Add, Mul)):
+        vals = [_size_value(a) for a in e.args]
+        if any(v is None for v in vals):
+            return None
+        out = 0 if isinstance(e, Add) else 1
+        for v in vals:
+            out = out + v if isinstance(e, Add) else out * v
+        return out
+    return None
+
+
+def _derive_factor(f, var: Obj, idx: tuple) -> list[tuple]:
+    """∂f/∂var[idx] as a list of alternative factor tuples (the empty list is zero)."""
+    if isinstance(f, Entry):
+        if f.obj == var and not f.derivs:
+            return [tuple(Delta(a, b) for a, b in zip(f.idx, idx))]
+        if f.obj.kind == "func" and f.obj.depends_on == var.name:
+            return [(Entry(f.obj, f.idx, f.derivs + ((var, tuple(idx)),)),)]
+        return []
+    if isinstance(f, Delta):
+        return []
+    if isinstance(f, Opaque):
+        src = f.source
+        if isinstance(src, Fold):
+            return [(Opaque(Fold(src.tag, Deriv(var, tuple(idx), src.body), src.label)),)]
+        return [(Opaque(Deriv(var, tuple(idx), src)),)]
+    raise TypeError(f"not a factor: {f!r}")
+
+
+def _sub_factor(f, sub: dict):
+    if isinstance(f, Opaque):
+        return Opaque(substitute(f.source, sub))
+    return substitute(f, sub)
+
+
+def _collapse(t: Term) -> Term | None:
+    """Collapse Kronecker deltas that touch a bound index; None if the term is zero."""
+    bound = list(t.bound)
+    factors = list(t.factors)
+    changed = True
+    while changed:
+        changed = False
+        for p, f in enumerate(factors):
+            if not isinstance(f, Delta):
+                continue
+            a, b = f.a, f.b
+            if a == b:
+                del factors[p]
+                changed = True
+                break
+            if isinstance(a, int) and isinstance(b, int):
+                return None
+            if isinstance(a, Index) and isinstance(b, Index) and a.dim != b.dim:
+                raise OutsideFragment(f"δ({a.name}, {b.name}) relates indices of different dimensions")
+            if isinstance(a, int) or isinstance(b, int):
+                idx = a if isinstance(a, Index) else b
+                if idx.dim.symbolic:
+                    raise OutsideFragment(f"δ compares {idx.name} with a numeral")
+            gone, keep = (a, b) if a in bound else (b, a) if b in bound else (None, None)
+            if gone is None:
+                continue
+            del factors[p]
+            bound.remove(gone)
+            sub = {gone: keep}
+            factors = [_sub_factor(g, sub) for g in factors]
+            changed = True
+            break
+    return Term(t.coeff, tuple(bound), tuple(factors))
+
+
+def _label(s, labels: dict):
+    if isinstance(s, int):
+        return ("c", s)
+    got = labels.get(s)
+    if got is not None:
+        return got
+    return ("f", s.name)
+
+
+def _factor_key(view, labels: dict):
+    head, slots, groups = view
+    lab = [_label(s, labels) for s in slots]
+    for group in groups:
+        blocks = sorted(tuple(lab[p] for p in block) for block in group)
+        for block, vals in zip(group, blocks):
+            for p, v in zip(block, vals):
+                lab[p] = v
+    return (head, tuple(lab))
+
+
+def _canonical_order(bound: list[Index], views: list, cap: int):
+    """Candidate orderings of the bound indices: colour refinement, then permutations within ties."""
+    if not bound:
+        return [()]
+    occurrences = {b: [] for b in bound}
+    for fi, (_, slots, _) in enumerate(views):
+        for p, s in enumerate(slots):
+            if s in occurrences:
+                occurrences[s].append(fi)
+    colour = {b: 0 for b in bound}
+    initial = {b: (b.dim.name, len(occurrences[b])) for b in bound}
+    ranks = {v: k for k, v in enumerate(sorted(set(initial.values())))}
+    colour = {b: ranks[initial[b]] for b in bound}
+    classes = len(ranks)
+    for _ in range(len(bound)):
+        sig = {}
+        for b in bound:
+            parts = []
+            for fi in occurrences[b]:
+                labels = {c: ("b", colour[c]) for c in bound}
+                labels[b] = ("s",)
+                parts.append(_factor_key(views[fi], labels))
+            sig[b] = (colour[b], tuple(sorted(parts)))
+        ranks = {v: k for k, v in enumerate(sorted(set(sig.values())))}
+        colour = {b: ranks[sig[b]] for b in bound}
+        if len(ranks) == classes:
+            break
+        classes = len(ranks)
+    groups: dict[int, list[Index]] = {}
+    for b in bound:
+        groups.setdefault(colour[b], []).append(b)
+    tied = [groups[c] for c in sorted(groups)]
+    count = 1
+    for g in tied:
+        for k in range(2, len(g) + 1):
+            count *= k
+        if count > cap:
+            raise KernelLimit(
+                f"renaming {len(bound)} bound indices canonically needs more than {cap} trials"
+            )
+    return (
+        tuple(itertools.chain.from_iterable(choice))
+        for choice in itertools.product(*(itertools.permutations(g) for g in tied))
+    )

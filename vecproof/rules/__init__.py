@@ -1,0 +1,108 @@
+"""Rules: what a step may cite, with a statement a reader can check, and whether a rule explains a step.
+
+Explanation is not soundness: the kernel decides whether a step is true. A rule "explains" a step
+a → b when a and b agree after the rule's own transformation plus bookkeeping (reordering factors
+and terms, renaming bound indices, distributing, merging like terms).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..kernel import Add, Expr, KernelLimit, Mul, Normalizer, Num, Policy
+from ..kernel.normal_form import OutsideFragment
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    statement: str
+    unfold: frozenset = frozenset()
+    differentiate: bool = False
+    collapse: bool = False
+    symmetry: bool = False
+    catch_all: bool = False
+
+    def ops(self) -> tuple:
+        return (self.unfold, self.differentiate, self.collapse, self.symmetry)
+
+
+_RULES = [
+    Rule("expand_sums",
+         "Write matrix products, inner products, squared norms and traces as explicit sums: "
+         "(AB)[i,j] = Σ_k A[i,k] B[k,j],  uᵀv = Σ_i u[i] v[i],  ‖x‖² = Σ_i x[i]²,  tr A = Σ_i A[i,i].",
+         unfold=frozenset({"matmul", "norm", "trace"})),
+    Rule("matmul_def", "The matrix product, entry by entry: (AB)[i,j] = Σ_k A[i,k] B[k,j].",
+         unfold=frozenset({"matmul"})),
+    Rule("matvec_def", "The matrix–vector product, entry by entry: (Ax)[i] = Σ_j A[i,j] x[j].",
+         unfold=frozenset({"matmul"})),
+    Rule("dot_def", "The inner product: uᵀv = dot(u, v) = Σ_i u[i] v[i].", unfold=frozenset({"matmul"})),
+    Rule("norm_def", "The squared norms: ‖x‖² = Σ_i x[i]²,  ‖X‖_F² = Σ_i Σ_j X[i,j]².",
+         unfold=frozenset({"norm"})),
+    Rule("trace_def", "The trace: tr A = Σ_i A[i,i].", unfold=frozenset({"trace"})),
+    Rule("gradient_def",
+         "Derivatives by a whole variable are arrays of partial derivatives, arranged by the declared "
+         "layout. numerator: ∇f and ∂f/∂x are rows, (∂y/∂x)[i,j] = ∂y[i]/∂x[j]; denominator: ∇f and "
+         "∂f/∂x are columns, (∂y/∂x)[i,j] = ∂y[j]/∂x[i]; by a matrix X, (∂f/∂X)[i,j] = ∂f/∂X[i,j] "
+         "(denominator) or ∂f/∂X[j,i] (numerator).",
+         unfold=frozenset({"gradient"})),
+    Rule("jacobian_def", "The Jacobian, whatever the layout: D(u)[i,j] = ∂u[i]/∂x[j] (an m×n matrix "
+         "for u with m entries and x with n).", unfold=frozenset({"jacobian"})),
+    Rule("product_rule",
+         "Differentiate: ∂(fg)/∂x[k] = (∂f/∂x[k]) g + f (∂g/∂x[k]), derivatives pass through sums, "
+         "∂x[i]/∂x[k] = δ(i,k), ∂X[i,j]/∂X[k,l] = δ(i,k) δ(j,l), ∂c/∂x[k] = 0 for c independent of x, "
+         "and ∂u[i]/∂x[k] is the Jacobian entry D(u)[i,k].",
+         differentiate=True),
+    Rule("index_collapse",
+         "Collapse a Kronecker delta against a sum over one of its indices: Σ_i δ(i,k) a[i] = a[k] "
+         "(i and k over the same dimension); and Σ_i c = n c when c does not involve i.",
+         collapse=True),
+    Rule("symmetry", "For S declared symmetric: S[i,j] = S[j,i].", symmetry=True),
+    Rule("algebra",
+         "Any true step (rearranging, distributing, collecting terms). vecproof still proves the step; "
+         "it just does not name the reason.", catch_all=True),
+]
+
+RULES: dict[str, Rule] = {r.name: r for r in _RULES}
+ALIASES = {"delta_collapse": "index_collapse", "kronecker": "index_collapse", "jacobian": "jacobian_def",
+           "gradient": "gradient_def", "layout": "gradient_def", "definition": "expand_sums"}
+
+
+def lookup(name: str) -> Rule | None:
+    return RULES.get(ALIASES.get(name, name))
+
+
+def _policy(rules) -> Policy:
+    unfold: set = set()
+    return Policy(
+        unfold=frozenset(unfold.union(*(r.unfold for r in rules))),
+        differentiate=any(r.differentiate for r in rules),
+        collapse=any(r.collapse for r in rules),
+        symmetry=any(r.symmetry for r in rules),
+    )
+
+
+def explains(rules, before: Expr, after: Expr) -> bool | None:
+    """Whether the rules (plus bookkeeping) turn `before` and `after` into the same thing.
+    None when that cannot be judged (the step leaves the fragment or hits a limit)."""
+    rules = list(rules)
+    if any(r.catch_all for r in rules):
+        return True
+    diff = Add((before, Mul((Num(Fraction(-1)), after))))
+    try:
+        return Normalizer(_policy(rules)).is_zero(diff)
+    except (OutsideFragment, KernelLimit):
+        return None
+
+
+def suggest(before: Expr, after: Expr, max_size: int = 3) -> list[str]:
+    """The smallest set of specific rules that explains the step (empty if none does)."""
+    specific = [r for r in _RULES if not r.catch_all and r.name not in ("matvec_def", "dot_def")]
+    specific.sort(key=lambda r: r.name == "expand_sums")  # prefer the narrower definitions
+    for size in range(1, max_size + 1):
+        for combo in itertools.combinations(specific, size):
+            if explains(combo, before, after):
+                return [r.name for r in combo]
+    return []

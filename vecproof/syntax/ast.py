@@ -1,0 +1,189 @@
+"""The typed syntax tree of a .vproof file; every node carries its source span."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..diagnostics import Span
+
+
+@dataclass(frozen=True)
+class Ident:
+    name: str
+    span: Span
+
+
+# ---- expressions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Node:
+    span: Span
+
+
+@dataclass(frozen=True)
+class Name(Node):
+    name: str
+
+
+@dataclass(frozen=True)
+class Number(Node):
+    value: int
+
+
+@dataclass(frozen=True)
+class Call(Node):
+    callee: Ident
+    args: tuple
+
+
+@dataclass(frozen=True)
+class BoundedIndex(Node):
+    """`i = lo..hi` as the first argument of sum."""
+
+    index: Ident
+    lo: Node
+    hi: Node
+
+
+@dataclass(frozen=True)
+class BinOp(Node):
+    op: str  # + - * /
+    left: Node
+    right: Node
+
+
+@dataclass(frozen=True)
+class Neg(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Transpose(Node):
+    operand: Node
+
+
+@dataclass(frozen=True)
+class Power(Node):
+    operand: Node
+    exponent: int
+
+
+@dataclass(frozen=True)
+class IndexItem:
+    kind: str  # "name" | "number" | "all"
+    value: object
+    span: Span
+
+
+@dataclass(frozen=True)
+class Indexed(Node):
+    operand: Node
+    indices: tuple[IndexItem, ...]
+
+
+@dataclass(frozen=True)
+class NormSquared(Node):
+    operand: Node
+    frobenius: bool
+    exponent: int
+
+
+@dataclass(frozen=True)
+class Wrt:
+    """What a derivative is taken by: a whole variable `dx` or one entry `dx[k]`."""
+
+    var: Ident
+    indices: tuple[IndexItem, ...] | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Partial(Node):
+    """d(body)/dx[k] or the operator form d/dx[k] body."""
+
+    body: Node
+    wrt: Wrt
+
+
+@dataclass(frozen=True)
+class GradOp(Node):
+    """∇ body."""
+
+    body: Node
+
+
+@dataclass(frozen=True)
+class Literal(Node):
+    rows: tuple[tuple[Node, ...], ...]
+
+
+# ---- declarations and proofs ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LayoutDecl:
+    kind: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class DimDecl:
+    name: Ident
+    size: int | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class IndexDecl:
+    names: tuple[Ident, ...]
+    dim: Ident
+    span: Span
+
+
+@dataclass(frozen=True)
+class ShapeSpec:
+    kind: str  # scalar | vector | matrix
+    dims: tuple[Ident, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class ObjectDecl:
+    kind: str  # var | const | func
+    name: Ident
+    depends: Ident | None
+    shape: ShapeSpec
+    symmetric: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class Step:
+    expr: Node
+    rules: tuple[Ident, ...]
+    span: Span  # from "=" to the end of the citation
+
+
+@dataclass(frozen=True)
+class Proof:
+    component: tuple[Ident, ...] | None
+    first: Node
+    steps: tuple[Step, ...]
+    span: Span
+    qed: Span
+
+
+@dataclass(frozen=True)
+class Theorem:
+    kind: str  # theorem | lemma
+    name: Ident
+    lhs: Node
+    rhs: Node
+    proof: Proof
+    span: Span
+
+
+@dataclass(frozen=True)
+class File:
+    items: tuple = field(default=())

@@ -1,0 +1,319 @@
+"""Parse .vproof text with the Lark grammar (LALR) into the typed tree of `ast`."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from ..diagnostics import Span
+from . import ast
+
+GRAMMAR_FILE = "vproof.lark"
+
+
+def grammar_text() -> str:
+    """The grammar: packaged inside the wheel, or read from the source tree's grammar/ folder."""
+    packaged = resources.files("vecproof").joinpath("_grammar", GRAMMAR_FILE)
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    source = Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_FILE
+    return source.read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
+                maybe_placeholders=False)
+
+
+class ParseFailure(Exception):
+    def __init__(self, message: str, span: Span):
+        super().__init__(message)
+        self.message = message
+        self.span = span
+
+
+def parse(text: str) -> ast.File:
+    """Parse a whole file. Raises ParseFailure with a position on any syntax error."""
+    try:
+        tree = _parser().parse(text)
+    except UnexpectedInput as err:
+        raise ParseFailure(_describe(err, text), _error_span(err, text)) from None
+    try:
+        return _Build().transform(tree)
+    except VisitError as err:
+        inner = err.orig_exc
+        if isinstance(inner, ParseFailure):
+            raise inner from None
+        raise
+
+
+# ---- building the typed tree ----------------------------------------------------------------------
+
+
+def _span(meta) -> Span:
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def _tok_span(tok: Token) -> Span:
+    return Span(tok.line, tok.column, tok.end_line, tok.end_column)
+
+
+def _ident(tok: Token) -> ast.Ident:
+    return ast.Ident(str(tok), _tok_span(tok))
+
+
+_WRT = re.compile(r"^[d∂]([A-Za-z_][A-Za-z0-9_]*)(?:\[(.*)\])?$")
+
+
+@v_args(meta=True)
+class _Build(Transformer):
+    """Only builds nodes; all checking happens in elaboration."""
+
+    # -- file and declarations
+    def start(self, meta, items):
+        return ast.File(tuple(items))
+
+    def layout_decl(self, meta, c):
+        return ast.LayoutDecl(str(c[0]), _span(meta))
+
+    def dim_decl(self, meta, c):
+        return list(c)
+
+    def dim_item(self, meta, c):
+        size = int(c[1]) if len(c) > 1 else None
+        return ast.DimDecl(_ident(c[0]), size, _span(meta))
+
+    def index_decl(self, meta, c):
+        return ast.IndexDecl(tuple(_ident(t) for t in c[:-1]), _ident(c[-1]), _span(meta))
+
+    def object_decl(self, meta, c):
+        kind, name = str(c[0]), _ident(c[1])
+        rest = list(c[2:])
+        depends = rest.pop(0) if rest and isinstance(rest[0], ast.Ident) else None
+        shape = rest.pop(0)
+        symmetric = bool(rest)
+        return ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta))
+
+    def depends(self, meta, c):
+        return _ident(c[0])
+
+    def scalar_shape(self, meta, c):
+        return ast.ShapeSpec("scalar", (), _span(meta))
+
+    def vector_shape(self, meta, c):
+        return ast.ShapeSpec("vector", (_ident(c[0]),), _span(meta))
+
+    def matrix_shape(self, meta, c):
+        return ast.ShapeSpec("matrix", (_ident(c[0]), _ident(c[1])), _span(meta))
+
+    # -- theorems
+    def theorem(self, meta, c):
+        return ast.Theorem(str(c[0]), _ident(c[1]), c[2], c[3], c[4], _span(meta))
+
+    def proof(self, meta, c):
+        rest = list(c)
+        component = rest.pop(0) if rest and isinstance(rest[0], tuple) else None
+        first = rest.pop(0)
+        steps = tuple(rest)
+        end = _span(meta)
+        qed = Span(end.end_line, max(1, end.end_col - 3), end.end_line, end.end_col)
+        return ast.Proof(component, first, steps, end, qed)
+
+    def component_vector(self, meta, c):
+        return (_ident(c[0]),)
+
+    def component_matrix(self, meta, c):
+        return (_ident(c[0]), _ident(c[1]))
+
+    def step(self, meta, c):
+        rules = c[1] if len(c) > 1 else ()
+        return ast.Step(c[0], rules, _span(meta))
+
+    def citation(self, meta, c):
+        return tuple(_ident(t) for t in c)
+
+    # -- expressions
+    def add(self, meta, c):
+        return ast.BinOp(_span(meta), "+", c[0], c[1])
+
+    def sub(self, meta, c):
+        return ast.BinOp(_span(meta), "-", c[0], c[1])
+
+    def mul(self, meta, c):
+        return ast.BinOp(_span(meta), "*", c[0], c[1])
+
+    def div(self, meta, c):
+        return ast.BinOp(_span(meta), "/", c[0], c[1])
+
+    def neg(self, meta, c):
+        return ast.Neg(_span(meta), c[0])
+
+    def transpose(self, meta, c):
+        return ast.Transpose(_span(meta), c[0])
+
+    def power(self, meta, c):
+        return ast.Power(_span(meta), c[0], int(c[1]))
+
+    def square(self, meta, c):
+        return ast.Power(_span(meta), c[0], 2)
+
+    def indexed(self, meta, c):
+        return ast.Indexed(_span(meta), c[0], c[1])
+
+    def index_list(self, meta, c):
+        return tuple(c)
+
+    def index_name(self, meta, c):
+        return ast.IndexItem("name", str(c[0]), _tok_span(c[0]))
+
+    def index_number(self, meta, c):
+        return ast.IndexItem("number", int(c[0]), _tok_span(c[0]))
+
+    def index_all(self, meta, c):
+        return ast.IndexItem("all", None, _span(meta))
+
+    def norm(self, meta, c):
+        frob = any(isinstance(t, Token) and t.type == "FROBENIUS" for t in c)
+        exp_tok = c[-1]
+        exponent = 2 if str(exp_tok) == "²" else int(exp_tok)
+        return ast.NormSquared(_span(meta), c[1], frob, exponent)
+
+    def name(self, meta, c):
+        return ast.Name(_span(meta), str(c[0]))
+
+    def number(self, meta, c):
+        return ast.Number(_span(meta), int(c[0]))
+
+    def call(self, meta, c):
+        args = c[1] if len(c) > 1 else ()
+        return ast.Call(_span(meta), _ident(c[0]), tuple(args))
+
+    def arguments(self, meta, c):
+        return list(c)
+
+    def bounded_index(self, meta, c):
+        return ast.BoundedIndex(_span(meta), _ident(c[0]), c[1], c[2])
+
+    def partial(self, meta, c):
+        return ast.Partial(_span(meta), c[1], _wrt(c[-1]))
+
+    def partial_op(self, meta, c):
+        return ast.Partial(_span(meta), c[-1], _wrt(c[1]))
+
+    def grad_op(self, meta, c):
+        return ast.GradOp(_span(meta), c[1])
+
+    def literal(self, meta, c):
+        return ast.Literal(_span(meta), c[0])
+
+    def matrix_rows(self, meta, c):
+        return tuple(c)
+
+    def matrix_row(self, meta, c):
+        return tuple(c)
+
+
+def _wrt(tok: Token) -> ast.Wrt:
+    text = str(tok)
+    m = _WRT.match(text)
+    if m is None:  # pragma: no cover - the terminal's pattern guarantees the match
+        raise ParseFailure(f"cannot read '{text}' as dx or dx[i]", _tok_span(tok))
+    var = ast.Ident(m.group(1), Span(tok.line, tok.column + 1, tok.line, tok.column + 1 + len(m.group(1))))
+    indices = None
+    if m.group(2) is not None:
+        items = []
+        offset = tok.column + 1 + len(m.group(1)) + 1
+        for part in m.group(2).split(","):
+            stripped = part.strip()
+            lead = len(part) - len(part.lstrip())
+            sp = Span(tok.line, offset + lead, tok.line, offset + lead + max(1, len(stripped)))
+            if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", stripped):
+                items.append(ast.IndexItem("name", stripped, sp))
+            elif re.fullmatch(r"[0-9]+", stripped):
+                items.append(ast.IndexItem("number", int(stripped), sp))
+            else:
+                raise ParseFailure(
+                    f"'{stripped or part}' is not an index: write a declared index or a number, as in d{m.group(1)}[k]",
+                    sp,
+                )
+            offset += len(part) + 1
+        indices = tuple(items)
+    return ast.Wrt(var.__class__(var.name, var.span), indices, _tok_span(tok))
+
+
+# ---- syntax error messages ------------------------------------------------------------------------
+
+_FRIENDLY = {
+    "NAME": "a name",
+    "CALLEE": "a function call such as grad(…)",
+    "INT": "a number",
+    "WRT": "what to differentiate by, such as dx or dx[k]",
+    "DIFF": "d(…)",
+    "NABLA": "∇",
+    "LAYOUT_KIND": "numerator or denominator",
+    "OBJECT_KIND": "var, const or func",
+    "THEOREM_KIND": "theorem or lemma",
+    "SYMMETRIC": "symmetric",
+    "NORM_BAR": "‖",
+    "DNORM_BAR": "||",
+    "TRANSPOSE_MARK": "ᵀ",
+    "SQUARED": "²",
+    "FROBENIUS": "_F",
+    "$END": "the end of the file",
+}
+
+
+def _terminal_text(name: str) -> str:
+    if name in _FRIENDLY:
+        return _FRIENDLY[name]
+    for t in _parser().terminals:
+        if t.name == name:
+            if t.pattern.type == "str":
+                return f"'{t.pattern.value}'"
+            break
+    return name.lower()
+
+
+def _describe(err: UnexpectedInput, text: str) -> str:
+    if isinstance(err, UnexpectedCharacters):
+        ch = text[err.pos_in_stream] if err.pos_in_stream < len(text) else "?"
+        return f"unexpected character {ch!r}" + _expected(getattr(err, "allowed", None))
+    if isinstance(err, UnexpectedEOF):
+        return "the file ends in the middle of a declaration or proof" + _expected(err.expected)
+    if isinstance(err, UnexpectedToken):
+        tok = err.token
+        if tok.type == "$END":
+            return "the file ends too early" + _expected(err.expected)
+        what = f"'{tok}'" if str(tok) else tok.type
+        return f"unexpected {what}" + _expected(err.expected)
+    return str(err).splitlines()[0]
+
+
+def _expected(names) -> str:
+    if not names:
+        return ""
+    texts = sorted({_terminal_text(n) for n in names if not n.startswith("__")})
+    if not texts:
+        return ""
+    if len(texts) > 8:
+        texts = texts[:8] + ["…"]
+    return "; expected " + ", ".join(texts)
+
+
+def _error_span(err: UnexpectedInput, text: str) -> Span:
+    line = getattr(err, "line", None)
+    col = getattr(err, "column", None)
+    if not isinstance(line, int) or line < 1 or not isinstance(col, int) or col < 1:
+        lines = text.split("\n")
+        line = len(lines)
+        col = len(lines[-1]) + 1
+    tok = getattr(err, "token", None)
+    if isinstance(tok, Token) and tok.type != "$END" and tok.end_column is not None and tok.end_line == line:
+        return Span(line, col, line, tok.end_column)
+    return Span(line, col, line, col + 1)
