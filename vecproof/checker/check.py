@@ -22,7 +22,8 @@ class StepResult:
     verdict: Verdict | None = None
     rules: tuple[str, ...] = ()
     explained: bool | None = None
-    index_form: tuple[str, str] | None = None
+    before: object = None  # the two sides as kernel index expressions (for hover, benchmarks)
+    after: object = None
 
 
 @dataclass
@@ -210,7 +211,7 @@ class _TheoremChecker:
                 continue
             v = self.decide(before, after, step.expr.span)
             sr = StepResult(step.expr.span, "error" if v is None else v.status, v,
-                            tuple(i.name for i in step.rules))
+                            tuple(i.name for i in step.rules), before=before, after=after)
             res.steps.append(sr)
             if v is None:
                 failed = True

@@ -187,7 +187,7 @@ class Evaluator:
         if len(keys) > self.MAX_GENERATORS:
             raise GridLimit(f"the exact check at these sizes needs {len(keys)} unknowns")
         self.keys = keys
-        self.ring = PolyRing([f"g{k}" for k in range(len(keys))] or ["g0"], QQ)
+        self.ring = _ring(max(1, len(keys)))
         self.gen = {k: g for k, g in zip(keys, self.ring.gens)}
         self.key_of = {g: k for k, g in self.gen.items()}
         self.work = 0
@@ -285,6 +285,17 @@ class Evaluator:
 
     def named_values(self, p, values: dict) -> dict:
         return {self.key_of[self.ring.gens[i]]: values[i] for i in values}
+
+
+_RINGS: dict[int, PolyRing] = {}
+
+
+def _ring(count: int) -> PolyRing:
+    """QQ[g0, …, g(count-1)]; generators are positional, so rings are shared by size."""
+    ring = _RINGS.get(count)
+    if ring is None:
+        ring = _RINGS[count] = PolyRing([f"g{k}" for k in range(count)], QQ)
+    return ring
 
 
 def _deriv_depth(e: Expr) -> int:
