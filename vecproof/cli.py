@@ -83,10 +83,7 @@ def _check(args) -> int:
     report.summary(results, time.perf_counter() - start)
     if errors or any(r.unreadable for r in results):
         return EXIT_USAGE
-    failed = any(not r.ok or any(t.status != "proved" for t in r.theorems) for r in results)
-    if args.strict and any(d.level.value == "warning" for r in results for d in r.diagnostics):
-        failed = True
-    return EXIT_FAILED if failed else EXIT_OK
+    return EXIT_OK if all(r.passed(strict=args.strict) for r in results) else EXIT_FAILED
 
 
 def _source_lines(path: Path) -> list[str]:

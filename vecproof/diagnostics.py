@@ -49,6 +49,7 @@ W = Severity.WARNING
 SYNTAX = _code("VP001", "syntax-error", E, "The text does not follow the .vproof grammar.")
 UNREADABLE = _code("VP002", "unreadable-file", E, "The file cannot be read as UTF-8 text (binary, or missing).")
 EMPTY = _code("VP003", "empty-file", W, "The file holds no theorem to check.")
+EXPECTATION = _code("VP004", "expectation-unmet", E, "A file declares `# expect: VPnnn` but that code was not reported.")
 # Names, shapes, indices
 UNKNOWN_NAME = _code("VP101", "unknown-name", E, "A name is used that was never declared.")
 SHAPE = _code("VP102", "shape-mismatch", E, "Operand shapes do not fit the operation.")
@@ -58,6 +59,7 @@ DECLARATION = _code("VP105", "bad-declaration", E, "A declaration is malformed o
 UNKNOWN_RULE = _code("VP106", "unknown-rule", E, "A step cites a rule that does not exist.")
 UNSUPPORTED = _code("VP107", "unsupported", E, "A construct vecproof cannot check (e.g. not polynomial).")
 LAYOUT = _code("VP108", "layout-required", E, "A layout-dependent derivative is used without `layout`.")
+WHICH_VARIABLE = _code("VP109", "variable-required", E, "A derivative must name its variable: several are declared.")
 # Proofs
 FALSE_STEP = _code("VP201", "false-step", E, "A step is false: the two sides differ (a counterexample is given).")
 UNEXPLAINED = _code("VP202", "rule-does-not-explain", W, "A true step that the cited rule(s) do not explain.")

@@ -13,6 +13,9 @@ class TextReport:
     def file(self, result, lines: list[str]) -> None:
         for d in sorted(result.diagnostics, key=lambda d: (d.span.line, d.span.col)):
             self.out.write(render(d, lines))
+        if result.expectation_met:
+            self.out.write(f"{result.path}:1:1: rejected as declared (expect: {', '.join(result.expected)})\n")
+            return
         if self.quiet:
             return
         for t in result.theorems:
@@ -28,19 +31,27 @@ class TextReport:
                 self.out.write(f"{result.path}:{t.span.line}:{t.span.col}: failed: {t.kind} {t.name}\n")
 
     def summary(self, results, seconds: float) -> None:
-        theorems = [t for r in results for t in r.theorems]
+        rejected = sum(r.expectation_met for r in results)
+        checked = [r for r in results if not r.expectation_met]
+        theorems = [t for r in checked for t in r.theorems]
         steps = [s for t in theorems for s in t.steps]
         proved = sum(t.status == "proved" for t in theorems)
-        errors = sum(d.level == Severity.ERROR for r in results for d in r.diagnostics)
-        warnings = sum(d.level == Severity.WARNING for r in results for d in r.diagnostics)
         s_proved = sum(s.status == "proved" for s in steps)
         s_false = sum(s.status == "false" for s in steps)
-        line = (f"{len(results)} file{'s' if len(results) != 1 else ''}, {len(theorems)} theorem"
-                f"{'s' if len(theorems) != 1 else ''}: {proved} proved, {len(theorems) - proved} not proved; "
-                f"{len(steps)} steps: {s_proved} proved, {s_false} false; {errors} error"
-                f"{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''} "
-                f"({seconds:.2f} s)\n")
-        self.out.write(line)
+        errors = sum(d.level == Severity.ERROR for r in checked for d in r.diagnostics)
+        warnings = sum(d.level == Severity.WARNING for r in checked for d in r.diagnostics)
+        files = len(results)
+        parts = [
+            _count(files, "file") + (f" ({rejected} rejected as declared)" if rejected else ""),
+            f"{_count(len(theorems), 'theorem')}: {proved} proved, {len(theorems) - proved} not proved",
+            f"{_count(len(steps), 'step')}: {s_proved} proved, {s_false} false",
+            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}",
+        ]
+        self.out.write("; ".join(parts) + f" ({seconds:.2f} s)\n")
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def render(d: Diagnostic, lines: list[str]) -> str:

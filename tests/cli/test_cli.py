@@ -44,7 +44,7 @@ def test_all_proved_exits_0_and_says_what_was_proved(files):
     assert r.returncode == 0, r.stdout + r.stderr
     assert re.search(r"good\.vproof:7:9: proved: theorem quadratic_form_gradient \(for all n; assuming A "
                      r"independent of x\)", r.stdout)
-    assert "1 file, 1 theorem: 1 proved, 0 not proved; 4 steps: 4 proved, 0 false" in r.stdout
+    assert "1 file; 1 theorem: 1 proved, 0 not proved; 4 steps: 4 proved, 0 false; 0 errors, 0 warnings" in r.stdout
 
 
 def test_false_step_exits_1_with_compiler_style_output(files):
@@ -99,3 +99,19 @@ def test_version_and_rules():
     assert rules.returncode == 0
     for name in ("expand_sums", "product_rule", "index_collapse", "matvec_def", "algebra"):
         assert name in rules.stdout
+
+
+def test_a_file_that_declares_its_expected_diagnostic_passes_when_it_is_reported(files):
+    (files / "expected.vproof").write_text("# expect: VP201\n" + BAD, encoding="utf-8")
+    r = run("check", str(files / "expected.vproof"))
+    assert r.returncode == 0, r.stdout
+    assert "error[VP201]" in r.stdout
+    assert "expected.vproof:1:1: rejected as declared (expect: VP201)" in r.stdout
+    assert "1 file (1 rejected as declared)" in r.stdout
+
+
+def test_a_declared_diagnostic_that_is_not_reported_fails(files):
+    (files / "unmet.vproof").write_text("# expect: VP201\n" + GOOD, encoding="utf-8")
+    r = run("check", str(files / "unmet.vproof"))
+    assert r.returncode == 1
+    assert "unmet.vproof:1:1: error[VP004]" in r.stdout

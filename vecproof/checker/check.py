@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,10 +46,27 @@ class FileResult:
     unreadable: bool = False
     scope: Scope | None = None
     tree: ast.File | None = None
+    expected: tuple[str, ...] = ()  # codes a `# expect: VPnnn` header says this file must produce
 
     @property
     def ok(self) -> bool:
         return not any(d.level == dg.Severity.ERROR for d in self.diagnostics)
+
+    @property
+    def expectation_met(self) -> bool:
+        got = {d.code.id for d in self.diagnostics}
+        return bool(self.expected) and all(c in got for c in self.expected)
+
+    def passed(self, strict: bool = False) -> bool:
+        """A file passes when every theorem is proved and nothing is wrong — or, for a file that
+        declares `# expect: VPnnn` (a deliberately wrong proof), when those codes are reported."""
+        if self.unreadable:
+            return False
+        if self.expected:
+            return self.expectation_met
+        if not self.ok or any(t.status != "proved" for t in self.theorems):
+            return False
+        return not (strict and any(d.level == dg.Severity.WARNING for d in self.diagnostics))
 
 
 def check_path(path: str | Path, display: str | None = None) -> FileResult:
@@ -86,16 +104,48 @@ def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult
 def check_text(text: str, path: str = "<input>") -> FileResult:
     """Check the text of a whole file. Never raises for any input: problems become diagnostics."""
     result = FileResult(path)
-    diags = result.diagnostics
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    expected, where = _expectations(text)
+    result.expected = expected
+    _check_into(result, text, path)
+    if expected and not result.expectation_met:
+        got = sorted({d.code.id for d in result.diagnostics}) or ["nothing"]
+        missing = [c for c in expected if c not in got]
+        result.diagnostics.append(Diagnostic(
+            where, dg.EXPECTATION, f"this file declares `# expect: {', '.join(expected)}`, but "
+            f"{', '.join(missing)} was not reported", (f"reported: {', '.join(got)}",), path=path))
+    return result
+
+
+_EXPECT = re.compile(r"#\s*expect:\s*(VP\d{3}(?:\s*,\s*VP\d{3})*)\s*$")
+
+
+def _expectations(text: str) -> tuple[tuple[str, ...], Span]:
+    """Codes named by `# expect: VPnnn[, VPnnn]` lines in the file's leading comment block."""
+    codes: list[str] = []
+    where = Span.point(1, 1)
+    for n, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            break
+        m = _EXPECT.match(stripped)
+        if m:
+            if not codes:
+                where = Span(n, 1, n, len(line) + 1)
+            codes.extend(c.strip() for c in m.group(1).split(","))
+    return tuple(codes), where
+
+
+def _check_into(result: FileResult, text: str, path: str) -> None:
+    diags = result.diagnostics
     try:
         tree = parse(text)
     except ParseFailure as err:
         diags.append(Diagnostic(err.span, dg.SYNTAX, err.message, path=path))
-        return result
+        return
     except RecursionError:
         diags.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to read", path=path))
-        return result
+        return
     items = []
     for item in tree.items:
         items.extend(item if isinstance(item, list) else [item])
@@ -123,7 +173,6 @@ def check_text(text: str, path: str = "<input>") -> FileResult:
             res = TheoremResult(th.name.name, th.kind, th.name.span, "failed")
         diags.extend(checker.diags)
         result.theorems.append(res)
-    return result
 
 
 ROW = "(row)"
@@ -178,29 +227,31 @@ class _TheoremChecker:
                 if d not in sizes:
                     sizes.append(d)
 
-        # endpoints
-        if lhs is not None and comp is not None and chain[0] is not None:
-            v = self.decide(lhs.comp(r, c), chain[0], th.proof.first.span)
-            if v is None or not v.proved:
-                failed = True
-                if v is not None and v.status != "proved":
-                    self.emit(th.proof.first.span, dg.CHAIN_START,
-                              f"the proof starts from an expression that is not the left side of {th.name.name}"
-                              + self.component_words(), *self.verdict_detail(v, "first line", "left side"))
-            else:
-                note(v)
-        if rhs is not None and comp is not None and chain[-1] is not None:
-            v = self.decide(chain[-1], rhs.comp(r, c), chain_nodes[-1].span)
-            if v is None or not v.proved:
-                failed = True
-                if v is not None and v.status != "proved":
-                    self.emit(chain_nodes[-1].span, dg.CHAIN_END,
-                              f"the proof ends at an expression that is not the right side of {th.name.name}"
-                              + self.component_words(), *self.verdict_detail(v, "last line", "right side"))
-            else:
-                note(v)
-        # steps
+        # endpoints: the chain must start at the left side and end at the right side
         unproved = False
+        ends = []
+        if lhs is not None and comp is not None and chain[0] is not None:
+            ends.append((dg.CHAIN_START, lhs.comp(r, c), chain[0], th.proof.first.span, "starts from", "left"))
+        if rhs is not None and comp is not None and chain[-1] is not None:
+            ends.append((dg.CHAIN_END, rhs.comp(r, c), chain[-1], chain_nodes[-1].span, "ends at", "right"))
+        ends_wrong = False
+        for code, side, line, span, verb, which in ends:
+            v = self.decide(side, line, span)
+            if v is None:
+                failed = True
+            elif v.status == "checked":
+                unproved = True
+                self.emit(span, dg.NOT_PROVED, f"checked for sizes {v.sizes} only, not proved, that this line "
+                          f"is the {which} side: {_display(v.reason)}")
+            elif v.status == "false":
+                failed = ends_wrong = True
+                self.emit(span, code, f"the proof {verb} an expression that is not the {which} side of "
+                          f"{th.name.name}{self.component_words()}",
+                          *self.verdict_detail(v, f"{which} side", "this line"))
+            else:
+                note(v)
+                self.check_endpoint_gap(code, side, line, span, which)
+        # steps
         any_false = False
         for k, step in enumerate(th.proof.steps):
             before, after = chain[k], chain[k + 1]
@@ -225,13 +276,13 @@ class _TheoremChecker:
             if v.status == "checked":
                 unproved = True
                 self.emit(step.expr.span, dg.NOT_PROVED,
-                          f"checked for sizes {v.sizes} only, not proved: {v.reason}",
+                          f"checked for sizes {v.sizes} only, not proved: {_display(v.reason)}",
                           "vecproof decides sums over full ranges of index variables; this step is outside that")
                 note(v)
                 continue
             note(v)
             self.check_citation(step, cited, before, after, sr)
-        if any_false and lhs is not None and rhs is not None and comp is not None:
+        if (any_false or ends_wrong) and lhs is not None and rhs is not None and comp is not None:
             v = self.decide(lhs.comp(r, c), rhs.comp(r, c), th.name.span)
             if v is not None and v.status == "false":
                 self.emit(th.name.span, dg.FALSE_CLAIM, f"the statement of {th.name.name} is itself false",
@@ -300,12 +351,31 @@ class _TheoremChecker:
         try:
             return kernel.decide(a, b)
         except KernelLimit as err:
-            self.emit(span, dg.LIMIT, f"checking stopped at a limit: {err}")
+            self.emit(span, dg.LIMIT, f"checking stopped at a limit: {_display(str(err))}")
         except KernelDisagreement as err:
-            self.emit(span, dg.INTERNAL, f"internal error, please report it: {err}")
+            self.emit(span, dg.INTERNAL, f"internal error, please report it: {_display(str(err))}")
         except RecursionError:
             self.emit(span, dg.LIMIT, "checking stopped at a limit: the expression is nested too deeply")
+        except MemoryError:
+            self.emit(span, dg.LIMIT, "checking stopped at a limit: out of memory")
+        except Exception as err:  # never a traceback: a failure here is a bug, reported as one
+            self.emit(span, dg.INTERNAL, f"internal error, please report it: {type(err).__name__}: {err}")
         return None
+
+    def check_endpoint_gap(self, code, side, line, span: Span, which: str) -> None:
+        """The chain's end must match the theorem's side by definitions and bookkeeping alone; if
+        it takes real work (differentiating, collapsing), the proof stops short: say which rules."""
+        try:
+            if rules.explains(rules.DEFINITIONS, side, line) is not False:
+                return
+            fix = rules.suggest(line, side, base=rules.DEFINITIONS)
+        except Exception:
+            return
+        words = "stops short of" if which == "right" else "does not start from"
+        how = f" the {which} side is reached only by {', '.join(fix)}" if fix else f" the {which} side differs"
+        step = f"; add the step `= … by {', '.join(fix)}`" if which == "right" and fix else ""
+        self.diags.append(Diagnostic(span, code, f"the proof {words} the {which} side of {self.th.name.name}:"
+                                     f"{how}{step}", severity=dg.Severity.WARNING, path=self.path))
 
     def cited_rules(self, step: ast.Step):
         out = []
@@ -379,6 +449,11 @@ class _TheoremChecker:
             except Exception:  # a hint must never break a report
                 return None
         return None
+
+
+def _display(text: str) -> str:
+    """Strip the suffixes that make bound index names fresh (i'3, j~12) from a message."""
+    return re.sub(r"([A-Za-z_][A-Za-z0-9_]*)(?:['~][0-9]+)+", r"\1", text)
 
 
 def _num(q) -> str:

@@ -193,14 +193,14 @@ class Elaborator:
             v = item.value
             if dim is None:
                 if v != 1:
-                    raise ElabError(dg.INDEX_TYPE, f"index {v} is out of range: {where} has size 1", item.span)
+                    raise ElabError(dg.INDEX_TYPE, f"index {v} is out of range: this slot ({where}) has size 1", item.span)
                 return None
             if dim.symbolic:
                 raise ElabError(dg.UNSUPPORTED, f"a numbered index into the symbolic dimension {dim.name} "
                                 f"is outside what vecproof decides; use an index variable, or declare "
                                 f"`dim {dim.name} = …`", item.span)
             if not 1 <= v <= dim.size:
-                raise ElabError(dg.INDEX_TYPE, f"index {v} is out of range: {where} runs over 1..{dim.size}",
+                raise ElabError(dg.INDEX_TYPE, f"index {v} is out of range: this slot ({where}) runs over 1..{dim.size}",
                                 item.span)
             return v
         if item.kind == "all":
@@ -216,8 +216,8 @@ class Elaborator:
             idx = d.index
         if dim is None or not same_dim(idx.dim, dim):
             ranges = "1" if dim is None else dim.name
-            raise ElabError(dg.INDEX_TYPE, f"index {name} ranges over {idx.dim.name}, but {where} "
-                            f"ranges over {ranges}", item.span)
+            raise ElabError(dg.INDEX_TYPE, f"index {name} ranges over {idx.dim.name}, but this slot "
+                            f"({where}) ranges over {ranges}", item.span)
         return idx
 
     def _Indexed(self, node: ast.Indexed, env) -> Typed:
@@ -228,10 +228,10 @@ class Elaborator:
             if base.scalar:
                 raise ElabError(dg.SHAPE, "a scalar has no entries to index", node.span)
             if base.cols is None:
-                s = self.slot(items[0], base.rows, env, "the vector's entries")
+                s = self.slot(items[0], base.rows, env, "an entry of the vector")
                 return Typed(None, None, lambda r, c: bc(s, None))
             if base.rows is None:
-                s = self.slot(items[0], base.cols, env, "the row's entries")
+                s = self.slot(items[0], base.cols, env, "an entry of the row")
                 return Typed(None, None, lambda r, c: bc(None, s))
             raise ElabError(dg.SHAPE, f"this is a {base.shape} matrix: give two indices, as in A[i, j]",
                             node.span)
@@ -241,13 +241,13 @@ class Elaborator:
         if ri.kind == "all" and ci.kind == "all":
             return base
         if ri.kind == "all":
-            s = self.slot(ci, base.cols, env, "the columns")
+            s = self.slot(ci, base.cols, env, "a column")
             return Typed(base.rows, None, lambda r, c: bc(r, s))
         if ci.kind == "all":
-            s = self.slot(ri, base.rows, env, "the rows")
+            s = self.slot(ri, base.rows, env, "a row")
             return Typed(None, base.cols, lambda r, c: bc(s, c))
-        rs = self.slot(ri, base.rows, env, "the rows")
-        cs = self.slot(ci, base.cols, env, "the columns")
+        rs = self.slot(ri, base.rows, env, "a row")
+        cs = self.slot(ci, base.cols, env, "a column")
         return Typed(None, None, lambda r, c: bc(rs, cs))
 
     # -- calls -------------------------------------------------------------------------------------
@@ -351,15 +351,43 @@ class Elaborator:
                             f"it with `index {name} : …`", span)
         dim = d.index.dim
         if isinstance(head, ast.BoundedIndex):
-            lo = self._size_expr(head.lo, env)
-            hi = self._size_expr(head.hi, env)
-            if isinstance(lo, Num) and lo.value == 1 and (
-                    (isinstance(hi, Size) and hi.dim == dim) or (isinstance(hi, Num) and hi.value == dim.size)):
-                lo = hi = None
+            lo, hi = self._bounds(head, dim)
         bound = _fresh(name, dim)
         inner = self.expr(body, {**env, name: bound})
         ic = inner.comp
         return Typed(inner.rows, inner.cols, lambda r, c: Sum(bound, ic(r, c), lo, hi))
+
+    def _bounds(self, head: ast.BoundedIndex, dim: Dim):
+        """Check `i = lo..hi` stays inside 1..dim for every size; None, None for the full range."""
+        lo = _linear(self._size_expr(head.lo, {}))
+        hi = _linear(self._size_expr(head.hi, {}))
+        name = head.index.name
+        if lo is None or set(lo) - {None}:
+            raise ElabError(dg.UNSUPPORTED, f"the lower bound of {name} must be a whole number", head.lo.span)
+        low = lo.get(None, 0)
+        if low < 1 or low.denominator != 1:
+            raise ElabError(dg.INDEX_TYPE, f"the lower bound {low} of {name} is below 1: indices run over "
+                            f"1..{dim.name}", head.lo.span)
+        if hi is None or (set(hi) - {None, dim}) or hi.get(dim, 0) not in (0, 1) or hi.get(None, 0).denominator != 1:
+            raise ElabError(dg.UNSUPPORTED, f"the upper bound of {name} must be a whole number or "
+                            f"{dim.name} minus a whole number", head.hi.span)
+        if dim.symbolic and hi.get(dim, 0) == 0:
+            raise ElabError(dg.UNSUPPORTED, f"a numbered bound for {name}, which ranges over the symbolic "
+                            f"dimension {dim.name}, could pass the end of the range; write {dim.name} − c",
+                            head.hi.span)
+        top = hi.get(None, 0) + (hi.get(dim, 0) * (dim.size or 0))
+        if (not dim.symbolic and top > dim.size) or (dim.symbolic and hi.get(None, 0) > 0):
+            raise ElabError(dg.INDEX_TYPE, f"the upper bound of {name} passes the end of its range "
+                            f"1..{dim.name}", head.hi.span)
+        if low == 1 and ((dim.symbolic and hi == {dim: 1}) or (not dim.symbolic and top == dim.size)):
+            return None, None
+        lo_e = Num(Fraction(low))
+        if dim.symbolic:
+            c = hi.get(None, 0)
+            hi_e = Size(dim) if not c else Add((Size(dim), Num(Fraction(c))))
+        else:
+            hi_e = Num(Fraction(top))
+        return lo_e, hi_e
 
     def _size_expr(self, node, env) -> Expr:
         t = self.expr(node, env)
@@ -402,7 +430,7 @@ class Elaborator:
             if not vs:
                 raise ElabError(dg.DECLARATION, "no variable of differentiation is declared (add `var x : "
                                 "vector(n)`)", span)
-            raise ElabError(dg.DECLARATION, f"several variables are declared ({', '.join(v.name for v in vs)}); "
+            raise ElabError(dg.WHICH_VARIABLE, f"several variables are declared ({', '.join(v.name for v in vs)}); "
                             "say which one, as in grad(f, x)", span)
         if not isinstance(node, ast.Name):
             raise ElabError(dg.DECLARATION, "the variable of differentiation must be a name", node.span)
@@ -539,6 +567,39 @@ class Elaborator:
         if self.scope.layout == "denominator":
             return f"{lead}: a layout slip? This file declares layout denominator (gradients are columns; ∂y/∂x is n×m)"
         return f"{lead} — a layout slip?"
+
+
+def _linear(e: Expr):
+    """{dim: coefficient, None: constant} for a linear size expression, else None."""
+    if isinstance(e, Num):
+        return {None: e.value}
+    if isinstance(e, Size):
+        return {e.dim: Fraction(1)}
+    if isinstance(e, Add):
+        out: dict = {}
+        for a in e.args:
+            part = _linear(a)
+            if part is None:
+                return None
+            for k, v in part.items():
+                out[k] = out.get(k, 0) + v
+        return {k: v for k, v in out.items() if v or k is None}
+    if isinstance(e, Mul):
+        const, var = Fraction(1), None
+        for a in e.args:
+            part = _linear(a)
+            if part is None:
+                return None
+            if set(part) == {None}:
+                const *= part[None]
+            elif var is None:
+                var = part
+            else:
+                return None
+        if var is None:
+            return {None: const}
+        return {k: v * const for k, v in var.items()}
+    return None
 
 
 def _is_size_expr(e: Expr) -> bool:

@@ -16,7 +16,7 @@ from .normal_form import (
 )
 from .terms import (
     Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
-    differentiated_objects, free_slots, objects_in, substitute,
+    alpha_equal, differentiated_objects, free_slots, objects_in, substitute,
 )
 
 __all__ = [
@@ -77,6 +77,9 @@ def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     diff = Add((lhs, Mul((Num(Fraction(-1)), rhs))))
     assumptions = _assumptions(diff)
     free = sorted(free_slots(diff))
+    if alpha_equal(lhs, rhs):  # reflexivity, up to the names of bound indices
+        dims = tuple(sorted(d.name for d in _grid._dims_in(diff)))
+        return Verdict(PROVED, assumptions, sizes="all sizes (the sides are the same expression)", dims=dims)
     try:
         nf = Normalizer(FULL, limits).normal_form(diff)
     except OutsideFragment as why:

@@ -273,3 +273,52 @@ def differentiated_objects(e: Expr, under: bool = False, out: set | None = None)
         for o in e.options:
             differentiated_objects(o, under, out)
     return out
+
+
+def alpha_equal(a: Expr, b: Expr, env: dict | None = None) -> bool:
+    """Syntactic equality up to the names of bound indices (Σ binders)."""
+    env = env or {}
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, Sum):
+        if a.index.dim != b.index.dim:
+            return False
+        if not (_opt_equal(a.lo, b.lo, env) and _opt_equal(a.hi, b.hi, env)):
+            return False
+        return alpha_equal(a.body, b.body, {**env, a.index: b.index})
+    if isinstance(a, Entry):
+        return (a.obj == b.obj and _slots_equal(a.idx, b.idx, env)
+                and len(a.derivs) == len(b.derivs)
+                and all(v1 == v2 and _slots_equal(d1, d2, env) for (v1, d1), (v2, d2) in zip(a.derivs, b.derivs)))
+    if isinstance(a, Delta):
+        return _slots_equal((a.a, a.b), (b.a, b.b), env)
+    if isinstance(a, (Add, Mul)):
+        return len(a.args) == len(b.args) and all(alpha_equal(x, y, env) for x, y in zip(a.args, b.args))
+    if isinstance(a, Pow):
+        return a.exp == b.exp and alpha_equal(a.base, b.base, env)
+    if isinstance(a, Deriv):
+        return a.var == b.var and _slots_equal(a.idx, b.idx, env) and alpha_equal(a.body, b.body, env)
+    if isinstance(a, Fold):
+        return a.tag == b.tag and alpha_equal(a.body, b.body, env)
+    if isinstance(a, Select):
+        return (_slots_equal((a.index,), (b.index,), env) and len(a.options) == len(b.options)
+                and all(alpha_equal(x, y, env) for x, y in zip(a.options, b.options)))
+    return a == b
+
+
+def _opt_equal(a, b, env) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return alpha_equal(a, b, env)
+
+
+def _slots_equal(xs, ys, env) -> bool:
+    if len(xs) != len(ys):
+        return False
+    for x, y in zip(xs, ys):
+        if x in env:
+            if env[x] != y:
+                return False
+        elif y in env.values() or x != y:
+            return False
+    return True

@@ -70,6 +70,14 @@ ALIASES = {"delta_collapse": "index_collapse", "kronecker": "index_collapse", "j
            "gradient": "gradient_def", "layout": "gradient_def", "definition": "expand_sums"}
 
 
+# What the two ends of a chain may differ from the theorem's sides by: definitions, symmetry and
+# bookkeeping, but no real work (differentiating, collapsing deltas).
+DEFINITIONS = (
+    Rule("definitions", "Unfold every notation (products, norms, traces, gradients, Jacobians).",
+         unfold=frozenset({"matmul", "norm", "trace", "gradient", "jacobian"}), symmetry=True),
+)
+
+
 def lookup(name: str) -> Rule | None:
     return RULES.get(ALIASES.get(name, name))
 
@@ -97,12 +105,15 @@ def explains(rules, before: Expr, after: Expr) -> bool | None:
         return None
 
 
-def suggest(before: Expr, after: Expr, max_size: int = 3) -> list[str]:
-    """The smallest set of specific rules that explains the step (empty if none does)."""
+def suggest(before: Expr, after: Expr, max_size: int = 3, base: tuple = ()) -> list[str]:
+    """The smallest set of specific rules that, with `base`, explains the step (empty if none does)."""
     specific = [r for r in _RULES if not r.catch_all and r.name not in ("matvec_def", "dot_def")]
     specific.sort(key=lambda r: r.name == "expand_sums")  # prefer the narrower definitions
+    if base:
+        covered = set().union(*(r.unfold for r in base))
+        specific = [r for r in specific if not (r.unfold and r.unfold <= covered)]
     for size in range(1, max_size + 1):
         for combo in itertools.combinations(specific, size):
-            if explains(combo, before, after):
+            if explains(tuple(base) + combo, before, after):
                 return [r.name for r in combo]
     return []
