@@ -107,7 +107,16 @@ def check_text(text: str, path: str = "<input>") -> FileResult:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     expected, where = _expectations(text)
     result.expected = expected
-    _check_into(result, text, path)
+    try:
+        _check_into(result, text, path)
+    except RecursionError:
+        result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to check",
+                                             path=path))
+    except MemoryError:
+        result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "checking ran out of memory", path=path))
+    except Exception as err:  # never a traceback: a failure here is a bug, reported as one
+        result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.INTERNAL, f"internal error, please report it: "
+                                             f"{type(err).__name__}: {err}", path=path))
     if expected and not result.expectation_met:
         got = sorted({d.code.id for d in result.diagnostics}) or ["nothing"]
         missing = [c for c in expected if c not in got]

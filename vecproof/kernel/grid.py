@@ -271,16 +271,15 @@ class Evaluator:
         out = self.ring.zero
         used = {i for m in p.monoms() for i, k in enumerate(m) if k}
         for i in used:
-            g = self.ring.gens[i]
-            key = self.key_of[g]
+            key = self.keys[i]
             if key.obj == var.name and not key.derivs:
                 if key.idx == at:
-                    out += p.diff(g)
+                    out += p.diff(i)
                 continue
             obj = self.objs[key.obj]
             if obj.kind == "func" and obj.depends_on == var.name:
                 nk = GenKey(key.obj, key.idx, tuple(sorted(key.derivs + ((var.name, at),))))
-                out += p.diff(g) * self.gen[nk]
+                out += p.diff(i) * self.gen[nk]
         return out
 
     def named_values(self, p, values: dict) -> dict:
