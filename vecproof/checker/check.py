@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +15,11 @@ from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..syntax import ParseFailure, ast, parse
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+
+# Verdicts depend only on the two index expressions (which carry every declaration they use), and
+# elaboration is deterministic, so an unchanged step is never decided twice in one process (the
+# language server re-checks whole documents on every edit).
+_decide = functools.lru_cache(maxsize=8192)(kernel.decide)
 
 
 @dataclass
@@ -358,7 +364,7 @@ class _TheoremChecker:
 
     def decide(self, a, b, span: Span) -> Verdict | None:
         try:
-            return kernel.decide(a, b)
+            return _decide(a, b)
         except KernelLimit as err:
             self.emit(span, dg.LIMIT, f"checking stopped at a limit: {_display(str(err))}")
         except KernelDisagreement as err:

@@ -17,12 +17,6 @@ from .scope import ElabError, Scope
 
 MAX_EXPONENT = 64
 
-_counter = itertools.count()
-
-
-def _fresh(name: str, dim: Dim) -> Index:
-    return Index(f"{name}'{next(_counter)}", dim)
-
 
 def same_dim(a: Dim | None, b: Dim | None) -> bool:
     """Shapes agree: the same dimension, or two concrete dimensions of the same size (or both 1)."""
@@ -73,11 +67,21 @@ def _norm(d: Dim | None) -> Dim | None:
 class Elaborator:
     def __init__(self, scope: Scope):
         self.scope = scope
+        self._counter = itertools.count()
 
     # -- entry point -----------------------------------------------------------------------------
-    def expr(self, node: ast.Node, env: dict | None = None) -> Typed:
+    def expr(self, node: ast.Node) -> Typed:
+        """Elaborate one expression. Bound indices are named deterministically (i'0, j'1, …), so the
+        same text under the same declarations always gives the same index expression."""
+        self._counter = itertools.count()
+        return self._expr(node, {})
+
+    def _expr(self, node: ast.Node, env: dict | None = None) -> Typed:
         method = getattr(self, "_" + type(node).__name__)
         return method(node, env or {})
+
+    def _fresh(self, name: str, dim: Dim) -> Index:
+        return Index(f"{name}'{next(self._counter)}", dim)
 
     # -- leaves ----------------------------------------------------------------------------------
     def _Number(self, node: ast.Number, env) -> Typed:
@@ -107,10 +111,10 @@ class Elaborator:
 
     # -- arithmetic ------------------------------------------------------------------------------
     def _BinOp(self, node: ast.BinOp, env) -> Typed:
-        left = self.expr(node.left, env)
+        left = self._expr(node.left, env)
         if node.op == "/":
             return self._divide(node, left, env)
-        right = self.expr(node.right, env)
+        right = self._expr(node.right, env)
         if node.op in "+-":
             if not (same_dim(left.rows, right.rows) and same_dim(left.cols, right.cols)):
                 raise ElabError(dg.SHAPE, f"cannot {'add' if node.op == '+' else 'subtract'} {left.shape} "
@@ -137,7 +141,7 @@ class Elaborator:
         if inner is None or inner.size == 1 and (left.cols is None or right.rows is None):
             return Typed(left.rows, right.cols, lambda r, c: Fold(
                 "matmul", Mul((lc(r, None if left.cols is None else 1), rc(None if right.rows is None else 1, c)))))
-        j = _fresh("j", inner)
+        j = self._fresh("j", inner)
         return Typed(left.rows, right.cols,
                      lambda r, c: Fold("matmul", Sum(j, Mul((lc(r, j), rc(j, c))))))
 
@@ -153,13 +157,13 @@ class Elaborator:
         return Typed(left.rows, left.cols, lambda r, c: Mul((q, lc(r, c))))
 
     def _Neg(self, node: ast.Neg, env) -> Typed:
-        inner = self.expr(node.operand, env)
+        inner = self._expr(node.operand, env)
         m1 = Num(Fraction(-1))
         ic = inner.comp
         return Typed(inner.rows, inner.cols, lambda r, c: Mul((m1, ic(r, c))))
 
     def _Transpose(self, node: ast.Transpose, env) -> Typed:
-        inner = self.expr(node.operand, env)
+        inner = self._expr(node.operand, env)
         ic = inner.comp
         return Typed(inner.cols, inner.rows, lambda r, c: ic(c, r))
 
@@ -171,7 +175,7 @@ class Elaborator:
             return self._norm_squared(call.args[0], call.callee.name == "normF", node.exponent, node.span, env)
         if node.exponent > MAX_EXPONENT:
             raise ElabError(dg.LIMIT, f"exponent {node.exponent} is larger than the limit {MAX_EXPONENT}", node.span)
-        base = self.expr(node.operand, env)
+        base = self._expr(node.operand, env)
         if base.scalar:
             bc = base.comp
             k = node.exponent
@@ -221,7 +225,7 @@ class Elaborator:
         return idx
 
     def _Indexed(self, node: ast.Indexed, env) -> Typed:
-        base = self.expr(node.operand, env)
+        base = self._expr(node.operand, env)
         items = node.indices
         bc = base.comp
         if len(items) == 1:
@@ -276,22 +280,22 @@ class Elaborator:
                 raise ElabError(dg.SHAPE, "grad takes an expression and optionally the variable: grad(f, x)",
                                 node.span)
             var = self._var(args[1] if len(args) == 2 else None, node.span)
-            return self._gradient(self.expr(args[0], env), var, node.span)
+            return self._gradient(self._expr(args[0], env), var, node.span)
         if name == "D":
             if not 1 <= len(args) <= 2:
                 raise ElabError(dg.SHAPE, "D takes an expression and optionally the variable: D(u, x)", node.span)
             var = self._var(args[1] if len(args) == 2 else None, node.span)
-            return self._jacobian(self.expr(args[0], env), var, node.span)
+            return self._jacobian(self._expr(args[0], env), var, node.span)
         if name == "dot":
             self._arity(node, 2)
-            u, v = (self.expr(a, env) for a in args)
+            u, v = (self._expr(a, env) for a in args)
             for t, a in ((u, args[0]), (v, args[1])):
                 if t.cols is not None or t.rows is None:
                     raise ElabError(dg.SHAPE, f"dot takes two column vectors; this is {t.shape}", a.span)
             if not same_dim(u.rows, v.rows):
                 raise ElabError(dg.SHAPE, f"dot of vectors of different sizes {u.rows.name} and {v.rows.name}",
                                 node.span)
-            j = _fresh("j", u.rows)
+            j = self._fresh("j", u.rows)
             uc, vc = u.comp, v.comp
             return Typed(None, None, lambda r, c: Fold("matmul", Sum(j, Mul((uc(j, None), vc(j, None))))))
         if name in ("norm", "normF"):
@@ -299,10 +303,10 @@ class Elaborator:
                             node.span)
         if name == "tr":
             self._arity(node, 1)
-            a = self.expr(args[0], env)
+            a = self._expr(args[0], env)
             if a.rows is None or not same_dim(a.rows, a.cols):
                 raise ElabError(dg.SHAPE, f"the trace needs a square matrix; this is {a.shape}", node.span)
-            j = _fresh("j", a.rows)
+            j = self._fresh("j", a.rows)
             ac = a.comp
             return Typed(None, None, lambda r, c: Fold("trace", Sum(j, ac(j, j))))
         d = self.scope.lookup(name, node.callee.span)
@@ -313,7 +317,7 @@ class Elaborator:
                             f"({d.obj.depends_on}) or just {name}", node.span)
         if len(args) == 1 and d.what in ("var", "const", "dim"):
             # `A(x + y)`: a product written without a space.
-            return self.product(self.expr(ast.Name(node.callee.span, name), env), self.expr(args[0], env), node.span)
+            return self.product(self._expr(ast.Name(node.callee.span, name), env), self._expr(args[0], env), node.span)
         raise ElabError(dg.SHAPE, f"'{name}' is not a function", node.callee.span)
 
     def _arity(self, node: ast.Call, n: int) -> None:
@@ -352,8 +356,8 @@ class Elaborator:
         dim = d.index.dim
         if isinstance(head, ast.BoundedIndex):
             lo, hi = self._bounds(head, dim)
-        bound = _fresh(name, dim)
-        inner = self.expr(body, {**env, name: bound})
+        bound = self._fresh(name, dim)
+        inner = self._expr(body, {**env, name: bound})
         ic = inner.comp
         return Typed(inner.rows, inner.cols, lambda r, c: Sum(bound, ic(r, c), lo, hi))
 
@@ -390,7 +394,7 @@ class Elaborator:
         return lo_e, hi_e
 
     def _size_expr(self, node, env) -> Expr:
-        t = self.expr(node, env)
+        t = self._expr(node, env)
         v = t.value() if t.scalar else None
         if v is None or not _is_size_expr(v):
             raise ElabError(dg.UNSUPPORTED, "a summation bound must be built from numbers and dimensions",
@@ -405,18 +409,18 @@ class Elaborator:
         if exponent != 2:
             raise ElabError(dg.UNSUPPORTED, f"only the squared norm is polynomial; write ‖…‖^2, not ^{exponent}",
                             span)
-        t = self.expr(operand, env)
+        t = self._expr(operand, env)
         tc = t.comp
         if t.rows is not None and t.cols is not None:
             if not frobenius:
                 raise ElabError(dg.UNSUPPORTED, f"the norm of a {t.shape} matrix is ambiguous; for the "
                                 "Frobenius norm write ‖X‖_F^2 or normF(X)^2", span)
-            i, j = _fresh("i", t.rows), _fresh("j", t.cols)
+            i, j = self._fresh("i", t.rows), self._fresh("j", t.cols)
             return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Sum(j, Pow(tc(i, j), 2)))))
         if t.scalar:
             return Typed(None, None, lambda r, c: Fold("norm", Pow(tc(None, None), 2)))
         dim = t.rows if t.rows is not None else t.cols
-        i = _fresh("i", dim)
+        i = self._fresh("i", dim)
         if t.cols is None:
             return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Pow(tc(i, None), 2))))
         return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Pow(tc(None, i), 2))))
@@ -486,7 +490,7 @@ class Elaborator:
             raise ElabError(dg.DECLARATION, f"'{wrt.var.name}' is not a variable of differentiation (it is: "
                             f"{d.text}); declare it with `var`", wrt.var.span)
         var = d.obj
-        body = self.expr(node.body, env)
+        body = self._expr(node.body, env)
         if wrt.indices is None:
             if body.scalar:
                 return self._gradient(body, var, node.span)
@@ -508,7 +512,7 @@ class Elaborator:
         return Typed(body.rows, body.cols, lambda r, c: Deriv(var, slots, bc(r, c)))
 
     def _GradOp(self, node: ast.GradOp, env) -> Typed:
-        return self._gradient(self.expr(node.body, env), self._var(None, node.span), node.span)
+        return self._gradient(self._expr(node.body, env), self._var(None, node.span), node.span)
 
     # -- literals --------------------------------------------------------------------------------------
     def _Literal(self, node: ast.Literal, env) -> Typed:
@@ -522,7 +526,7 @@ class Elaborator:
         for row in rows:
             out = []
             for cell in row:
-                t = self.expr(cell, env)
+                t = self._expr(cell, env)
                 if not t.scalar:
                     raise ElabError(dg.SHAPE, f"an entry of an explicit matrix must be a scalar; this is {t.shape}",
                                     cell.span)

@@ -7,6 +7,7 @@ and terms, renaming bound indices, distributing, merging like terms).
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -95,7 +96,11 @@ def _policy(rules) -> Policy:
 def explains(rules, before: Expr, after: Expr) -> bool | None:
     """Whether the rules (plus bookkeeping) turn `before` and `after` into the same thing.
     None when that cannot be judged (the step leaves the fragment or hits a limit)."""
-    rules = list(rules)
+    return _explains(tuple(rules), before, after)
+
+
+@functools.lru_cache(maxsize=8192)
+def _explains(rules: tuple, before: Expr, after: Expr) -> bool | None:
     if any(r.catch_all for r in rules):
         return True
     diff = Add((before, Mul((Num(Fraction(-1)), after))))
@@ -107,6 +112,11 @@ def explains(rules, before: Expr, after: Expr) -> bool | None:
 
 def suggest(before: Expr, after: Expr, max_size: int = 3, base: tuple = ()) -> list[str]:
     """The smallest set of specific rules that, with `base`, explains the step (empty if none does)."""
+    return list(_suggest(before, after, max_size, tuple(base)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _suggest(before: Expr, after: Expr, max_size: int, base: tuple) -> tuple:
     specific = [r for r in _RULES if not r.catch_all and r.name not in ("matvec_def", "dot_def")]
     specific.sort(key=lambda r: r.name == "expand_sums")  # prefer the narrower definitions
     if base:
@@ -115,5 +125,5 @@ def suggest(before: Expr, after: Expr, max_size: int = 3, base: tuple = ()) -> l
     for size in range(1, max_size + 1):
         for combo in itertools.combinations(specific, size):
             if explains(tuple(base) + combo, before, after):
-                return [r.name for r in combo]
-    return []
+                return tuple(r.name for r in combo)
+    return ()
