@@ -1,9 +1,9 @@
-"""The `vecproof` command: compiler-style diagnostics, a summary, and exit codes 0 / 1 / 2."""
+"""The `vecproof` command: compiler-style diagnostics, reports for CI, and exit codes 0 / 1 / 2."""
 
 from __future__ import annotations
 
 import argparse
-import gc
+import glob
 import os
 import sys
 import time
@@ -12,6 +12,9 @@ from pathlib import Path
 from . import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "junit", "sarif", "github")
+SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".vecproof_cache",
+             ".pytest_cache", ".mypy_cache", ".tox", ".nox"}
 
 
 def run() -> None:
@@ -37,64 +40,140 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from .batch import default_jobs
+
     p = argparse.ArgumentParser(prog="vecproof", description="Check calculational proofs of vector and "
                                 "matrix calculus written in .vproof files.")
     p.add_argument("--version", action="version", version=f"vecproof {__version__}")
     sub = p.add_subparsers(dest="command")
-    c = sub.add_parser("check", help="check .vproof files and directories",
-                       description="Check every theorem in the given files (directories are searched for "
-                       "*.vproof). Exit status: 0 all proved, 1 a proof failed, 2 usage or unreadable input.")
-    c.add_argument("paths", nargs="+", metavar="PATH", help="a .vproof file or a directory")
+    c = sub.add_parser(
+        "check", help="check .vproof files, directories and globs",
+        description="Check every theorem in the given files (directories are searched for *.vproof; "
+        "quoted globs such as 'proofs/**/*.vproof' are expanded). Exit status: 0 all proved, 1 a proof "
+        "failed, 2 usage error or unreadable input.")
+    c.add_argument("paths", nargs="+", metavar="PATH", help="a .vproof file, a directory or a glob")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     c.add_argument("--strict", action="store_true", help="treat warnings (e.g. unexplained steps) as failures")
+    c.add_argument("-j", "--jobs", type=int, default=default_jobs(), metavar="N",
+                   help="worker processes (default: the number of cores, here %(default)s)")
+    c.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    c.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    c.add_argument("--cache-dir", metavar="DIR", default=None,
+                   help=f"where to keep results between runs (default: ./{'.vecproof_cache'})")
+    c.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    c.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                   help="colour the text report (auto: when writing to a terminal and NO_COLOR is unset)")
+    c.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
     sub.add_parser("rules", help="list the rules a step can cite, with their statements")
     return p
 
 
 def collect(paths: list[str]) -> tuple[list[Path], list[str]]:
-    """The .vproof files named by `paths` (directories searched recursively), sorted; and errors."""
+    """The .vproof files named by `paths` (directories searched recursively, globs expanded),
+    in a stable order with duplicates removed; and the paths that named nothing."""
     files: list[Path] = []
     errors: list[str] = []
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found = sorted(q for q in p.rglob("*.vproof") if q.is_file())
+            found = sorted(_walk(p))
             if not found:
                 print(f"vecproof: warning: no .vproof files in {raw}", file=sys.stderr)
             files.extend(found)
         elif p.exists():
             files.append(p)
+        elif any(ch in raw for ch in "*?["):
+            matched = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
+            if not matched:
+                errors.append(f"no files match {raw}")
+            files.extend(matched)
         else:
             errors.append(f"no such file or directory: {raw}")
     seen = set()
     unique = []
     for f in files:
-        key = f.resolve()
-        if key not in seen:
-            seen.add(key)
+        k = f.resolve()
+        if k not in seen:
+            seen.add(k)
             unique.append(f)
     return unique, errors
 
 
+def _walk(root: Path):
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in filenames:
+            if name.endswith(".vproof"):
+                yield Path(dirpath) / name
+
+
 def _check(args) -> int:
-    from .checker import check_path
+    from .batch import check_files
     from .report import TextReport
 
-    gc.freeze()  # the imported modules (SymPy's large heap) are permanent: keep the collector off them
     start = time.perf_counter()
+    if args.jobs < 1:
+        print("vecproof: error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
     files, errors = collect(args.paths)
     for e in errors:
         print(f"vecproof: error: {e}", file=sys.stderr)
-    report = TextReport(sys.stdout, quiet=args.quiet)
-    results = []
-    for f in files:
-        res = check_path(f, display=str(f))
-        results.append(res)
-        report.file(res, _source_lines(f))
-    report.summary(results, time.perf_counter() - start)
+    cache_dir = None if args.no_cache else (args.cache_dir or ".vecproof_cache")
+    progress = _Progress(len(files)) if (not args.no_progress and len(files) > 1 and sys.stderr.isatty()) else None
+    try:
+        results = check_files([(str(f), str(f)) for f in files], jobs=min(args.jobs, max(1, len(files))),
+                              cache_dir=cache_dir, on_done=progress.advance if progress else None)
+    finally:
+        if progress:
+            progress.close()
+    seconds = time.perf_counter() - start
+    out, close = _open_output(args.output)
+    try:
+        if args.format == "text":
+            color = args.color == "always" or (args.color == "auto" and not args.output and _want_color())
+            report = TextReport(out, quiet=args.quiet, color=color)
+            for f, res in zip(files, results):
+                report.file(res, _source_lines(f))
+            report.summary(results, seconds)
+        else:
+            from .formats import render
+
+            out.write(render(args.format, results, seconds=seconds, root=Path.cwd()))
+    finally:
+        close()
     if errors or any(r.unreadable for r in results):
         return EXIT_USAGE
     return EXIT_OK if all(r.passed(strict=args.strict) for r in results) else EXIT_FAILED
+
+
+def _open_output(path: str | None):
+    if not path:
+        return sys.stdout, lambda: None
+    f = open(path, "w", encoding="utf-8", newline="\n")
+    return f, f.close
+
+
+def _want_color() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+class _Progress:
+    """A progress bar on standard error (only when it is a terminal)."""
+
+    def __init__(self, total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self._progress = Progress("checking", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                  console=Console(file=sys.stderr), transient=True)
+        self._task = self._progress.add_task("check", total=total)
+        self._progress.start()
+
+    def advance(self, _index: int) -> None:
+        self._progress.advance(self._task)
+
+    def close(self) -> None:
+        self._progress.stop()
 
 
 def _source_lines(path: Path) -> list[str]:

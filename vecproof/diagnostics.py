@@ -81,10 +81,11 @@ class Diagnostic:
     detail: tuple[str, ...] = field(default=())
     severity: Severity | None = None
     path: str = ""
+    counterexample: dict | None = field(default=None, compare=False)
 
     @property
     def level(self) -> Severity:
         return self.severity or self.code.severity
 
     def with_path(self, path: str) -> "Diagnostic":
-        return Diagnostic(self.span, self.code, self.message, self.detail, self.severity, path)
+        return Diagnostic(self.span, self.code, self.message, self.detail, self.severity, path, self.counterexample)

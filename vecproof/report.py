@@ -1,34 +1,93 @@
-"""Human-readable text output: one diagnostic per block with the source line and a caret."""
+"""Human-readable text output: one diagnostic per block with the source line and a caret;
+optionally coloured (rich Text objects, never markup, so `[i,j]` in proof text stays as written)."""
 
 from __future__ import annotations
 
 from .diagnostics import Diagnostic, Severity
 
+_LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "bold cyan"}
+
 
 class TextReport:
-    def __init__(self, out, quiet: bool = False):
+    def __init__(self, out, quiet: bool = False, color: bool = False):
         self.out = out
         self.quiet = quiet
+        self._console = None
+        if color:
+            from rich.console import Console
+
+            self._console = Console(file=out, force_terminal=True, highlight=False, soft_wrap=True,
+                                    emoji=False, markup=False)
+
+    # -- output ------------------------------------------------------------------------------------
+    def _line(self, text: str, kind: str = "plain", level: str = "") -> None:
+        if self._console is None:
+            self.out.write(text + "\n")
+            return
+        from rich.text import Text
+
+        t = Text(text)
+        if kind == "head":
+            head_end = text.find(f": {level}[")
+            t.stylize("bold", 0, max(0, head_end))
+            start = head_end + 2
+            t.stylize(_LEVEL_STYLE.get(level, "bold"), start, start + len(level))
+            code_end = text.find("]:", start)
+            t.stylize("dim", start + len(level), code_end + 1)
+            t.stylize("bold", code_end + 2)
+        elif kind == "source":
+            bar = text.find("|")
+            t.stylize("blue", 0, bar + 1)
+        elif kind == "caret":
+            bar = text.find("|")
+            t.stylize("blue", 0, bar + 1)
+            t.stylize(_LEVEL_STYLE.get(level, "bold"), bar + 1)
+        elif kind == "detail":
+            eq = text.find("=")
+            t.stylize("cyan", 0, eq + 1)
+        elif kind in ("proved", "failed", "unproved", "rejected"):
+            style = {"proved": "green", "failed": "bold red", "unproved": "yellow", "rejected": "cyan"}[kind]
+            colon = text.find(": ")
+            t.stylize("bold", 0, colon)
+            word_end = text.find(":", colon + 2)
+            t.stylize(style, colon + 2, word_end if word_end > 0 else len(text))
+        elif kind == "summary":
+            t.stylize("bold")
+        self._console.print(t)
+
+    def diagnostic(self, d: Diagnostic, lines: list[str]) -> None:
+        level = d.level.value
+        block = render(d, lines).rstrip("\n").split("\n")
+        self._line(block[0], "head", level)
+        for text in block[1:]:
+            stripped = text.lstrip()
+            if stripped.startswith("= ") or stripped == "=":
+                self._line(text, "detail")
+            elif "|" in text and text.split("|", 1)[1].strip(" ^") == "" and "^" in text:
+                self._line(text, "caret", level)
+            else:
+                self._line(text, "source")
 
     def file(self, result, lines: list[str]) -> None:
         for d in sorted(result.diagnostics, key=lambda d: (d.span.line, d.span.col)):
-            self.out.write(render(d, lines))
+            self.diagnostic(d, lines)
         if result.expectation_met:
-            self.out.write(f"{result.path}:1:1: rejected as declared (expect: {', '.join(result.expected)})\n")
+            self._line(f"{result.path}:1:1: rejected as declared (expect: {', '.join(result.expected)})", "rejected")
             return
         if self.quiet:
             return
         for t in result.theorems:
+            where = f"{result.path}:{t.span.line}:{t.span.col}"
             if t.status == "proved":
                 words = f"for all {', '.join(t.sizes)}" if t.sizes else "for the declared sizes"
                 if t.assumptions:
                     words += "; assuming " + "; ".join(t.assumptions)
-                self.out.write(f"{result.path}:{t.span.line}:{t.span.col}: proved: {t.kind} {t.name} ({words})\n")
+                self._line(f"{where}: proved: {t.kind} {t.name} ({words})", "proved")
             elif t.status == "unproved":
-                self.out.write(f"{result.path}:{t.span.line}:{t.span.col}: not proved: {t.kind} {t.name} "
-                               "(some steps were only checked for finitely many sizes)\n")
+                self._line(f"{where}: not proved: {t.kind} {t.name} (some steps were only checked for finitely "
+                           "many sizes)", "unproved")
             else:
-                self.out.write(f"{result.path}:{t.span.line}:{t.span.col}: failed: {t.kind} {t.name}\n")
+                self._line(f"{where}: failed: {t.kind} {t.name}", "failed")
 
     def summary(self, results, seconds: float) -> None:
         rejected = sum(r.expectation_met for r in results)
@@ -40,14 +99,13 @@ class TextReport:
         s_false = sum(s.status == "false" for s in steps)
         errors = sum(d.level == Severity.ERROR for r in checked for d in r.diagnostics)
         warnings = sum(d.level == Severity.WARNING for r in checked for d in r.diagnostics)
-        files = len(results)
         parts = [
-            _count(files, "file") + (f" ({rejected} rejected as declared)" if rejected else ""),
+            _count(len(results), "file") + (f" ({rejected} rejected as declared)" if rejected else ""),
             f"{_count(len(theorems), 'theorem')}: {proved} proved, {len(theorems) - proved} not proved",
             f"{_count(len(steps), 'step')}: {s_proved} proved, {s_false} false",
             f"{_count(errors, 'error')}, {_count(warnings, 'warning')}",
         ]
-        self.out.write("; ".join(parts) + f" ({seconds:.2f} s)\n")
+        self._line("; ".join(parts) + f" ({seconds:.2f} s)", "summary")
 
 
 def _count(n: int, word: str) -> str:
@@ -55,6 +113,8 @@ def _count(n: int, word: str) -> str:
 
 
 def render(d: Diagnostic, lines: list[str]) -> str:
+    """One diagnostic as plain text: `path:line:col: level[code]: message`, the source line, a caret
+    under the span, and the detail lines (counterexample, hints)."""
     head = f"{d.path}:{d.span.line}:{d.span.col}: {d.level.value}[{d.code.id}]: {d.message}\n"
     out = [head]
     if 1 <= d.span.line <= len(lines):

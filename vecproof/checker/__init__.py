@@ -1,5 +1,6 @@
 """The checker: walks files, theorems and proof chains; collects diagnostics and verdicts."""
 
-from .check import FileResult, StepResult, TheoremResult, check_bytes, check_path, check_text
+from ..results import FileResult, StepResult, TheoremResult
+from .check import check_bytes, check_path, check_text
 
 __all__ = ["FileResult", "StepResult", "TheoremResult", "check_bytes", "check_path", "check_text"]

@@ -12,6 +12,7 @@ from .. import kernel, rules
 from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
+from ..results import FileResult, StepResult, TheoremResult
 from ..syntax import ParseFailure, ast, parse
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -22,60 +23,7 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 _decide = functools.lru_cache(maxsize=8192)(kernel.decide)
 
 
-@dataclass
-class StepResult:
-    span: Span
-    status: str  # proved | false | checked | error
-    verdict: Verdict | None = None
-    rules: tuple[str, ...] = ()
-    explained: bool | None = None
-    before: object = None  # the two sides as kernel index expressions (for hover, benchmarks)
-    after: object = None
-
-
-@dataclass
-class TheoremResult:
-    name: str
-    kind: str
-    span: Span
-    status: str  # proved | failed | unproved
-    steps: list[StepResult] = field(default_factory=list)
-    assumptions: tuple[str, ...] = ()
-    sizes: tuple[str, ...] = ()  # the symbolic dimensions the verdict holds for all values of
-
-
-@dataclass
-class FileResult:
-    path: str
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    theorems: list[TheoremResult] = field(default_factory=list)
-    unreadable: bool = False
-    scope: Scope | None = None
-    tree: ast.File | None = None
-    expected: tuple[str, ...] = ()  # codes a `# expect: VPnnn` header says this file must produce
-
-    @property
-    def ok(self) -> bool:
-        return not any(d.level == dg.Severity.ERROR for d in self.diagnostics)
-
-    @property
-    def expectation_met(self) -> bool:
-        got = {d.code.id for d in self.diagnostics}
-        return bool(self.expected) and all(c in got for c in self.expected)
-
-    def passed(self, strict: bool = False) -> bool:
-        """A file passes when every theorem is proved and nothing is wrong — or, for a file that
-        declares `# expect: VPnnn` (a deliberately wrong proof), when those codes are reported."""
-        if self.unreadable:
-            return False
-        if self.expected:
-            return self.expectation_met
-        if not self.ok or any(t.status != "proved" for t in self.theorems):
-            return False
-        return not (strict and any(d.level == dg.Severity.WARNING for d in self.diagnostics))
-
-
-def check_path(path: str | Path, display: str | None = None) -> FileResult:
+def check_path(path: str | Path, display: str | None = None, cache=None) -> FileResult:
     """Check one file. Unreadable input (missing, binary, not UTF-8, too large) gives VP002."""
     p = Path(path)
     name = display if display is not None else str(path)
@@ -86,10 +34,10 @@ def check_path(path: str | Path, display: str | None = None) -> FileResult:
         data = p.read_bytes()
     except OSError as err:
         return _unreadable(name, f"cannot read the file: {err.strerror or err}")
-    return check_bytes(data, name)
+    return check_bytes(data, name, cache)
 
 
-def check_bytes(data: bytes, path: str = "<input>") -> FileResult:
+def check_bytes(data: bytes, path: str = "<input>", cache=None) -> FileResult:
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return _unreadable(path, "this is not a text file (it contains a NUL byte)", Span.point(line, 1))
@@ -99,7 +47,7 @@ def check_bytes(data: bytes, path: str = "<input>") -> FileResult:
         line = data[: err.start].count(b"\n") + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         return _unreadable(path, f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})", Span.point(line, col))
-    return check_text(text, path)
+    return check_text(text, path, cache)
 
 
 def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult:
@@ -107,14 +55,17 @@ def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult
     return FileResult(path, [d], unreadable=True)
 
 
-def check_text(text: str, path: str = "<input>") -> FileResult:
-    """Check the text of a whole file. Never raises for any input: problems become diagnostics."""
+def check_text(text: str, path: str = "<input>", cache=None) -> FileResult:
+    """Check the text of a whole file. Never raises for any input: problems become diagnostics.
+
+    `cache` (a vecproof.cache.Cache) reuses the verdict of a theorem whose text, and the text of the
+    file's declarations, are unchanged since a run of the same vecproof."""
     result = FileResult(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     expected, where = _expectations(text)
     result.expected = expected
     try:
-        _check_into(result, text, path)
+        _check_into(result, text, path, cache)
     except RecursionError:
         result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to check",
                                              path=path))
@@ -151,7 +102,7 @@ def _expectations(text: str) -> tuple[tuple[str, ...], Span]:
     return tuple(codes), where
 
 
-def _check_into(result: FileResult, text: str, path: str) -> None:
+def _check_into(result: FileResult, text: str, path: str, cache=None) -> None:
     diags = result.diagnostics
     try:
         tree = parse(text)
@@ -180,6 +131,14 @@ def _check_into(result: FileResult, text: str, path: str) -> None:
             diags.append(Diagnostic(th.name.span, dg.DUPLICATE, f"a theorem named {th.name.name} is already "
                                     f"stated at line {seen[th.name.name].name.span.line}", path=path))
         seen.setdefault(th.name.name, th)
+        key = None
+        if cache is not None:
+            key = _theorem_key(text, items, th)
+            hit = _from_cache(cache.get(key, "theorem"), th.span, path)
+            if hit is not None:
+                diags.extend(hit[1])
+                result.theorems.append(hit[0])
+                continue
         checker = _TheoremChecker(scope, th, path)
         try:
             res = checker.run()
@@ -188,6 +147,65 @@ def _check_into(result: FileResult, text: str, path: str) -> None:
             res = TheoremResult(th.name.name, th.kind, th.name.span, "failed")
         diags.extend(checker.diags)
         result.theorems.append(res)
+        if key is not None and not any(d.code in (dg.INTERNAL, dg.LIMIT) for d in checker.diags):
+            cache.put(key, "theorem", _to_cache(res, checker.diags, th.span))
+
+
+# ---- the per-theorem result cache ---------------------------------------------------------------------
+
+
+def _slice(text: str, span: Span) -> str:
+    lines = text.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.col - 1:span.end_col - 1]
+    out = [lines[span.line - 1][span.col - 1:]] + lines[span.line:span.end_line - 1]
+    out.append(lines[span.end_line - 1][:span.end_col - 1])
+    return "\n".join(out)
+
+
+def _theorem_key(text: str, items, th: ast.Theorem) -> str:
+    from ..cache import key
+
+    decls = [_slice(text, i.span) for i in items if not isinstance(i, ast.Theorem)]
+    return key("theorem", "\x1f".join(decls), _slice(text, th.span))
+
+
+def _shift(span: Span, base: Span, sign: int, col0: int) -> Span:
+    """Move a span between absolute positions and positions relative to a theorem's start."""
+    dl = sign * (base.line - 1)
+    dc = sign * (col0 - 1)
+    return Span(span.line + dl, span.col + (dc if span.line == (base.line if sign < 0 else 1) else 0),
+                span.end_line + dl, span.end_col + (dc if span.end_line == (base.line if sign < 0 else 1) else 0))
+
+
+def _to_cache(res: TheoremResult, diags, base: Span) -> dict:
+    from ..serialize import diagnostic_to_dict, theorem_to_dict
+
+    rel = TheoremResult(res.name, res.kind, _shift(res.span, base, -1, base.col), res.status,
+                        [StepResult(_shift(st.span, base, -1, base.col), st.status, None, st.rules, st.explained)
+                         for st in res.steps], res.assumptions, res.sizes)
+    return {"theorem": theorem_to_dict(rel),
+            "diagnostics": [diagnostic_to_dict(Diagnostic(_shift(d.span, base, -1, base.col), d.code, d.message,
+                                                          d.detail, d.severity, "", d.counterexample))
+                            for d in diags]}
+
+
+def _from_cache(data, base: Span, path: str):
+    if data is None:
+        return None
+    from ..serialize import diagnostic_from_dict, theorem_from_dict
+
+    try:
+        t = theorem_from_dict(data["theorem"])
+        ds = [diagnostic_from_dict(d, path) for d in data["diagnostics"]]
+    except (KeyError, TypeError, ValueError):
+        return None  # corrupt: check again (and the fresh result is written over it)
+    t = TheoremResult(t.name, t.kind, _shift(t.span, base, 1, base.col), t.status,
+                      [StepResult(_shift(st.span, base, 1, base.col), st.status, None, st.rules, st.explained)
+                       for st in t.steps], t.assumptions, t.sizes)
+    ds = [Diagnostic(_shift(d.span, base, 1, base.col), d.code, d.message, d.detail, d.severity, path,
+                     d.counterexample) for d in ds]
+    return t, ds
 
 
 ROW = "(row)"
@@ -202,8 +220,9 @@ class _TheoremChecker:
         self.el = Elaborator(scope)
         self.diags: list[Diagnostic] = []
 
-    def emit(self, span: Span, code: dg.Code, message: str, *detail: str) -> None:
-        self.diags.append(Diagnostic(span, code, message, tuple(detail), path=self.path))
+    def emit(self, span: Span, code: dg.Code, message: str, *detail: str, cex=None) -> None:
+        self.diags.append(Diagnostic(span, code, message, tuple(detail), path=self.path,
+                                     counterexample=_cex_data(cex)))
 
     def elab(self, node: ast.Node) -> Typed | None:
         try:
@@ -262,7 +281,7 @@ class _TheoremChecker:
                 failed = ends_wrong = True
                 self.emit(span, code, f"the proof {verb} an expression that is not the {which} side of "
                           f"{th.name.name}{self.component_words()}",
-                          *self.verdict_detail(v, f"{which} side", "this line"))
+                          *self.verdict_detail(v, f"{which} side", "this line"), cex=v.counterexample)
             else:
                 note(v)
                 self.check_endpoint_gap(code, side, line, span, which)
@@ -286,7 +305,8 @@ class _TheoremChecker:
                 any_false = True
                 failed = True
                 self.emit(step.expr.span, dg.FALSE_STEP, "this step is false: it does not equal the line before",
-                          *self.verdict_detail(v, "line before", "this line", before, after))
+                          *self.verdict_detail(v, "line before", "this line", before, after),
+                          cex=v.counterexample)
                 continue
             if v.status == "checked":
                 unproved = True
@@ -301,7 +321,8 @@ class _TheoremChecker:
             v = self.decide(lhs.comp(r, c), rhs.comp(r, c), th.name.span)
             if v is not None and v.status == "false":
                 self.emit(th.name.span, dg.FALSE_CLAIM, f"the statement of {th.name.name} is itself false",
-                          *self.verdict_detail(v, "left side", "right side", lhs.comp(r, c), rhs.comp(r, c)))
+                          *self.verdict_detail(v, "left side", "right side", lhs.comp(r, c), rhs.comp(r, c)),
+                          cex=v.counterexample)
         if any(d.level == dg.Severity.ERROR and d.code not in (dg.NOT_PROVED,) for d in self.diags):
             failed = True
         res.status = "failed" if failed else ("unproved" if unproved else "proved")
@@ -464,6 +485,19 @@ class _TheoremChecker:
             except Exception:  # a hint must never break a report
                 return None
         return None
+
+
+def _cex_data(cx) -> dict | None:
+    """A counterexample as plain data (for reports and editors)."""
+    if cx is None:
+        return None
+    return {
+        "sizes": {n: v for n, v in cx.sizes},
+        "indices": {("row" if n == ROW else "column" if n == COL else n): v for n, v in cx.free},
+        "values": {n: v for n, v in cx.values},
+        "left": _num(cx.lhs),
+        "right": _num(cx.rhs),
+    }
 
 
 def _display(text: str) -> str:

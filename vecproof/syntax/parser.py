@@ -4,26 +4,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from ..diagnostics import Span
 from . import ast
-
-GRAMMAR_FILE = "vproof.lark"
-
-
-def grammar_text() -> str:
-    """The grammar: packaged inside the wheel, or read from the source tree's grammar/ folder."""
-    packaged = resources.files("vecproof").joinpath("_grammar", GRAMMAR_FILE)
-    if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    source = Path(__file__).resolve().parents[2] / "grammar" / GRAMMAR_FILE
-    return source.read_text(encoding="utf-8")
-
+from .grammar import grammar_text
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
