@@ -217,3 +217,22 @@ proof: normF(X)^2 = sum(i, sum(j, X[i,j]^2)) by norm_def qed
     wrong = text.replace("index j : m", "index j : m\nindex jj : n").replace(
         "= sum(i, sum(j, X[i,j]^2)) by", "= sum(i, sum(jj, X[i,jj]^2)) by")
     assert "VP103" in codes(check_text(wrong))
+
+
+def test_a_scalar_inside_folded_notation_is_bookkeeping():
+    text = """layout denominator
+dim n, m
+index k : n
+index p : m
+var x : vector(n)
+const B : matrix(m, n)
+theorem t: d(2 B x)/dx = 2 B^T
+proof (component (k, p)):
+  (d(2 B x)/dx)[k, p]
+  = d(2 (B x)[p])/dx[k] by gradient_def
+  = 2 B[p, k] by matvec_def, product_rule, index_collapse
+qed
+"""
+    r = check_text(text)
+    assert codes(r) == []
+    assert r.theorems[0].status == "proved"

@@ -125,6 +125,7 @@ class Normalizer:
         self.limits = limits
         self._fresh = itertools.count()
         self._opaque_cache: dict = {}
+        self._opaque_scale: dict = {}
 
     # -- public ----------------------------------------------------------------------------------
     def normal_form(self, expr: Expr) -> dict:
@@ -261,6 +262,8 @@ class Normalizer:
                 if t is None:
                     continue
             key = self._canonical_key(t)
+            if not t.coeff:
+                continue
             if key not in acc:
                 acc[key] = {}
             _padd_into(acc[key], t.coeff)
@@ -271,6 +274,9 @@ class Normalizer:
     def _canonical_key(self, t: Term):
         used = set()
         views = [self._factor_view(f) for f in t.factors]
+        for f in t.factors:
+            if isinstance(f, Opaque):  # a folded sub-expression is c · (its normalised body / c)
+                t.coeff = _pmul(t.coeff, _pconst(self._opaque_scale[f.source]))
         for _, slots, _ in views:
             used.update(s for s in slots if isinstance(s, Index))
         bound = [b for b in t.bound if b in used]
@@ -337,7 +343,14 @@ class Normalizer:
                 seen.append(v.name)
         position = {name: k for k, name in enumerate(seen)}
         by_name = {v.name: v for v in visible}
-        body = tuple(sorted((_relabel(k, position), _freeze_repr(c)) for k, c in nf.items()))
+        scale = Fraction(0)
+        if nf:
+            first = min(nf, key=lambda k: repr(_relabel(k, position)))
+            lead = nf[first]
+            scale = lead[min(lead)]
+        self._opaque_scale[src] = scale
+        body = tuple(sorted((_relabel(k, position), _freeze_repr({m: c / scale for m, c in co.items()}))
+                            for k, co in nf.items()))
         lead_labels = tuple(("c", s) if isinstance(s, int) else ("s",) for s in lead)
         slots = tuple(s for s in lead if isinstance(s, Index)) + tuple(by_name[n] for n in seen)
         view = ((prefix + (lead_labels, body)), slots, ())
