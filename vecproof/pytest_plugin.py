@@ -1,0 +1,294 @@
+"""pytest plugin: collect `.vproof` files, one test item per theorem.
+
+Installed with vecproof (entry point `pytest11`, name `vecproof`), so `pytest` checks every `*.vproof`
+file it collects — the same directories, `testpaths`, `--ignore` and `norecursedirs` as Python tests.
+
+- One item per theorem, named after it (`proofs/grad.vproof::quadratic_form_gradient`); a failure
+  reads like `vecproof check`: `path:line:col: error[VP201]: …`, the source line with a caret, and
+  the counterexample.
+- One item for the whole file (named after the file) when the file cannot be checked theorem by
+  theorem — unreadable, a syntax error, no theorem — or when it declares `# expect: VPnnn` (it passes
+  when that code is reported), and one beside the theorems' when a declaration outside every
+  theorem is wrong (a duplicate name, say).
+- Warnings (VP202, VP206) fail an item only with `vecproof_strict = true`; a theorem that is only
+  checked for some sizes (VP205) fails.
+- Switch it off with the ini option `vecproof = false` or with `--no-vecproof` (or `-p no:vecproof`).
+- Items carry the marker `vecproof`: `-m vecproof`, `-m "not vecproof"`.
+
+Collection only parses (cheap and deterministic, so pytest-xdist workers collect the same items);
+the check runs once per file per process, when the first of its items runs.
+
+This module imports only pytest and the standard library at import time: it is loaded by every
+pytest run in an environment where vecproof is installed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+SUFFIX = ".vproof"
+_MAX_FILE_BYTES = 10 * 1024 * 1024  # as the checker's limit; a larger file is checked (and refused) by it
+# Loose on purpose: any `# expect:` line in the leading comments makes the file one item; whether the
+# header is well-formed is the checker's call (FileResult.expected), made when the item runs.
+_EXPECT_HINT = re.compile(r"#\s*expect\s*:")
+_NAMES = ("vecproof", "vecproof.pytest_plugin")  # entry-point name, module name
+
+
+# ---- registration, options ------------------------------------------------------------------------
+
+
+def pytest_plugin_registered(plugin, plugin_name, manager):
+    """This module can be registered under its entry-point name (`vecproof`, automatically) or its
+    module name (`-p vecproof.pytest_plugin`, `pytest_plugins = [...]`); pluggy refuses the same
+    module twice under two names. Once it is registered under one, block the other so the second
+    registration is skipped instead of failing."""
+    if plugin is not sys.modules.get(__name__) or plugin_name not in _NAMES:
+        return
+    for other in _NAMES:
+        if other != plugin_name and manager.get_plugin(other) is None and not manager.is_blocked(other):
+            manager.set_blocked(other)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("vecproof", "vecproof proof files (*.vproof)")
+    group.addoption("--no-vecproof", action="store_true", dest="no_vecproof", default=False,
+                    help="do not collect .vproof files")
+    parser.addini("vecproof", type="bool", default=True,
+                  help="collect .vproof files and check every theorem as a test (default: true)")
+    parser.addini("vecproof_strict", type="bool", default=False,
+                  help="warnings in .vproof files (e.g. VP202 rule does not explain a step) fail the test")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "vecproof: a theorem (or file) of a .vproof proof file, checked by vecproof")
+
+
+def _enabled(config) -> bool:
+    return bool(config.getini("vecproof")) and not config.getoption("no_vecproof", False)
+
+
+def pytest_collect_file(file_path, parent):
+    if file_path.suffix == SUFFIX and _enabled(parent.config):
+        return VproofFile.from_parent(parent, path=file_path)
+    return None
+
+
+# ---- collection -------------------------------------------------------------------------------------
+
+
+class VproofFailure(Exception):
+    """A .vproof item failed; the argument is the report text (compiler style)."""
+
+
+class VproofFile(pytest.File):
+    """A .vproof file. Collection parses it; the check (`result()`) runs once, when first needed."""
+
+    def collect(self):
+        self._data = self._read()
+        self._result = None
+        self._lines: list[str] = []
+        self._theorem_spans: list = []
+        self._declarations_item = False
+        plan = self._plan(self._data)
+        if plan is None or isinstance(plan, str):
+            yield VproofItem.from_parent(self, name=self.path.name, kind="file", theorem=None)
+            return
+        theorems, declaration_errors = plan
+        self._theorem_spans = [th.span for th in theorems]
+        self._declarations_item = declaration_errors
+        if declaration_errors:
+            yield VproofItem.from_parent(self, name=self.path.name, kind="declarations", theorem=None)
+        seen: set[str] = set()
+        for th in theorems:
+            name = th.name.name
+            if name in seen:  # a duplicate theorem name (VP104): keep node ids distinct
+                name = f"{name}[line{th.name.span.line}]"
+            seen.add(name)
+            yield VproofItem.from_parent(self, name=name, kind="theorem", theorem=th)
+
+    def _read(self) -> bytes | None:
+        try:
+            if self.path.stat().st_size > _MAX_FILE_BYTES:
+                return None
+            return self.path.read_bytes()
+        except OSError:
+            return None
+
+    @staticmethod
+    def _plan(data: bytes | None):
+        """What the file is tested as: a reason string (or None) for one item for the whole file;
+        otherwise (theorem nodes, whether declarations outside them are wrong)."""
+        if data is None:
+            return "unreadable"
+        if b"\x00" in data:
+            return "binary"
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return "not UTF-8"
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        for line in text.split("\n"):
+            stripped = line.strip()
+            if stripped and not stripped.startswith("#"):
+                break
+            if _EXPECT_HINT.match(stripped):
+                return "expect"
+        try:
+            from .syntax import ast, parse
+
+            tree = parse(text)
+        except Exception:  # ParseFailure, RecursionError, anything: the check will say what it is
+            return "syntax"
+        items = []
+        for item in tree.items:
+            items.extend(item if isinstance(item, list) else [item])
+        theorems = [i for i in items if isinstance(i, ast.Theorem)]
+        if not theorems:
+            return "no theorem"
+        errors: list = []
+        try:
+            from .elaboration import declare
+
+            declare(items, errors)
+        except Exception:
+            errors.append(None)
+        return theorems, bool(errors)
+
+    # -- the check, once per file per process -----------------------------------------------------------
+    def result(self):
+        if self._result is None:
+            from .checker import check_bytes, check_path
+
+            display = _display_path(self.path, self.config)
+            if self._data is None:
+                res = check_path(self.path, display=display)
+            else:
+                res = check_bytes(self._data, display)
+            self._lines = _source_lines(self._data)
+            self._data = None
+            self._result = res
+        return self._result
+
+    @property
+    def lines(self) -> list[str]:
+        self.result()
+        return self._lines
+
+    def outside_theorems(self, diagnostics) -> list:
+        return [d for d in diagnostics if not any(_within(d.span, s) for s in self._theorem_spans)]
+
+
+class VproofItem(pytest.Item):
+    def __init__(self, *, kind: str, theorem, **kw):
+        super().__init__(**kw)
+        self.kind = kind  # theorem | file | declarations
+        self.theorem = theorem  # the syntax node (its span covers the whole theorem) for kind == theorem
+        self.add_marker("vecproof")
+
+    def reportinfo(self):
+        if self.kind == "theorem":
+            return self.path, self.theorem.name.span.line - 1, f"{self.theorem.kind} {self.theorem.name.name}"
+        return self.path, 0, f"vecproof file {self.path.name}"
+
+    def runtest(self):
+        file: VproofFile = self.parent
+        res = file.result()
+        strict = bool(self.config.getini("vecproof_strict"))
+        verdict = self._theorem_verdict if self.kind == "theorem" else self._file_verdict
+        failed, shown, footer = verdict(res, strict)
+        if failed:
+            raise VproofFailure(_render_all(shown, file.lines) + footer)
+        warnings_ = [d for d in shown if _level(d) == "warning"]
+        if warnings_:  # shown with -rP, and in the junit XML's system-out
+            self.add_report_section("call", "vecproof warnings", _render_all(warnings_, file.lines))
+
+    def _theorem_verdict(self, res, strict: bool):
+        """Fails when the theorem is not proved, or a diagnostic inside it is an error (a warning,
+        when strict); the report shows every diagnostic inside the theorem."""
+        th = self.theorem
+        file: VproofFile = self.parent
+        shown = [d for d in res.diagnostics if _within(d.span, th.span)]
+        if not file._declarations_item:  # no item of its own for errors outside every theorem (an
+            # internal error at 1:1, say): they fail every theorem rather than pass silently
+            shown = [d for d in file.outside_theorems(res.diagnostics) if _level(d) == "error"] + shown
+        if res.unreadable or res.expected:  # the file changed since it was collected
+            shown = list(res.diagnostics)
+        found = next((t for t in res.theorems if t.name == th.name.name and t.span.line == th.name.span.line),
+                     None)
+        where = f"{res.path}:{th.name.span.line}:{th.name.span.col}"
+        failed = _fails(shown, strict) or found is None or found.status != "proved"
+        if found is None:
+            footer = f"{where}: failed: {th.kind} {th.name.name} (not checked)\n"
+        elif found.status == "unproved":
+            footer = (f"{where}: not proved: {th.kind} {th.name.name} (some steps were only checked for "
+                      "finitely many sizes)\n")
+        else:
+            footer = f"{where}: failed: {th.kind} {th.name.name}\n"
+        return failed, shown, footer
+
+    def _file_verdict(self, res, strict: bool):
+        where = f"{res.path}:1:1"
+        file: VproofFile = self.parent
+        if self.kind == "declarations":
+            shown = file.outside_theorems(res.diagnostics)
+            return _fails(shown, strict), shown, f"{where}: failed: declarations outside the theorems\n"
+        shown = list(res.diagnostics)
+        if res.expected:  # deliberately wrong: passes when the declared codes are reported
+            got = ", ".join(sorted({d.code.id for d in res.diagnostics})) or "nothing"
+            return (not res.expectation_met, shown,
+                    f"{where}: failed: the file declares `# expect: {', '.join(res.expected)}`; reported: {got}\n")
+        failed = (_fails(shown, strict) or res.unreadable or any(t.status != "proved" for t in res.theorems)
+                  or any(d.code.id == "VP003" for d in shown))  # an empty file checks nothing: it fails
+        return failed, shown, f"{where}: failed: {self.path.name}\n"
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, VproofFailure):
+            return str(excinfo.value.args[0])
+        return super().repr_failure(excinfo, style=style)
+
+
+# ---- helpers ------------------------------------------------------------------------------------------
+
+
+def _level(d) -> str:
+    return d.level.value
+
+
+def _fails(diagnostics, strict: bool) -> bool:
+    return any(_level(d) == "error" or (strict and _level(d) == "warning") for d in diagnostics)
+
+
+def _within(span, outer) -> bool:
+    return (outer.line, outer.col) <= (span.line, span.col) <= (outer.end_line, outer.end_col)
+
+
+def _render_all(diags, lines) -> str:
+    from .report import render
+
+    return "".join(render(d, lines) for d in sorted(diags, key=lambda d: (d.span.line, d.span.col)))
+
+
+def _source_lines(data: bytes | None) -> list[str]:
+    if data is None:
+        return []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return []
+    if "\x00" in text:
+        return []
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _display_path(path: Path, config) -> str:
+    """The path as failures show it: relative to where pytest was started, as `vecproof check` does."""
+    try:
+        rel = os.path.relpath(path, config.invocation_params.dir)
+    except ValueError:  # another drive (Windows)
+        return str(path)
+    return str(path) if rel.startswith(".." + os.sep + "..") else rel
