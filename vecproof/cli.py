@@ -138,7 +138,7 @@ def _check(args) -> int:
         else:
             from .formats import render
 
-            out.write(render(args.format, results, seconds=seconds, root=Path.cwd()))
+            out.write(render(args.format, results, seconds=seconds, root=Path.cwd(), strict=args.strict))
     finally:
         close()
     if errors or any(r.unreadable for r in results):

@@ -15,12 +15,12 @@ from .normal_form import (
     DEFAULT_LIMITS, FULL, KernelLimit, Limits, Normalizer, OutsideFragment, Policy,
 )
 from .terms import (
-    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     alpha_equal, differentiated_objects, free_slots, objects_in, substitute,
 )
 
 __all__ = [
-    "Add", "Counterexample", "Delta", "Deriv", "Dim", "Entry", "Expr", "Fold", "Index",
+    "Add", "Counterexample", "IllFormed", "Delta", "Deriv", "Dim", "Entry", "Expr", "Fold", "Index",
     "KernelDisagreement", "KernelLimit", "Limits", "Mul", "Normalizer", "Num", "Obj", "Policy",
     "Pow", "Select", "Size", "Sum", "Verdict", "decide", "equal", "free_slots", "substitute",
 ]

@@ -17,13 +17,14 @@ from sympy import QQ
 from sympy.polys.rings import PolyRing
 
 from .terms import (
-    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     free_slots,
 )
 
 
 class GridLimit(Exception):
     """The exact check would be too large to run."""
+
 
 
 def grid_bounds(expr: Expr) -> dict[Dim, tuple[int, int]]:
@@ -228,7 +229,10 @@ class Evaluator:
             if e.obj.symmetric and len(idx) == 2:
                 idx = tuple(sorted(idx))
             derivs = tuple(sorted((v.name, tuple(self._resolve(s, env) for s in d)) for v, d in e.derivs))
-            return self.gen[GenKey(e.obj.name, idx, derivs)]
+            got = self.gen.get(GenKey(e.obj.name, idx, derivs))
+            if got is None:
+                raise IllFormed(f"{e.obj.name}[{','.join(map(str, idx))}] is outside its ranges")
+            return got
         if isinstance(e, Delta):
             return R(1 if self._resolve(e.a, env) == self._resolve(e.b, env) else 0)
         if isinstance(e, Add):
@@ -239,28 +243,46 @@ class Evaluator:
         if isinstance(e, Mul):
             out = R.one
             for a in e.args:
-                out *= self.value(a, env)
+                out = self._check(out * self.value(a, env))
                 if not out:
                     return out
             return out
         if isinstance(e, Pow):
-            return self.value(e.base, env) ** e.exp
+            if e.exp == 0:
+                return R.one
+            base = self.value(e.base, env)
+            out = base
+            for _ in range(e.exp - 1):
+                out = self._check(out * base)
+            return out
         if isinstance(e, Sum):
             lo = 1 if e.lo is None else self._int(e.lo, env)
             hi = self._size(e.index.dim) if e.hi is None else self._int(e.hi, env)
             out = R.zero
             inner = dict(env)
+            if lo <= hi and (lo < 1 or hi > self._size(e.index.dim)):
+                raise IllFormed(f"a sum over {e.index.name} runs over {lo}..{hi}, outside 1..{self._size(e.index.dim)}")
             for v in range(lo, hi + 1):
                 inner[e.index] = v
-                out += self.value(e.body, inner)
+                out = self._check(out + self.value(e.body, inner))
             return out
         if isinstance(e, Deriv):
             return self._derive(self.value(e.body, env), e.var, tuple(self._resolve(s, env) for s in e.idx))
         if isinstance(e, Fold):
             return self.value(e.body, env)
         if isinstance(e, Select):
-            return self.value(e.options[self._resolve(e.index, env) - 1], env)
+            v = self._resolve(e.index, env)
+            if not 1 <= v <= len(e.options):
+                raise IllFormed(f"entry {v} of an explicit list of {len(e.options)}")
+            return self.value(e.options[v - 1], env)
         raise TypeError(f"not an index expression: {e!r}")
+
+    MAX_TERMS = 50_000
+
+    def _check(self, p):
+        if len(p) > self.MAX_TERMS:
+            raise GridLimit(f"an intermediate polynomial has more than {self.MAX_TERMS} terms")
+        return p
 
     def _int(self, e: Expr, env) -> int:
         p = self.value(e, env)
@@ -333,17 +355,19 @@ def _collect_objs(e: Expr, out: dict) -> None:
             _collect_objs(o, out)
 
 
-def find_point(diff, nvars: int, attempts: int = 200):
-    """Small integer values (by generator position) at which the polynomial `diff` is nonzero."""
+def find_point(diff, nvars: int, attempts: int = 400):
+    """Small integer values (by generator position) at which the polynomial `diff` is nonzero.
+    Deterministic: first 1, 2, 3, …; then pseudo-random points in a slowly widening range."""
+    import random
+
     used = sorted({i for m in diff.monoms() for i, k in enumerate(m) if k})
+    rng = random.Random(20261121)
     for t in range(attempts):
-        vals = {}
-        for j, i in enumerate(used):
-            if t == 0:
-                v = j % 3 + 1
-            else:
-                v = ((j + 1) * (2 * t + 1) * 2654435761 + t * 40503) % 7 - 3
-            vals[i] = v
+        if t == 0:
+            vals = {i: j % 3 + 1 for j, i in enumerate(used)}
+        else:
+            width = 3 + t // 40
+            vals = {i: rng.randint(-width, width) for i in used}
         if _eval_at(diff, vals) != 0:
             return vals
     return None

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .terms import (
-    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     free_slots, substitute,
 )
 
@@ -131,6 +131,9 @@ class Normalizer:
     def normal_form(self, expr: Expr) -> dict:
         """{(assignment of concrete free indices, term key): coefficient}, zero entries dropped."""
         free = sorted(free_slots(expr))
+        for i in free:
+            if "~" in i.name:
+                raise IllFormed(f"index name {i.name!r} is reserved (the normal form names bound indices with ~)")
         concrete = [i for i in free if not i.dim.symbolic]
         total = 1
         for i in concrete:
@@ -160,6 +163,9 @@ class Normalizer:
                 return [Term({((e.dim.name, 1),): Fraction(1)}, (), ())]
             return [Term(_pconst(e.dim.size), (), ())] if e.dim.size else []
         if isinstance(e, Entry):
+            for s, d in zip(e.idx, e.obj.dims):
+                if isinstance(s, int) and (d.symbolic or not 1 <= s <= d.size):
+                    raise IllFormed(f"{e.obj.name}[…{s}…]: a numeral in a slot of {d.name}")
             return [Term(_pconst(1), (), (e,))]
         if isinstance(e, Delta):
             if isinstance(e.a, int) and isinstance(e.b, int):
@@ -423,6 +429,8 @@ def _size_value(e: Expr | None):
 
 def _derive_factor(f, var: Obj, idx: tuple) -> list[tuple]:
     """∂f/∂var[idx] as a list of alternative factor tuples (the empty list is zero)."""
+    if var.symmetric:
+        raise IllFormed(f"differentiating by the symmetric variable {var.name} is not defined here")
     if isinstance(f, Entry):
         if f.obj == var and not f.derivs:
             return [tuple(Delta(a, b) for a, b in zip(f.idx, idx))]
@@ -470,6 +478,17 @@ def _collapse(t: Term) -> Term | None:
                     raise OutsideFragment(f"δ compares {idx.name} with a numeral")
             gone, keep = (a, b) if a in bound else (b, a) if b in bound else (None, None)
             if gone is None:
+                # δ(k, l) between free indices: the rest of the term may use either name (merge
+                # to the smaller), and a repeated δ(k, l) is δ(k, l).
+                lo_, hi_ = sorted((a, b))
+                sub = {hi_: lo_}
+                rest = [_sub_factor(g, sub) if q != p else g for q, g in enumerate(factors)]
+                rest = [g for q, g in enumerate(rest) if q == p or not (isinstance(g, Delta) and g.a == g.b)]
+                rest = _dedupe_delta(rest, p, f)
+                if rest != factors:
+                    factors = rest
+                    changed = True
+                    break
                 continue
             del factors[p]
             bound.remove(gone)
@@ -478,6 +497,12 @@ def _collapse(t: Term) -> Term | None:
             changed = True
             break
     return Term(t.coeff, tuple(bound), tuple(factors))
+
+
+def _dedupe_delta(factors: list, keep_at: int, delta) -> list:
+    """Drop repeats of `delta` (δ·δ = δ), keeping the one at `keep_at`."""
+    same = {delta, Delta(delta.b, delta.a)}
+    return [g for q, g in enumerate(factors) if q == keep_at or g not in same]
 
 
 def _label(s, labels: dict):

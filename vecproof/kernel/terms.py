@@ -42,6 +42,11 @@ class Obj:
     depends_on: str | None = None  # for kind "func": the name of the variable it depends on
 
 
+class IllFormed(ValueError):
+    """An index expression that denotes nothing: an entry or a range outside its dimension, a
+    numeral in a slot of a symbolic dimension, a derivative by a symmetric variable."""
+
+
 class Expr:
     """Base of index expressions. Nodes are immutable and hashable."""
 
@@ -275,50 +280,85 @@ def differentiated_objects(e: Expr, under: bool = False, out: set | None = None)
     return out
 
 
-def alpha_equal(a: Expr, b: Expr, env: dict | None = None) -> bool:
-    """Syntactic equality up to the names of bound indices (Σ binders)."""
-    env = env or {}
+def alpha_equal(a: Expr, b: Expr) -> bool:
+    """Syntactic equality up to the names of bound indices (Σ binders).
+
+    Conservative: expressions in which a binder reuses a name already bound or free are never
+    called equal here (the caller then decides them the long way)."""
+    if not (_clean_binders(a) and _clean_binders(b)):
+        return False
+    return _alpha(a, b, {}, {})
+
+
+def _binders(e: Expr, out: list) -> None:
+    if isinstance(e, Sum):
+        out.append(e.index)
+        _binders(e.body, out)
+    elif isinstance(e, (Add, Mul)):
+        for x in e.args:
+            _binders(x, out)
+    elif isinstance(e, Pow):
+        _binders(e.base, out)
+    elif isinstance(e, (Deriv, Fold)):
+        _binders(e.body, out)
+    elif isinstance(e, Select):
+        for o in e.options:
+            _binders(o, out)
+
+
+def _clean_binders(e: Expr) -> bool:
+    names: list = []
+    _binders(e, names)
+    return len(set(names)) == len(names) and not (set(names) & free_slots(e))
+
+
+def _alpha(a: Expr, b: Expr, fwd: dict, rev: dict) -> bool:
     if type(a) is not type(b):
         return False
     if isinstance(a, Sum):
         if a.index.dim != b.index.dim:
             return False
-        if not (_opt_equal(a.lo, b.lo, env) and _opt_equal(a.hi, b.hi, env)):
+        if not (_opt_alpha(a.lo, b.lo, fwd, rev) and _opt_alpha(a.hi, b.hi, fwd, rev)):
             return False
-        return alpha_equal(a.body, b.body, {**env, a.index: b.index})
+        f2 = {k: v for k, v in fwd.items() if v != b.index and k != a.index}
+        r2 = {k: v for k, v in rev.items() if v != a.index and k != b.index}
+        f2[a.index] = b.index
+        r2[b.index] = a.index
+        return _alpha(a.body, b.body, f2, r2)
     if isinstance(a, Entry):
-        return (a.obj == b.obj and _slots_equal(a.idx, b.idx, env)
+        return (a.obj == b.obj and _slots_alpha(a.idx, b.idx, fwd, rev)
                 and len(a.derivs) == len(b.derivs)
-                and all(v1 == v2 and _slots_equal(d1, d2, env) for (v1, d1), (v2, d2) in zip(a.derivs, b.derivs)))
+                and all(v1 == v2 and _slots_alpha(d1, d2, fwd, rev)
+                        for (v1, d1), (v2, d2) in zip(a.derivs, b.derivs)))
     if isinstance(a, Delta):
-        return _slots_equal((a.a, a.b), (b.a, b.b), env)
+        return _slots_alpha((a.a, a.b), (b.a, b.b), fwd, rev)
     if isinstance(a, (Add, Mul)):
-        return len(a.args) == len(b.args) and all(alpha_equal(x, y, env) for x, y in zip(a.args, b.args))
+        return len(a.args) == len(b.args) and all(_alpha(x, y, fwd, rev) for x, y in zip(a.args, b.args))
     if isinstance(a, Pow):
-        return a.exp == b.exp and alpha_equal(a.base, b.base, env)
+        return a.exp == b.exp and _alpha(a.base, b.base, fwd, rev)
     if isinstance(a, Deriv):
-        return a.var == b.var and _slots_equal(a.idx, b.idx, env) and alpha_equal(a.body, b.body, env)
+        return a.var == b.var and _slots_alpha(a.idx, b.idx, fwd, rev) and _alpha(a.body, b.body, fwd, rev)
     if isinstance(a, Fold):
-        return a.tag == b.tag and alpha_equal(a.body, b.body, env)
+        return a.tag == b.tag and _alpha(a.body, b.body, fwd, rev)
     if isinstance(a, Select):
-        return (_slots_equal((a.index,), (b.index,), env) and len(a.options) == len(b.options)
-                and all(alpha_equal(x, y, env) for x, y in zip(a.options, b.options)))
+        return (_slots_alpha((a.index,), (b.index,), fwd, rev) and len(a.options) == len(b.options)
+                and all(_alpha(x, y, fwd, rev) for x, y in zip(a.options, b.options)))
     return a == b
 
 
-def _opt_equal(a, b, env) -> bool:
+def _opt_alpha(a, b, fwd, rev) -> bool:
     if a is None or b is None:
         return a is None and b is None
-    return alpha_equal(a, b, env)
+    return _alpha(a, b, fwd, rev)
 
 
-def _slots_equal(xs, ys, env) -> bool:
+def _slots_alpha(xs, ys, fwd, rev) -> bool:
     if len(xs) != len(ys):
         return False
     for x, y in zip(xs, ys):
-        if x in env:
-            if env[x] != y:
+        if x in fwd or y in rev:
+            if fwd.get(x) != y or rev.get(y) != x:
                 return False
-        elif y in env.values() or x != y:
+        elif x != y:
             return False
     return True

@@ -1,0 +1,155 @@
+"""Helpers shared by the report renderers: ordering, theorem attribution, paths and text hygiene.
+
+Everything here works on the data that survives `serialize.result_to_dict` / `result_from_dict` (no
+parse tree, no source text), so a result computed in this process and one received from a worker
+process render identically.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+import re
+from pathlib import Path, PurePosixPath
+from urllib.parse import quote_from_bytes
+
+from .. import diagnostics as dg
+from ..diagnostics import Diagnostic
+
+# Codes only the theorem checker emits: a diagnostic with one of these codes belongs to the theorem
+# above it even when it lies past the theorem's last step expression (a citation `by …` written on
+# the next line, the end of a multi-line step).
+THEOREM_CODES = frozenset({
+    dg.UNKNOWN_RULE.id, dg.FALSE_STEP.id, dg.UNEXPLAINED.id, dg.CHAIN_START.id, dg.CHAIN_END.id,
+    dg.NOT_PROVED.id, dg.UNCITED.id, dg.FALSE_CLAIM.id,
+})
+
+# Codes that mean "the file (or theorem) could not be checked", as opposed to "the proof is wrong".
+# JUnit reports these as <error>, everything else as <failure>.
+CANNOT_CHECK_CODES = frozenset({dg.SYNTAX.id, dg.UNREADABLE.id, dg.LIMIT.id, dg.INTERNAL.id})
+
+
+def diagnostic_key(d: Diagnostic) -> tuple:
+    """A total order on a file's diagnostics: position first, then everything else that is shown."""
+    s = d.span
+    return (s.line, s.col, s.end_line, s.end_col, d.code.id, d.level.value, d.message, d.detail)
+
+
+def sorted_diagnostics(diags) -> list[Diagnostic]:
+    return sorted(diags, key=diagnostic_key)
+
+
+def attribute(result) -> tuple[list[Diagnostic], list[list[Diagnostic]]]:
+    """Split a file's diagnostics into file-level ones and, per theorem (same order as
+    `result.theorems`), the ones inside that theorem. Both lists are sorted.
+
+    A theorem starts on the line of its name and runs to the end of the line of its last step
+    expression (to the next theorem when it has no step); diagnostics with a code only the
+    theorem checker emits (`THEOREM_CODES`) belong to the theorem above them wherever they are.
+    Everything else — syntax errors, unreadable input, declaration errors, VP004 — is file-level.
+    """
+    theorems = list(result.theorems)
+    order = sorted(range(len(theorems)), key=lambda i: (theorems[i].span.line, theorems[i].span.col, i))
+    starts = [theorems[i].span.line for i in order]
+    per: list[list[Diagnostic]] = [[] for _ in theorems]
+    files: list[Diagnostic] = []
+    for d in sorted_diagnostics(result.diagnostics):
+        k = bisect.bisect_right(starts, d.span.line) - 1
+        if k < 0:
+            files.append(d)
+            continue
+        t = theorems[order[k]]
+        last = max((s.span.end_line for s in t.steps), default=None)
+        if last is None or d.span.line <= last or d.code.id in THEOREM_CODES:
+            per[order[k]].append(d)
+        else:
+            files.append(d)
+    return files, per
+
+
+def full_message(d: Diagnostic) -> str:
+    """The message followed by its detail lines (counterexample, hints, assumptions), one per line."""
+    return "\n".join([d.message, *d.detail])
+
+
+def plain_line(d: Diagnostic, path: str) -> str:
+    """`path:line:col: severity[code]: message` — the head line of the text report."""
+    return f"{path}:{d.span.line}:{d.span.col}: {d.level.value}[{d.code.id}]: {d.message}"
+
+
+def plain_block(d: Diagnostic, path: str) -> str:
+    """The head line and the detail lines indented, as in the text report (without source lines)."""
+    return "\n".join([plain_line(d, path), *(f"    {line}" for line in d.detail)])
+
+
+def verdict_line(t) -> str:
+    """The text report's one line per theorem, without the position."""
+    if t.status == "proved":
+        words = f"for all {', '.join(t.sizes)}" if t.sizes else "for the declared sizes"
+        if t.assumptions:
+            words += "; assuming " + "; ".join(t.assumptions)
+        return f"proved: {t.kind} {t.name} ({words})"
+    if t.status == "unproved":
+        return f"not proved: {t.kind} {t.name} (some steps were only checked for finitely many sizes)"
+    return f"failed: {t.kind} {t.name}"
+
+
+# --- paths -------------------------------------------------------------------------------------
+
+def _root(root) -> str:
+    return os.path.abspath(os.fspath(root)) if root is not None else os.getcwd()
+
+
+def relative_posix(path: str, root=None) -> str | None:
+    """`path` (relative to the working directory, or absolute) relative to `root`, with forward
+    slashes; None when it lies outside `root` (or on another drive)."""
+    absolute = os.path.abspath(path)
+    try:
+        rel = os.path.relpath(absolute, _root(root))
+    except ValueError:  # another drive (Windows)
+        return None
+    parts = Path(rel).parts
+    if not parts or parts[0] == os.pardir or Path(rel).is_absolute():
+        return None
+    return PurePosixPath(*parts).as_posix()
+
+
+def display_path(path: str, root=None) -> str:
+    """The path to show to tools that resolve paths against the repository root: relative to `root`
+    with forward slashes when it lies inside it, else the path as given (forward slashes)."""
+    rel = relative_posix(path, root)
+    return rel if rel is not None else path.replace(os.sep, "/")
+
+
+def artifact_uri(path: str, root=None) -> tuple[str, bool]:
+    """(URI, relative?) for a SARIF artifactLocation: a relative reference with forward slashes and
+    every byte outside RFC 3986's unreserved set (and `/`) percent-encoded; an absolute `file:` URI
+    when the file lies outside `root`. Undecodable file-name bytes (surrogate escapes) are encoded
+    as the original bytes."""
+    rel = relative_posix(path, root)
+    if rel is not None:
+        return quote_from_bytes(os.fsencode(rel), safe="/"), True
+    absolute = Path(os.path.abspath(path))
+    return "file://" + quote_from_bytes(os.fsencode(absolute.as_posix()), safe="/"), False
+
+
+# --- text hygiene ------------------------------------------------------------------------------
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(s: str) -> str:
+    """`s` with every character XML 1.0 does not allow (C0 controls other than tab/LF/CR, lone
+    surrogates, U+FFFE/U+FFFF) replaced by U+FFFD, and CR / CRLF as LF."""
+    return _NOT_XML.sub("\ufffd", s.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def dump_json(data) -> str:
+    """JSON text, two-space indented, non-ASCII kept, ending with a newline. A file name with bytes
+    that are not UTF-8 arrives as lone surrogates (os.fsdecode): those are written as \\udcXX
+    escapes, which JSON allows and which read back to the same string, instead of characters no
+    UTF-8 writer accepts. (They can only occur inside strings.)"""
+    text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
