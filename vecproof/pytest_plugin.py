@@ -184,6 +184,10 @@ class VproofFile(pytest.File):
 
 
 class VproofItem(pytest.Item):
+    # Some plugins assume every item has `funcargs` (pytest-lsp 1.0's runtest wrapper returns
+    # without yielding otherwise, which breaks every non-Python item); we have no fixtures.
+    funcargs: dict = {}
+
     def __init__(self, *, kind: str, theorem, **kw):
         super().__init__(**kw)
         self.kind = kind  # theorem | file | declarations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +15,13 @@ from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..results import FileResult, StepResult, TheoremResult
 from ..syntax import ParseFailure, ast, parse
+from ..syntax.parser import TooDeep
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files get VP901 at once (see docs/reliability.md)
+MAX_THEOREMS = 1000  # per file; the rest get VP901
+
+# Elaboration and the kernel recurse over expressions as deep as the syntax tree (≤ MAX_DEPTH).
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 12_000))
 
 # Verdicts depend only on the two index expressions (which carry every declaration they use), and
 # elaboration is deterministic, so an unchanged step is never decided twice in one process (the
@@ -30,7 +36,7 @@ def check_path(path: str | Path, display: str | None = None, cache=None) -> File
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
-            return _unreadable(name, f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}")
+            return _too_large(name, size)
         data = p.read_bytes()
     except OSError as err:
         return _unreadable(name, f"cannot read the file: {err.strerror or err}")
@@ -50,6 +56,11 @@ def check_bytes(data: bytes, path: str = "<input>", cache=None) -> FileResult:
     return check_text(text, path, cache)
 
 
+def _too_large(path: str, size: int) -> FileResult:
+    return FileResult(path, [Diagnostic(Span.point(1, 1), dg.LIMIT, f"the file is {size} bytes; vecproof checks "
+                                        f"files of at most {MAX_FILE_BYTES} bytes: split it", path=path)])
+
+
 def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult:
     d = Diagnostic(span or Span.point(1, 1), dg.UNREADABLE, message, path=path)
     return FileResult(path, [d], unreadable=True)
@@ -60,6 +71,8 @@ def check_text(text: str, path: str = "<input>", cache=None) -> FileResult:
 
     `cache` (a vecproof.cache.Cache) reuses the verdict of a theorem whose text, and the text of the
     file's declarations, are unchanged since a run of the same vecproof."""
+    if len(text) > MAX_FILE_BYTES:
+        return _too_large(path, len(text.encode("utf-8", "surrogatepass")))
     result = FileResult(path)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     expected, where = _expectations(text)
@@ -106,6 +119,9 @@ def _check_into(result: FileResult, text: str, path: str, cache=None) -> None:
     diags = result.diagnostics
     try:
         tree = parse(text)
+    except TooDeep as err:
+        diags.append(Diagnostic(err.span, dg.LIMIT, err.message, path=path))
+        return
     except ParseFailure as err:
         diags.append(Diagnostic(err.span, dg.SYNTAX, err.message, path=path))
         return
@@ -126,6 +142,12 @@ def _check_into(result: FileResult, text: str, path: str, cache=None) -> None:
         diags.append(Diagnostic(Span.point(1, 1), dg.EMPTY, "the file is empty: there is nothing to check",
                                 path=path))
     seen: dict[str, ast.Theorem] = {}
+    if len(theorems) > MAX_THEOREMS:
+        extra = theorems[MAX_THEOREMS]
+        diags.append(Diagnostic(extra.name.span, dg.LIMIT, f"this file states {len(theorems)} theorems; vecproof "
+                                f"checks at most {MAX_THEOREMS} per file: split it (theorems from here on are not "
+                                "checked)", path=path))
+        theorems = theorems[:MAX_THEOREMS]
     for th in theorems:
         if th.name.name in seen:
             diags.append(Diagnostic(th.name.span, dg.DUPLICATE, f"a theorem named {th.name.name} is already "
@@ -316,6 +338,8 @@ class _TheoremChecker:
                 note(v)
                 continue
             note(v)
+            for text in v.notes:
+                self.emit(step.expr.span, dg.CROSS_CHECK_SKIPPED, f"proved by the normal form; {text}")
             self.check_citation(step, cited, before, after, sr)
         if (any_false or ends_wrong) and lhs is not None and rhs is not None and comp is not None:
             v = self.decide(lhs.comp(r, c), rhs.comp(r, c), th.name.span)

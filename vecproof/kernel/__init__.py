@@ -7,6 +7,7 @@ that the size-grid theorem makes complete (which cross-checks and finds countere
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -74,6 +75,7 @@ def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     held at every size tried). Raises KernelDisagreement if the two procedures disagree and
     KernelLimit if a resource cap is hit.
     """
+    deadline = time.monotonic() + limits.step_seconds
     diff = Add((lhs, Mul((Num(Fraction(-1)), rhs))))
     assumptions = _assumptions(diff)
     free = sorted(free_slots(diff))
@@ -83,14 +85,14 @@ def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     try:
         nf = Normalizer(FULL, limits).normal_form(diff)
     except OutsideFragment as why:
-        return _check_outside(lhs, rhs, free, assumptions, str(why))
+        return _check_outside(lhs, rhs, free, assumptions, str(why), deadline)
     bounds = _grid.grid_bounds(diff)
     described = _describe_grid(bounds)
     dims = tuple(d.name for d in bounds)
     if not nf:
         try:
             for sizes in _grid.size_grid(bounds):
-                ev = _grid.Evaluator([lhs, rhs], sizes)
+                ev = _grid.Evaluator([lhs, rhs], sizes, deadline)
                 for env in _grid.free_assignments(free, sizes, all_values=False):
                     if ev.value(lhs, env) != ev.value(rhs, env):
                         raise KernelDisagreement(
@@ -102,7 +104,7 @@ def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
                            notes=(f"the exact cross-check was skipped: {why}",))
         return Verdict(PROVED, assumptions, sizes=described, dims=dims)
     try:
-        cex = _search(lhs, rhs, free, _grid.sizes_up_to(bounds), all_values=False)
+        cex = _search(lhs, rhs, free, _grid.sizes_up_to(bounds), all_values=False, deadline=deadline)
     except _grid.GridLimit as why:
         return Verdict(FALSE, assumptions, sizes=described,
                        notes=(f"no counterexample was computed: {why}",))
@@ -113,7 +115,7 @@ def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=dims)
 
 
-def _check_outside(lhs, rhs, free, assumptions, why: str) -> Verdict:
+def _check_outside(lhs, rhs, free, assumptions, why: str, deadline: float) -> Verdict:
     dims = sorted(d for d in _grid._dims_in(Add((lhs, rhs))))
     points = [{}]
     for d in dims:
@@ -121,17 +123,17 @@ def _check_outside(lhs, rhs, free, assumptions, why: str) -> Verdict:
     points.sort(key=lambda s: (sum(s.values()), [s[d] for d in dims]))
     described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims) or "the declared sizes"
     try:
-        cex = _search(lhs, rhs, free, points, all_values=True)
+        cex = _search(lhs, rhs, free, points, all_values=True, deadline=deadline)
     except _grid.GridLimit as gl:
-        return Verdict(CHECKED, assumptions, sizes="(none: too large)", reason=f"{why}; {gl}")
+        raise KernelLimit(f"{why}, and checking it at small sizes is too large: {gl}") from None
     if cex is not None:
         return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, reason=why)
     return Verdict(CHECKED, assumptions, sizes=described, reason=why)
 
 
-def _search(lhs, rhs, free, points, all_values: bool) -> Counterexample | None:
+def _search(lhs, rhs, free, points, all_values: bool, deadline: float | None = None) -> Counterexample | None:
     for sizes in points:
-        ev = _grid.Evaluator([lhs, rhs], sizes)
+        ev = _grid.Evaluator([lhs, rhs], sizes, deadline)
         for env in _grid.free_assignments(free, sizes, all_values=all_values):
             a, b = ev.value(lhs, env), ev.value(rhs, env)
             if a == b:

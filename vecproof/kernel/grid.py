@@ -10,6 +10,7 @@ the normal form.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -175,13 +176,15 @@ class Evaluator:
     MAX_GENERATORS = 4000
     MAX_WORK = 2_000_000
 
-    def __init__(self, exprs: list[Expr], sizes: dict[Dim, int]):
+    def __init__(self, exprs: list[Expr], sizes: dict[Dim, int], deadline: float | None = None):
         self.sizes = sizes
+        self.deadline = deadline
         self.objs: dict[str, Obj] = {}
         depth = 0
         for e in exprs:
             depth = max(depth, _deriv_depth(e))
             _collect_objs(e, self.objs)
+        self._count_entries(depth)
         keys: list[GenKey] = []
         for obj in sorted(self.objs.values(), key=lambda o: o.name):
             keys.extend(self._entries(obj, depth))
@@ -192,6 +195,24 @@ class Evaluator:
         self.gen = {k: g for k, g in zip(keys, self.ring.gens)}
         self.key_of = {g: k for k, g in self.gen.items()}
         self.work = 0
+
+    def _count_entries(self, depth: int) -> None:
+        """Refuse before enumerating when the unknowns would be too many (e.g. `dim n = 10^9`)."""
+        total = 0
+        for obj in self.objs.values():
+            count = 1
+            for d in obj.dims:
+                count *= self._size(d)
+            if obj.kind == "func" and depth:
+                var = self.objs.get(obj.depends_on)
+                if var is not None:
+                    per = 1
+                    for d in var.dims:
+                        per *= self._size(d)
+                    count *= sum(per ** k for k in range(depth + 1))
+            total += count
+            if total > self.MAX_GENERATORS:
+                raise GridLimit(f"the exact check at these sizes needs more than {self.MAX_GENERATORS} unknowns")
 
     def _size(self, d: Dim) -> int:
         return d.size if not d.symbolic else self.sizes[d]
@@ -219,6 +240,8 @@ class Evaluator:
         self.work += 1
         if self.work > self.MAX_WORK:
             raise GridLimit("the exact check at these sizes is too large")
+        if self.deadline is not None and self.work % 512 == 0 and time.monotonic() > self.deadline:
+            raise GridLimit("the exact check ran out of the step's time budget")
         R = self.ring
         if isinstance(e, Num):
             return R(QQ(e.value.numerator, e.value.denominator))

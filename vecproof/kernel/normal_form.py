@@ -8,6 +8,7 @@ explain the step?". Only the full policy decides equality.
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -27,10 +28,11 @@ class KernelLimit(Exception):
 
 @dataclass(frozen=True)
 class Limits:
-    max_terms: int = 200_000
+    max_terms: int = 50_000
     max_enumeration: int = 20_000
     max_permutations: int = 40_320
     max_exponent: int = 64
+    step_seconds: float = 3.0  # time budget for deciding one step (normal form + exact check)
 
 
 DEFAULT_LIMITS = Limits()
@@ -123,6 +125,8 @@ class Normalizer:
     def __init__(self, policy: Policy = FULL, limits: Limits = DEFAULT_LIMITS):
         self.policy = policy
         self.limits = limits
+        self.deadline = time.monotonic() + limits.step_seconds
+        self._ticks = 0
         self._fresh = itertools.count()
         self._opaque_cache: dict = {}
         self._opaque_scale: dict = {}
@@ -155,7 +159,13 @@ class Normalizer:
         return not self.normal_form(expr)
 
     # -- flattening ------------------------------------------------------------------------------
+    def _tick(self) -> None:
+        self._ticks += 1
+        if self._ticks % 256 == 0 and time.monotonic() > self.deadline:
+            raise KernelLimit(f"the step took more than its time budget of {self.limits.step_seconds:g} s")
+
     def flatten(self, e: Expr) -> list[Term]:
+        self._tick()
         if isinstance(e, Num):
             return [Term(_pconst(e.value), (), ())] if e.value else []
         if isinstance(e, Size):
@@ -295,6 +305,7 @@ class Normalizer:
         order = _canonical_order(bound, views, self.limits.max_permutations)
         best = None
         for ordering in order:
+            self._tick()
             labels = {b: ("b", k) for k, b in enumerate(ordering)}
             key = tuple(sorted(_factor_key(v, labels) for v in views))
             cand = (key, tuple(b.dim.name for b in ordering), unused)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer_NonRecursive, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from ..diagnostics import Span
@@ -25,12 +25,20 @@ class ParseFailure(Exception):
         self.span = span
 
 
+class TooDeep(ParseFailure):
+    """The text nests deeper than MAX_DEPTH: refused before anything recurses over it."""
+
+
+MAX_DEPTH = 1500  # syntax-tree depth (a sum of k terms is k deep)
+
+
 def parse(text: str) -> ast.File:
     """Parse a whole file. Raises ParseFailure with a position on any syntax error."""
     try:
         tree = _parser().parse(text)
     except UnexpectedInput as err:
         raise ParseFailure(_describe(err, text), _error_span(err, text)) from None
+    _check_depth(tree)
     try:
         return _Build().transform(tree)
     except VisitError as err:
@@ -38,6 +46,22 @@ def parse(text: str) -> ast.File:
         if isinstance(inner, ParseFailure):
             raise inner from None
         raise
+
+
+def _check_depth(tree) -> None:
+    """Measure the parse tree's depth without recursion; refuse trees deeper than MAX_DEPTH."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            meta = getattr(node, "meta", None)
+            line = getattr(meta, "line", 1) if meta is not None and not getattr(meta, "empty", True) else 1
+            col = getattr(meta, "column", 1) if meta is not None and not getattr(meta, "empty", True) else 1
+            raise TooDeep(f"this expression is nested more than {MAX_DEPTH} levels deep (brackets, or terms "
+                          f"of one long sum or product); split it into smaller steps", Span(line, col, line, col + 1))
+        for child in getattr(node, "children", ()):
+            if hasattr(child, "children"):
+                stack.append((child, depth + 1))
 
 
 # ---- building the typed tree ----------------------------------------------------------------------
@@ -59,7 +83,7 @@ _WRT = re.compile(r"^[d∂]([A-Za-z_][A-Za-z0-9_]*)(?:\[(.*)\])?$")
 
 
 @v_args(meta=True)
-class _Build(Transformer):
+class _Build(Transformer_NonRecursive):
     """Only builds nodes; all checking happens in elaboration."""
 
     # -- file and declarations
