@@ -86,7 +86,7 @@ def make_file(rng: random.Random, seed: int, k: int, failing: bool) -> str:
     bad_at = rng.randrange(count) if failing else -1
     for t in range(count):
         name = f"t{k}_{t}"
-        a, b = rng.randint(2, 9), rng.randint(2, 9)
+        a, b = rng.randint(2, 999), rng.randint(2, 999)
         fam = rng.randrange(3)
         bad = t == bad_at
         if fam == 0:
