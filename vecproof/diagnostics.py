@@ -84,10 +84,16 @@ class Diagnostic:
     severity: Severity | None = None
     path: str = ""
     counterexample: dict | None = field(default=None, compare=False)
+    theorem: int | None = field(default=None, compare=False)  # index in FileResult.theorems, if inside one
 
     @property
     def level(self) -> Severity:
         return self.severity or self.code.severity
 
     def with_path(self, path: str) -> "Diagnostic":
-        return Diagnostic(self.span, self.code, self.message, self.detail, self.severity, path, self.counterexample)
+        return Diagnostic(self.span, self.code, self.message, self.detail, self.severity, path, self.counterexample,
+                          self.theorem)
+
+    def in_theorem(self, index: int) -> "Diagnostic":
+        return Diagnostic(self.span, self.code, self.message, self.detail, self.severity, self.path,
+                          self.counterexample, index)

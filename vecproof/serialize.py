@@ -30,14 +30,18 @@ def diagnostic_to_dict(d: Diagnostic) -> dict:
     }
     if d.counterexample is not None:
         out["counterexample"] = d.counterexample
+    if d.theorem is not None:
+        out["theorem"] = d.theorem
     return out
 
 
 def diagnostic_from_dict(d: dict, path: str) -> Diagnostic:
     code = dg.CODES[d["code"]]
     sev = Severity(d["severity"])
+    theorem = d.get("theorem")
     return Diagnostic(span_from_dict(d["range"]), code, str(d["message"]), tuple(str(x) for x in d["detail"]),
-                      None if sev == code.severity else sev, path, d.get("counterexample"))
+                      None if sev == code.severity else sev, path, d.get("counterexample"),
+                      theorem if isinstance(theorem, int) else None)
 
 
 def result_to_dict(r) -> dict:

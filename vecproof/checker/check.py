@@ -158,7 +158,7 @@ def _check_into(result: FileResult, text: str, path: str, cache=None) -> None:
             key = _theorem_key(text, items, th)
             hit = _from_cache(cache.get(key, "theorem"), th.span, path)
             if hit is not None:
-                diags.extend(hit[1])
+                diags.extend(d.in_theorem(len(result.theorems)) for d in hit[1])
                 result.theorems.append(hit[0])
                 continue
         checker = _TheoremChecker(scope, th, path)
@@ -167,7 +167,7 @@ def _check_into(result: FileResult, text: str, path: str, cache=None) -> None:
         except RecursionError:
             checker.emit(th.span, dg.LIMIT, "this theorem is nested too deeply to check")
             res = TheoremResult(th.name.name, th.kind, th.name.span, "failed")
-        diags.extend(checker.diags)
+        diags.extend(d.in_theorem(len(result.theorems)) for d in checker.diags)
         result.theorems.append(res)
         if key is not None and not any(d.code in (dg.INTERNAL, dg.LIMIT) for d in checker.diags):
             cache.put(key, "theorem", _to_cache(res, checker.diags, th.span))

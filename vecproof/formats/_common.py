@@ -44,7 +44,8 @@ def attribute(result) -> tuple[list[Diagnostic], list[list[Diagnostic]]]:
     """Split a file's diagnostics into file-level ones and, per theorem (same order as
     `result.theorems`), the ones inside that theorem. Both lists are sorted.
 
-    A theorem starts on the line of its name and runs to the end of the line of its last step
+    Diagnostics the checker tagged with their theorem go there. For untagged ones (results from
+    elsewhere): a theorem starts on the line of its name and runs to the end of the line of its last step
     expression (to the next theorem when it has no step); diagnostics with a code only the
     theorem checker emits (`THEOREM_CODES`) belong to the theorem above them wherever they are.
     Everything else — syntax errors, unreadable input, declaration errors, VP004 — is file-level.
@@ -55,6 +56,9 @@ def attribute(result) -> tuple[list[Diagnostic], list[list[Diagnostic]]]:
     per: list[list[Diagnostic]] = [[] for _ in theorems]
     files: list[Diagnostic] = []
     for d in sorted_diagnostics(result.diagnostics):
+        if d.theorem is not None and 0 <= d.theorem < len(theorems):
+            per[d.theorem].append(d)  # the checker says which theorem it was checking
+            continue
         k = bisect.bisect_right(starts, d.span.line) - 1
         if k < 0:
             files.append(d)
