@@ -72,7 +72,7 @@ PROBE = textwrap.dedent("""\
                       "grammar_opened": opened, "dist_version": md.version("vecproof")}))
     """)
 
-_IGNORE_ANYWHERE = {".git", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
+_IGNORE_ANYWHERE = {".git", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "node_modules", ".vecproof_cache"}
 _IGNORE_AT_ROOT = {"build", "dist"}
 
 

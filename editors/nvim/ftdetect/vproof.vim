@@ -1,0 +1,2 @@
+" vecproof: *.vproof files are filetype "vproof".
+autocmd BufRead,BufNewFile *.vproof setfiletype vproof
