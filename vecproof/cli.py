@@ -35,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     if args.command == "rules":
         return _rules()
+    if args.command == "lsp":
+        return _lsp()
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
@@ -65,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="colour the text report (auto: when writing to a terminal and NO_COLOR is unset)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
     sub.add_parser("rules", help="list the rules a step can cite, with their statements")
+    sub.add_parser("lsp", help="run the language server (LSP over standard input and output)")
     return p
 
 
@@ -190,3 +193,14 @@ def _rules() -> int:
         print(f"{r.name}\n    {r.statement}")
     print("\naliases: " + ", ".join(f"{a} = {t}" for a, t in sorted(ALIASES.items())))
     return EXIT_OK
+
+
+def _lsp() -> int:
+    import importlib.util
+
+    if importlib.util.find_spec("pygls") is None:  # a dependency: only a broken environment lacks it
+        print("vecproof: error: the language server needs pygls 2: pip install 'pygls>=2,<3'", file=sys.stderr)
+        return EXIT_USAGE
+    from .lsp import serve
+
+    return serve()

@@ -1,0 +1,214 @@
+#!/usr/bin/env python
+"""The language server as an editor sees it: a real client (pygls's) talking to `python -m vecproof
+lsp` over stdio, timing what the user waits for.
+
+  start      from spawning the server process to the first diagnostics of a document opened right
+             after the handshake (interpreter start, imports, the handshake, the first check):
+             a fresh process per run; for the largest example and for a 200-step document
+  edit       from sending a one-step edit (didChange) of the 200-step document to receiving the
+             diagnostics of that version (publishDiagnostics); one server, warm, the edits spread
+             over the document; every edit changes a step's index expression, so the kernel decides
+             that step again. Three kinds of edit:
+               in place        a step's text changes on its line
+               adding a line   a step is split over two lines (every later theorem moves down)
+               outside proofs  a comment on a declaration line changes (a whole-file check)
+             each with the server's default debounce delay (100 ms) and with none (`debounce: 0`,
+             the server's own work)
+
+Figures are medians (with the 90th percentile, min and max) of --runs runs. The client announces
+the capabilities of VS Code captured by pytest-lsp when it is installed (UTF-16 positions).
+
+Usage:  .venv/bin/python benchmarks/bench_lsp.py [--runs N] [--start-runs N] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from corpus import HEAD, linear_theorem, norm_theorem, quadratic_theorem
+
+ROOT = Path(__file__).resolve().parents[1]
+SERVER = [sys.executable, "-m", "vecproof", "lsp"]
+TARGETS = {"edit": 0.150, "start": 1.5}
+
+
+def document() -> str:
+    """A file of 200 proof steps: 4 three-step and 47 four-step theorems, each with its own
+    coefficients (so no two are the same mathematics); all of it proved."""
+    parts = [HEAD.format(seed=0, k=0, layout="denominator", n="n", m="m")]
+    for t in range(51):
+        a, b = 2 + t, 3 + 2 * t
+        if t < 4:
+            parts.append(norm_theorem(f"t{t}", a, False))
+        elif t % 2:
+            parts.append(linear_theorem(f"t{t}", a, False))
+        else:
+            parts.append(quadratic_theorem(f"t{t}", a, b, False))
+    return "".join(parts)
+
+
+def capabilities() -> lsp.ClientCapabilities:
+    try:
+        from pytest_lsp import client_capabilities
+
+        return client_capabilities("visual-studio-code")
+    except Exception:  # pytest-lsp not installed: a client that offers nothing special
+        return lsp.ClientCapabilities()
+
+
+class Client:
+    """A pygls client that notes when each diagnostics notification arrives."""
+
+    def __init__(self):
+        self.lsp = LanguageClient("vecproof-bench", "1")
+        self.published: list[tuple[float, lsp.PublishDiagnosticsParams]] = []
+
+        @self.lsp.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def _published(ls, params):
+            self.published.append((time.perf_counter(), params))
+
+        @self.lsp.feature(lsp.WINDOW_LOG_MESSAGE)
+        def _log(ls, params):
+            pass
+
+    async def start(self, debounce: int | None = None) -> None:
+        await self.lsp.start_io(*SERVER, cwd=str(ROOT))
+        options = None if debounce is None else {"debounce": debounce}
+        await self.lsp.initialize_async(lsp.InitializeParams(capabilities=capabilities(), process_id=os.getpid(),
+                                                             initialization_options=options))
+        self.lsp.initialized(lsp.InitializedParams())
+
+    async def diagnostics(self, uri: str, version: int, timeout: float = 60.0):
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            for at, p in self.published:
+                if p.uri == uri and p.version == version:
+                    return at, p.diagnostics
+            await asyncio.sleep(0.001)
+        raise TimeoutError(f"no diagnostics for {uri} version {version}")
+
+    def open(self, uri: str, text: str) -> None:
+        self.lsp.text_document_did_open(lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri, "vproof", 1, text)))
+
+    def change(self, uri: str, version: int, text: str) -> None:
+        self.lsp.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            [lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+
+    async def stop(self) -> None:
+        try:
+            await asyncio.wait_for(self.lsp.shutdown_async(None), 10)
+            self.lsp.exit(None)
+        finally:
+            await self.lsp.stop()
+
+
+async def time_start(text: str) -> float:
+    client = Client()
+    uri = "file:///bench/start.vproof"
+    t0 = time.perf_counter()
+    await client.start()
+    client.open(uri, text)
+    at, _ = await client.diagnostics(uri, 1)
+    await client.stop()
+    return at - t0
+
+
+def edits(text: str, kind: str, runs: int):
+    """`runs` successive versions of `text`, each one edit away from the one before."""
+    lines = text.split("\n")
+    decls = [k for k, line in enumerate(lines[:12]) if line.startswith(("const", "var", "func"))]
+    for r in range(1, runs + 1):
+        if kind == "outside proofs":
+            k = decls[r % len(decls)]
+            lines[k] = lines[k].split("  #")[0] + f"  # edit {r}"
+        else:
+            steps = [k for k, line in enumerate(lines) if line.lstrip().startswith("= ") and " by " in line]
+            k = steps[(len(steps) // 3 + 37 * r) % len(steps)]  # spread over the document
+            body, rule = lines[k].rsplit(" by ", 1)
+            body = f"{body} + {r} - {r}"
+            lines[k:k + 1] = [body, f"      by {rule}"] if kind == "adding a line" else [f"{body} by {rule}"]
+        yield "\n".join(lines)
+
+
+async def time_edits(text: str, kind: str, runs: int, debounce: int | None) -> list[float]:
+    client = Client()
+    uri = "file:///bench/edit.vproof"
+    await client.start(debounce)
+    client.open(uri, text)
+    _, first = await client.diagnostics(uri, 1)
+    assert not first, [d.message for d in first]
+    out = []
+    for version, new in enumerate(edits(text, kind, runs), start=2):
+        await asyncio.sleep(0.25)  # a pause, as between edits in an editor (and after the debounce)
+        t0 = time.perf_counter()
+        client.change(uri, version, new)
+        at, got = await client.diagnostics(uri, version)
+        assert not got, [d.message for d in got]
+        out.append(at - t0)
+    await client.stop()
+    return out
+
+
+def describe(xs: list[float]) -> dict:
+    xs = sorted(xs)
+    p90 = xs[min(len(xs) - 1, round(0.9 * (len(xs) - 1)))]
+    return {"median": statistics.median(xs), "p90": p90, "min": xs[0], "max": xs[-1], "runs": len(xs)}
+
+
+def ms(x: float) -> str:
+    return f"{x * 1000:.0f} ms"
+
+
+async def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--runs", type=int, default=15, help="edits per kind of edit (default 15)")
+    ap.add_argument("--start-runs", type=int, default=5, help="server starts per document (default 5)")
+    ap.add_argument("--json", type=Path, help="write the figures here")
+    a = ap.parse_args()
+
+    big = document()
+    example = (ROOT / "examples" / "000_vector_derivatives.vproof").read_text(encoding="utf-8")
+    print(f"{os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}; "
+          f"200-step document: {big.count(chr(10)) + 1} lines, {big.count('theorem ')} theorems, "
+          f"{sum(1 for line in big.split(chr(10)) if line.lstrip().startswith('= '))} steps")
+    figures: dict = {}
+
+    print("\nstart: server spawn -> first diagnostics (a fresh process per run)")
+    for name, text in (("examples/000_vector_derivatives.vproof", example), ("200-step document", big)):
+        got = describe([await time_start(text) for _ in range(a.start_runs)])
+        figures[f"start: {name}"] = got
+        print(f"  {name:42s} median {ms(got['median'])}  (min {ms(got['min'])}, max {ms(got['max'])}, "
+              f"{got['runs']} runs)")
+
+    print("\nedit: didChange -> publishDiagnostics of that version, 200-step document")
+    for debounce, label in ((None, "debounce 100 ms (default)"), (0, "debounce 0 (the server's own work)")):
+        for kind in ("in place", "adding a line", "outside proofs"):
+            got = describe(await time_edits(big, kind, a.runs, debounce))
+            figures[f"edit: {kind}, {label}"] = got
+            print(f"  {kind:15s} {label:36s} median {ms(got['median'])}  p90 {ms(got['p90'])}  "
+                  f"(min {ms(got['min'])}, max {ms(got['max'])}, {got['runs']} runs)")
+
+    edit = figures["edit: in place, debounce 100 ms (default)"]["median"]
+    start = figures["start: examples/000_vector_derivatives.vproof"]["median"]
+    print(f"\ntargets: one-step edit -> diagnostics {ms(edit)} (target ≤ {ms(TARGETS['edit'])}: "
+          f"{'met' if edit <= TARGETS['edit'] else 'missed'}); start -> first diagnostics {ms(start)} "
+          f"(target ≤ {TARGETS['start']:.1f} s: {'met' if start <= TARGETS['start'] else 'missed'})")
+    if a.json:
+        a.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

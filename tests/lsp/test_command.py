@@ -1,0 +1,73 @@
+"""`vecproof lsp` as a command: JSON-RPC over its standard input and output, the exit status the
+protocol asks for, nothing but protocol on standard output."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+
+def frame(id_, method, params=None) -> bytes:
+    msg = {"jsonrpc": "2.0", "method": method, "params": params}
+    if id_ is not None:
+        msg["id"] = id_
+    body = json.dumps(msg).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def run(*frames: bytes) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "vecproof", "lsp"], input=b"".join(frames),
+                          capture_output=True, timeout=120, check=False)
+
+
+def messages(out: bytes) -> list[dict]:
+    found = []
+    while out:
+        head, _, rest = out.partition(b"\r\n\r\n")
+        fields = dict(line.split(b": ", 1) for line in head.split(b"\r\n"))
+        length = int(fields[b"Content-Length"])
+        found.append(json.loads(rest[:length]))
+        out = rest[length:]
+    return found
+
+
+def test_exits_0_after_shutdown_and_exit():
+    done = run(frame(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}}),
+               frame(None, "initialized", {}), frame(2, "shutdown"), frame(None, "exit"))
+    assert done.returncode == 0, done.stderr.decode()
+    got = messages(done.stdout)  # standard output holds only well-formed protocol messages
+    assert got[0]["id"] == 1 and got[0]["result"]["serverInfo"]["name"] == "vecproof"
+    assert got[-1] == {"jsonrpc": "2.0", "id": 2, "result": None}
+
+
+def test_malformed_messages_get_errors_and_the_server_goes_on():
+    init = frame(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}})
+    garbage = [
+        frame(2, "textDocument/hover", {"textDocument": 3, "position": "x"}),  # parameters of the wrong type
+        frame(None, "textDocument/didChange", {"textDocument": None}),
+        frame(None, "textDocument/didOpen", {"textDocument": {"uri": "file:///x.vproof"}}),
+        frame(3, "vecproof/noSuchRequest", {}),
+        b"Content-Length: 9\r\n\r\n{not json",
+    ]
+    open_ = frame(None, "textDocument/didOpen", {"textDocument": {
+        "uri": "file:///y.vproof", "languageId": "vproof", "version": 1, "text": "dim n\nvar x : vector(n)"}})
+    hover = frame(4, "textDocument/hover", {"textDocument": {"uri": "file:///y.vproof"},
+                                            "position": {"line": 1, "character": 4}})
+    done = run(init, frame(None, "initialized", {}), *garbage, open_, hover, frame(5, "shutdown"),
+               frame(None, "exit"))
+    assert done.returncode == 0, done.stderr.decode()
+    replies = {m["id"]: m for m in messages(done.stdout) if "id" in m and "method" not in m}
+    assert "error" in replies[2] and replies[3]["error"]["code"] == -32601  # MethodNotFound
+    assert "var x : vector(n)" in replies[4]["result"]["contents"]["value"]
+    assert replies[5]["result"] is None
+
+
+def test_exits_1_when_the_client_goes_away_without_shutdown():
+    done = run(frame(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}}))
+    assert done.returncode == 1
+
+
+def test_the_subcommand_is_listed():
+    done = subprocess.run([sys.executable, "-m", "vecproof", "--help"], capture_output=True, text=True, timeout=60, check=False)
+    assert "lsp" in done.stdout

@@ -1,0 +1,143 @@
+"""Open documents and their checks: debounced, run in a worker thread, tagged with the version.
+
+The rules: a change waits `delay` seconds for the next one (typing is not checked keystroke by
+keystroke); one check at a time per document, in a worker thread, so the server keeps answering;
+every check is tagged with the document version it read, and its diagnostics are published only if
+that is still the document's version and the document is still open — a result for an older
+version is never published over a newer one, and a document closed while it is being checked gets
+nothing. A finished check is kept even when it is not published: the next check starts from it
+(recheck.py re-checks only the theorem an edit falls in).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from . import queries
+from .recheck import Checked, recheck
+
+log = logging.getLogger(__name__)
+
+WORKER_STACK = 64 * 1024 * 1024  # the checker recurses deeply (its recursion limit is 12 000 frames);
+# a thread's default stack can be far smaller than the main thread's (128 KiB on musl)
+
+
+class Document:
+    def __init__(self, uri: str, version: int | None, text: str):
+        self.uri = uri
+        self.version = version
+        self.text = text
+        self.checked: Checked | None = None  # the latest check, of `checked_version`
+        self.checked_version: int | None = None
+        self.parsed: Checked | None = None  # the latest check whose text parsed (names, symbols)
+        self.closed = False
+        self.lock = asyncio.Lock()
+        self.fresh = asyncio.Event()  # set when `checked` is of the current version (or closed)
+
+
+def normalise(text: str) -> str:
+    """Line breaks as the checker reads them (\\r\\n and \\r are \\n); columns do not change."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def _work(text: str, path: str, previous: Checked | None) -> Checked:
+    checked = recheck(text, path, previous)
+    if checked is not previous:
+        checked.fixes = queries.fixes(checked)
+    return checked
+
+
+class Documents:
+    def __init__(self, publish, delay: float = 0.1):
+        self.open: dict[str, Document] = {}
+        self.publish = publish  # publish(document, checked, version)
+        self.delay = delay
+        self._pool: ThreadPoolExecutor | None = None
+        self._tasks: set[asyncio.Task] = set()
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        if self._pool is None:
+            previous = threading.stack_size(WORKER_STACK)
+            try:
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vecproof-check")
+                self._pool.submit(int).result()  # start the worker thread now, with that stack
+            finally:
+                threading.stack_size(previous)
+        return self._pool
+
+    # -- the client's notifications
+    def opened(self, uri: str, version: int | None, text: str) -> None:
+        old = self.open.pop(uri, None)
+        if old is not None:
+            old.closed = True
+        self.open[uri] = doc = Document(uri, version, normalise(text))
+        self._schedule(doc, 0.0)
+
+    def changed(self, uri: str, version: int | None, text: str) -> None:
+        doc = self.open.get(uri)
+        if doc is None:
+            return
+        doc.version, doc.text = version, normalise(text)
+        doc.fresh.clear()
+        self._schedule(doc, self.delay)
+
+    def saved(self, uri: str) -> None:
+        doc = self.open.get(uri)
+        if doc is not None:
+            self._schedule(doc, 0.0)
+
+    def closed(self, uri: str) -> None:
+        doc = self.open.pop(uri, None)
+        if doc is not None:
+            doc.closed = True
+            doc.fresh.set()
+
+    # -- for requests
+    async def current(self, uri: str, timeout: float = 2.0) -> Document | None:
+        """The open document, once its check has caught up with its version (or after `timeout`:
+        then `checked` may be of an earlier version, or None before the first check ends)."""
+        doc = self.open.get(uri)
+        if doc is not None and not doc.fresh.is_set():
+            try:
+                await asyncio.wait_for(doc.fresh.wait(), timeout)
+            except TimeoutError:
+                pass
+        return doc
+
+    def shutdown(self) -> None:
+        for doc in self.open.values():
+            doc.closed = True
+        self.open.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+
+    # -- checking
+    def _schedule(self, doc: Document, delay: float) -> None:
+        task = asyncio.ensure_future(self._check(doc, doc.version, delay))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _check(self, doc: Document, version, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)  # debounce: a newer change makes this check moot
+        async with doc.lock:
+            if doc.closed or doc.version != version:
+                return
+            if doc.checked is None or doc.checked_version != version or doc.checked.text != doc.text:
+                loop = asyncio.get_running_loop()
+                try:
+                    checked = await loop.run_in_executor(self.pool, _work, doc.text, doc.uri, doc.checked)
+                except Exception:  # check_text never raises; anything here is a bug in this package
+                    log.exception("checking %s failed", doc.uri)
+                    return
+                doc.checked, doc.checked_version = checked, version
+                if checked.result.tree is not None:
+                    doc.parsed = checked
+        if doc.closed or doc.version != version:
+            return  # the document moved on while this version was checked: never published
+        doc.fresh.set()
+        self.publish(doc, doc.checked, version)

@@ -1,0 +1,300 @@
+"""Hover, definitions, symbols, completion and quick fixes, answered from the checker's results.
+
+Positions are vecproof's (1-based, in characters). No LSP here: convert.py turns these answers into
+protocol types.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .. import diagnostics as dg
+from .. import rules
+from ..diagnostics import Span
+from ..display import show
+from ..syntax import ast
+from .recheck import Checked, text_of
+from .tokens import BUILTINS, classify, keywords, lex, token_at
+
+BUILTIN_DOCS = {
+    "sum": "`sum(i, E)` / `Σ(i, E)`: Σ over the full range of index i; `sum(i = 1..n, E)` with bounds.",
+    "delta": "`delta(i, k)` / `δ(i, k)`: the Kronecker delta.",
+    "grad": "`grad(E)`, `grad(E, x)` / `∇(E)`, `∇ E`: the gradient (follows the layout).",
+    "D": "`D(u)`, `D(u, x)`: the Jacobian, always m×n: D(u)[i,j] = ∂u[i]/∂x[j].",
+    "dot": "`dot(u, v)`: the inner product uᵀv.",
+    "norm": "`norm(x)^2` / `‖x‖²`: the squared Euclidean norm.",
+    "normF": "`normF(X)^2` / `‖X‖_F²`: the squared Frobenius norm.",
+    "tr": "`tr(A)`: the trace.",
+}
+BUILTIN_DOCS.update({"Σ": BUILTIN_DOCS["sum"], "δ": BUILTIN_DOCS["delta"], "∇": BUILTIN_DOCS["grad"]})
+
+
+@dataclass(frozen=True)
+class Hover:
+    span: Span
+    markdown: str
+
+
+@dataclass(frozen=True)
+class Symbol:
+    name: str
+    kind: str  # theorem | lemma
+    detail: str
+    span: Span
+    name_span: Span
+
+
+@dataclass(frozen=True)
+class Completion:
+    label: str
+    kind: str  # rule | keyword | builtin | dim | index | var | const | func | snippet
+    detail: str = ""
+    documentation: str = ""  # markdown
+    snippet: str = ""  # for kind "snippet": LSP snippet syntax
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A quick fix for the diagnostic at `diagnostic` (its index in the file's diagnostics):
+    replace `span` (a point span, start == end, inserts) by `text`."""
+
+    diagnostic: int
+    title: str
+    span: Span
+    text: str
+
+
+# ---- hover ----------------------------------------------------------------------------------------
+
+
+def hover(checked: Checked, line: int, col: int, scope=None) -> Hover | None:
+    """On a rule name its statement; on a declared name its declaration; on a theorem's name its
+    statement and verdict; on a step its status and both sides in index form. `scope`: the
+    declarations to use when `checked` has none (its text did not parse)."""
+    tokens = lex(checked.text)
+    tok = token_at(tokens, line, col, kinds=("rule", "name", "theorem", "builtin"))
+    scope = checked.result.scope or scope
+    if tok is not None:
+        what, _ = classify(tok, scope, {t.name.name for t in checked.theorems})
+        if what == "rule":
+            return Hover(tok.span, _rule_text(tok.text))
+        if what in ("dim", "index", "var", "const", "func"):
+            d = scope.names[tok.text]
+            return Hover(tok.span, f"```vproof\n{d.text}\n```\ndeclared at line {d.span.line}")
+        if what == "theorem":
+            th = next((t for t in checked.theorems if t.name.name == tok.text), None)
+            if th is not None:
+                return Hover(tok.span, _theorem_text(checked, th))
+        if what == "builtin" and tok.text in BUILTIN_DOCS:
+            return Hover(tok.span, BUILTIN_DOCS[tok.text])
+    found = step_at(checked, line, col)
+    if found is not None:
+        th, k, step, sr = found
+        return Hover(step.span, _step_text(checked, th, k, step, sr))
+    return None
+
+
+def _rule_text(name: str) -> str:
+    rule = rules.lookup(name)
+    if rule is None:
+        close = difflib.get_close_matches(name, list(rules.RULES) + list(rules.ALIASES), n=1)
+        return f"there is no rule named `{name}`" + (f"; did you mean `{close[0]}`?" if close else "")
+    alias = f" (`{name}` is another name for `{rule.name}`)" if rule.name != name else ""
+    return f"**rule** `{rule.name}`{alias}\n\n{rule.statement}"
+
+
+def _theorem_text(checked: Checked, th: ast.Theorem) -> str:
+    statement = f"{text_of(checked.text, th.lhs.span)} = {text_of(checked.text, th.rhs.span)}"
+    out = f"**{th.kind}** `{th.name.name}`\n```vproof\n{statement}\n```"
+    tr = next((r for r in checked.result.theorems if r.span == th.name.span), None)
+    if tr is not None:
+        out += f"\n{tr.status}" + _for_all(tr.sizes, tr.assumptions)
+    return out
+
+
+def _for_all(sizes, assumptions) -> str:
+    out = f" for all {', '.join(sizes)}" if sizes else ""
+    if assumptions:
+        out += "; assuming " + "; ".join(assumptions)
+    return out
+
+
+def step_at(checked: Checked, line: int, col: int):
+    """(theorem, index, ast.Step, StepResult or None) of the step whose text holds the position."""
+    pos = (line, col)
+    for th in checked.theorems:
+        if not (th.span.line <= line <= th.span.end_line):
+            continue
+        for k, step in enumerate(th.proof.steps):
+            if (step.span.line, step.span.col) <= pos <= (step.span.end_line, step.span.end_col):
+                return th, k, step, _step_result(checked, th, step)
+    return None
+
+
+def _step_result(checked: Checked, th: ast.Theorem, step: ast.Step):
+    for tr in checked.result.theorems:
+        if tr.span == th.name.span:
+            return next((sr for sr in tr.steps if sr.span == step.expr.span), None)
+    return None
+
+
+def _step_text(checked: Checked, th: ast.Theorem, k: int, step: ast.Step, sr) -> str:
+    cited = ", ".join(f"`{i.name}`" for i in step.rules) or "no rule"
+    head = f"step {k + 1} of {th.kind} `{th.name.name}`, by {cited}"
+    if sr is None:
+        return head + "\n\nnot checked"
+    status = {"proved": "proved", "false": "false", "checked": "checked for some sizes only, not proved",
+              "error": "not checked (an error above)"}.get(sr.status, sr.status)
+    out = f"**{status}** — {head}"
+    if sr.explained is False:
+        out += " (true, but the cited rule does not explain it)"
+    v = sr.verdict
+    if v is not None and sr.status == "proved":
+        out += _for_all(v.dims, v.assumptions)
+    for d in checked.result.diagnostics:
+        if d.span == step.expr.span and d.counterexample is not None:
+            out += "\n\n" + "\n".join(line.strip() for line in d.detail if line.strip())
+            break
+    if sr.before is not None and sr.after is not None:
+        out += f"\n\nline before, in index form:\n```\n{show(sr.before)}\n```\nthis line:\n```\n{show(sr.after)}\n```"
+    return out
+
+
+# ---- definitions and symbols ------------------------------------------------------------------------
+
+
+def definition(checked: Checked, line: int, col: int) -> Span | None:
+    """Where the name under the cursor is declared: a declaration, or a theorem (also when cited)."""
+    tok = token_at(lex(checked.text), line, col, kinds=("rule", "name", "theorem"))
+    if tok is None:
+        return None
+    scope = checked.result.scope
+    if scope is not None and tok.text in scope.names:
+        return scope.names[tok.text].span
+    th = next((t for t in checked.theorems if t.name.name == tok.text), None)
+    return th.name.span if th is not None else None
+
+
+def symbols(checked: Checked) -> list[Symbol]:
+    """The theorems and lemmas, in order, each with its verdict."""
+    status = {r.span: r.status for r in checked.result.theorems}
+    return [Symbol(th.name.name, th.kind, status.get(th.name.span, ""), th.span, th.name.span)
+            for th in checked.theorems]
+
+
+# ---- completion -----------------------------------------------------------------------------------
+
+_CITING = re.compile(r"\bby\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$")
+_DECLARATION = re.compile(r"^\s*(dim|index|var|const|func)\s+(.*)$", re.MULTILINE)
+
+
+def completions(text: str, line: int, col: int, scope=None) -> list[Completion]:
+    """After `by`: the rules. Elsewhere: declared names, keywords, built-ins and a theorem skeleton.
+    `text` is the document as it is now (it need not parse); `scope` the last known declarations."""
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return []
+    before = lines[line - 1][: col - 1]
+    if "#" in before:
+        return []
+    if _CITING.search(before):
+        return [Completion(name, "rule", "rule", r.statement) for name, r in rules.RULES.items()]
+    out = [Completion(name, kind, detail) for name, (kind, detail) in sorted(_declared(text, scope).items())]
+    out += [Completion(w, "keyword") for w in sorted(keywords())]
+    out += [Completion(b, "builtin", "built-in", BUILTIN_DOCS.get(b, "")) for b in sorted(BUILTINS)]
+    out += [Completion(kind, "snippet", f"{kind} skeleton", f"a {kind} with a proof to fill in", _skeleton(kind))
+            for kind in ("theorem", "lemma")]
+    return out
+
+
+def _declared(text: str, scope) -> dict[str, tuple[str, str]]:
+    names: dict[str, tuple[str, str]] = {}
+    if scope is not None:
+        names.update({n: (d.what, d.text) for n, d in scope.names.items()})
+    for m in _DECLARATION.finditer(text):  # also what was typed since the last successful parse
+        kind, rest = m.group(1), m.group(2).split("#")[0]
+        if kind in ("dim", "index"):
+            found = re.findall(r"[A-Za-z_]\w*", re.split(r":|=", rest)[0] if kind == "index" else
+                               re.sub(r"=\s*\d+", "", rest))
+        else:
+            found = re.findall(r"^\s*([A-Za-z_]\w*)", rest)
+        for n in found:
+            names.setdefault(n, (kind, f"{kind} {n}"))
+    return names
+
+
+def _skeleton(kind: str) -> str:
+    choice = ",".join(rules.RULES)
+    return (f"{kind} ${{1:name}}:\n  ${{2:left}} = ${{3:right}}\nproof:\n     ${{2:left}}\n"
+            f"   = ${{3:right}}    by ${{4|{choice}|}}\nqed\n$0")
+
+
+# ---- quick fixes ----------------------------------------------------------------------------------
+
+_ADD_STEP = re.compile(r"add the step `= … by ([A-Za-z_]\w*(?:, [A-Za-z_]\w*)*)`")
+
+
+def fixes(checked: Checked) -> list[Fix]:
+    """Quick fixes for the diagnostics of `checked`: cite the rule that explains a step (VP202,
+    VP206), correct a misspelt rule (VP106), add the missing last step of a chain (VP204 warning)."""
+    out: list[Fix] = []
+    steps = {}  # the span a VP202/VP206 diagnostic points at -> (theorem, step)
+    for th in checked.theorems:
+        for step in th.proof.steps:
+            steps[step.expr.span] = (th, step)
+            if step.rules:
+                first, last = step.rules[0].span, step.rules[-1].span
+                steps[Span(first.line, first.col, last.end_line, last.end_col)] = (th, step)
+    for n, d in enumerate(checked.result.diagnostics):
+        try:
+            if d.code in (dg.UNEXPLAINED, dg.UNCITED) and d.span in steps:
+                out += _cite(checked, n, d, *steps[d.span])
+            elif d.code == dg.UNKNOWN_RULE:
+                close = difflib.get_close_matches(text_of(checked.text, d.span), list(rules.RULES), n=3)
+                out += [Fix(n, f"Cite {c}", d.span, c) for c in close]
+            elif d.code == dg.CHAIN_END and d.level == dg.Severity.WARNING:
+                out += _add_last_step(checked, n, d)
+        except Exception:  # a fix is a convenience: never let one break the diagnostics
+            continue
+    return out
+
+
+def _cite(checked: Checked, n: int, d, th: ast.Theorem, step: ast.Step) -> list[Fix]:
+    sr = _step_result(checked, th, step)
+    if sr is None or sr.before is None or sr.after is None:
+        return []
+    fix = rules.suggest(sr.before, sr.after)  # memoised: the checker asked the same question
+    names = ", ".join(fix) if fix else "algebra"
+    if d.code == dg.UNCITED:
+        end = step.expr.span
+        return [Fix(n, f"Cite {names}", Span(end.end_line, end.end_col, end.end_line, end.end_col), f" by {names}")]
+    return [Fix(n, f"Cite {names} instead", d.span, names)]
+
+
+def _add_last_step(checked: Checked, n: int, d) -> list[Fix]:
+    m = _ADD_STEP.search(d.message)
+    if m is None:
+        return []
+    names = [r.strip() for r in m.group(1).split(",")]
+    if not all(r in rules.RULES for r in names):
+        return []
+    th = next((t for t in checked.theorems if t.span.line <= d.span.line <= t.span.end_line), None)
+    if th is None:
+        return []
+    last = th.proof.steps[-1].span if th.proof.steps else th.proof.first.span
+    rhs = " ".join(text_of(checked.text, th.rhs.span).split())
+    comp = th.proof.component
+    if comp:
+        where = ", ".join(i.name for i in comp)
+        rhs = f"{rhs}[{where}]" if isinstance(th.rhs, ast.Name) else f"({rhs})[{where}]"
+    line_text = checked.text.split("\n")[last.line - 1]
+    indent = line_text[: len(line_text) - len(line_text.lstrip())] or "   "
+    at = Span(last.end_line, last.end_col, last.end_line, last.end_col)
+    return [Fix(n, f"Add the last step: = {rhs} by {', '.join(names)}", at,
+                f"\n{indent}= {rhs}    by {', '.join(names)}")]
+
+
+__all__ = ["Completion", "Fix", "Hover", "Symbol", "completions", "definition", "fixes", "hover", "step_at",
+           "symbols"]
