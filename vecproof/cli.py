@@ -67,7 +67,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="colour the text report (auto: when writing to a terminal and NO_COLOR is unset)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
     sub.add_parser("rules", help="list the rules a step can cite, with their statements")
-    sub.add_parser("lsp", help="run the language server (LSP over standard input and output)")
+    lsp = sub.add_parser("lsp", help="run the language server (LSP over standard input and output)")
+    lsp.add_argument("--stdio", action="store_true", help="accepted for clients that pass it; stdio is the only transport")
     return p
 
 
