@@ -24,6 +24,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -194,7 +195,13 @@ def editable(install) -> Installed:
 
 
 def _project_version() -> str:
-    return tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    """The version, single-sourced in vecproof/__init__.py (pyproject declares it dynamic)."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    if "version" in project:
+        return project["version"]
+    assert "version" in project.get("dynamic", [])
+    text = (REPO / "vecproof" / "__init__.py").read_text(encoding="utf-8")
+    return re.search(r'^__version__ = "([^"]+)"', text, re.M).group(1)
 
 
 # ---- the console script and `python -m` ------------------------------------------------------------

@@ -10,6 +10,7 @@ the normal form.
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -197,19 +198,24 @@ class Evaluator:
         self.work = 0
 
     def _count_entries(self, depth: int) -> None:
-        """Refuse before enumerating when the unknowns would be too many (e.g. `dim n = 10^9`)."""
+        """Refuse before enumerating when the unknowns would be too many (e.g. `dim n = 10^9`).
+        Counts exactly what `_entries` will enumerate."""
         total = 0
         for obj in self.objs.values():
-            count = 1
-            for d in obj.dims:
-                count *= self._size(d)
+            sizes = [self._size(d) for d in obj.dims]
+            base = 1
+            for s in sizes:
+                base *= s
+            if obj.symmetric and len(sizes) == 2:
+                base = sizes[0] * (sizes[0] + 1) // 2
+            count = base
             if obj.kind == "func" and depth:
                 var = self.objs.get(obj.depends_on)
                 if var is not None:
                     per = 1
                     for d in var.dims:
                         per *= self._size(d)
-                    count *= sum(per ** k for k in range(depth + 1))
+                    count += base * sum(math.comb(per + k - 1, k) for k in range(1, depth + 1))
             total += count
             if total > self.MAX_GENERATORS:
                 raise GridLimit(f"the exact check at these sizes needs more than {self.MAX_GENERATORS} unknowns")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 GRAMMAR_FILE = "vproof.lark"
 
 
+@lru_cache(maxsize=1)
 def grammar_text() -> str:
     packaged = resources.files("vecproof").joinpath("_grammar", GRAMMAR_FILE)
     if packaged.is_file():
