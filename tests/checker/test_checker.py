@@ -236,3 +236,13 @@ qed
     r = check_text(text)
     assert codes(r) == []
     assert r.theorems[0].status == "proved"
+
+
+def test_component_indices_must_differ_or_only_the_diagonal_would_be_proved():
+    # found by tests/robustness: `proof (component (k, k))` proved A = A^T from its diagonal
+    r = check_text(HEAD + "theorem t: A = A^T proof (component (k, k)): A[k, k] = (A^T)[k, k] by algebra qed")
+    assert "VP103" in codes(r)
+    assert r.theorems[0].status == "failed"
+    ok = check_text(HEAD + "theorem t: A = A^T proof (component (j, k)): A[j, k] = (A^T)[j, k] by algebra qed")
+    assert "VP201" in codes(ok) or "VP204" in codes(ok)
+    assert ok.theorems[0].status == "failed"

@@ -387,6 +387,11 @@ class _TheoremChecker:
                           f"the theorem's {'rows' if dim is lhs.rows else 'columns'} range over {dim.name}")
                 return None
             slots.append(d.index)
+        if len(slots) == 2 and slots[0] == slots[1]:
+            # (k, k) would prove only the diagonal entries: the theorem is about every (i, j).
+            self.emit(comp[1].span, dg.INDEX_TYPE, f"the two component indices must be different: ({comp[0].name}, "
+                      f"{comp[1].name}) covers only the diagonal entries, not every entry")
+            return None
         it = iter(slots)
         return (next(it) if lhs.rows is not None else None, next(it) if lhs.cols is not None else None)
 
