@@ -246,3 +246,15 @@ def test_component_indices_must_differ_or_only_the_diagonal_would_be_proved():
     ok = check_text(HEAD + "theorem t: A = A^T proof (component (j, k)): A[j, k] = (A^T)[j, k] by algebra qed")
     assert "VP201" in codes(ok) or "VP204" in codes(ok)
     assert ok.theorems[0].status == "failed"
+
+
+def test_a_component_index_already_free_in_the_statement_is_refused():
+    # d(x[k]^2/2)/dx is the vector with entries δ(r,k) x[k], not x; its entry k does equal x[k], so
+    # naming the component k (already free in the statement) would "prove" the false theorem.
+    text = HEAD + ("theorem t: d(x[k]^2 / 2)/dx = x proof (component k): d(x[k]^2 / 2)/dx[k] "
+                   "= x[k] by product_rule qed")
+    r = check_text(text)
+    assert "VP103" in codes(r) and r.theorems[0].status == "failed"
+    renamed = check_text(text.replace("proof (component k): d(x[k]^2 / 2)/dx[k]", "proof (component j): "
+                                      "d(x[k]^2 / 2)/dx[j]").replace("= x[k] by", "= x[j] by"))
+    assert "VP201" in codes(renamed) and renamed.theorems[0].status == "failed"

@@ -267,6 +267,8 @@ class _TheoremChecker:
         if lhs is None or rhs is None:
             failed = True
         comp = self.components(lhs, th.proof)
+        if comp is not None and th.proof.component is not None and rhs is not None:
+            comp = self.check_component_free(lhs, rhs, comp)
         if comp is None:
             failed = True
         r, c = comp if comp is not None else (None, None)
@@ -394,6 +396,19 @@ class _TheoremChecker:
             return None
         it = iter(slots)
         return (next(it) if lhs.rows is not None else None, next(it) if lhs.cols is not None else None)
+
+    def check_component_free(self, lhs: Typed, rhs: Typed, comp):
+        """A component index must not already be free in the statement: `theorem: x[k] y = …` with
+        `proof (component k)` would identify the two k's and prove only part of the claim."""
+        whole = (Index(ROW, lhs.rows) if lhs.rows is not None else None,
+                 Index(COL, lhs.cols) if lhs.cols is not None else None)
+        free = kernel.free_slots(kernel.Add((lhs.comp(*whole), rhs.comp(*whole))))
+        for ident, idx in zip(self.th.proof.component, [s for s in comp if s is not None]):
+            if idx in free:
+                self.emit(ident.span, dg.INDEX_TYPE, f"index {ident.name} is already free in the statement of "
+                          f"{self.th.name.name}; name the component with another index")
+                return None
+        return comp
 
     def chain_expr(self, node: ast.Node, lhs: Typed | None, comp):
         t = self.elab(node)
