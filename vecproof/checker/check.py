@@ -15,7 +15,7 @@ from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..results import FileResult, StepResult, TheoremResult
 from ..syntax import ParseFailure, ast, parse
-from ..syntax.parser import TooDeep
+from ..syntax.parser import InputLimit
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files get VP901 at once (see docs/reliability.md)
 MAX_THEOREMS = 1000  # per file; the rest get VP901
@@ -51,7 +51,8 @@ def check_bytes(data: bytes, path: str = "<input>", cache=None) -> FileResult:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        col = len(data[line_start:err.start].decode("utf-8", "replace")) + 1  # in characters, like every column
         return _unreadable(path, f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})", Span.point(line, col))
     return check_text(text, path, cache)
 
@@ -74,7 +75,7 @@ def check_text(text: str, path: str = "<input>", cache=None) -> FileResult:
     if len(text) > MAX_FILE_BYTES:
         return _too_large(path, len(text.encode("utf-8", "surrogatepass")))
     result = FileResult(path)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     expected, where = _expectations(text)
     result.expected = expected
     try:
@@ -119,7 +120,7 @@ def _check_into(result: FileResult, text: str, path: str, cache=None) -> None:
     diags = result.diagnostics
     try:
         tree = parse(text)
-    except TooDeep as err:
+    except InputLimit as err:
         diags.append(Diagnostic(err.span, dg.LIMIT, err.message, path=path))
         return
     except ParseFailure as err:

@@ -59,6 +59,10 @@ class Typed:
         return self.comp(None, None)
 
 
+def _one(slot):
+    return 1 if slot is None else slot
+
+
 def _norm(d: Dim | None) -> Dim | None:
     """Literal dimensions of size 1 behave as 1."""
     return None if d is not None and d.size == 1 and d.name.startswith("#") else d
@@ -103,11 +107,12 @@ class Elaborator:
         return self._object(d.obj)
 
     def _object(self, obj: Obj) -> Typed:
+        # A slot of a dimension of size 1 may be reached as "no index" (None): it is entry 1.
         if not obj.dims:
             return Typed(None, None, lambda r, c: Entry(obj, ()))
         if len(obj.dims) == 1:
-            return Typed(_norm(obj.dims[0]), None, lambda r, c: Entry(obj, (r,)))
-        return Typed(obj.dims[0], obj.dims[1], lambda r, c: Entry(obj, (r, c)))
+            return Typed(_norm(obj.dims[0]), None, lambda r, c: Entry(obj, (_one(r),)))
+        return Typed(obj.dims[0], obj.dims[1], lambda r, c: Entry(obj, (_one(r), _one(c))))
 
     # -- arithmetic ------------------------------------------------------------------------------
     def _BinOp(self, node: ast.BinOp, env) -> Typed:

@@ -25,8 +25,23 @@ class ParseFailure(Exception):
         self.span = span
 
 
-class TooDeep(ParseFailure):
+class InputLimit(ParseFailure):
+    """The text is beyond a limit (nesting depth, length of a number): VP901, not a syntax error."""
+
+
+class TooDeep(InputLimit):
     """The text nests deeper than MAX_DEPTH: refused before anything recurses over it."""
+
+
+MAX_DIGITS = 100
+
+
+def _int(tok: Token) -> int:
+    text = str(tok)
+    if len(text) > MAX_DIGITS:
+        raise InputLimit(f"this number has {len(text)} digits; vecproof reads numbers of at most {MAX_DIGITS} digits",
+                         _tok_span(tok))
+    return int(text)
 
 
 MAX_DEPTH = 1500  # syntax-tree depth (a sum of k terms is k deep)
@@ -97,7 +112,7 @@ class _Build(Transformer_NonRecursive):
         return list(c)
 
     def dim_item(self, meta, c):
-        size = int(c[1]) if len(c) > 1 else None
+        size = _int(c[1]) if len(c) > 1 else None
         return ast.DimDecl(_ident(c[0]), size, _span(meta))
 
     def index_decl(self, meta, c):
@@ -169,7 +184,7 @@ class _Build(Transformer_NonRecursive):
         return ast.Transpose(_span(meta), c[0])
 
     def power(self, meta, c):
-        return ast.Power(_span(meta), c[0], int(c[1]))
+        return ast.Power(_span(meta), c[0], _int(c[1]))
 
     def square(self, meta, c):
         return ast.Power(_span(meta), c[0], 2)
@@ -184,7 +199,7 @@ class _Build(Transformer_NonRecursive):
         return ast.IndexItem("name", str(c[0]), _tok_span(c[0]))
 
     def index_number(self, meta, c):
-        return ast.IndexItem("number", int(c[0]), _tok_span(c[0]))
+        return ast.IndexItem("number", _int(c[0]), _tok_span(c[0]))
 
     def index_all(self, meta, c):
         return ast.IndexItem("all", None, _span(meta))
@@ -192,14 +207,14 @@ class _Build(Transformer_NonRecursive):
     def norm(self, meta, c):
         frob = any(isinstance(t, Token) and t.type == "FROBENIUS" for t in c)
         exp_tok = c[-1]
-        exponent = 2 if str(exp_tok) == "²" else int(exp_tok)
+        exponent = 2 if str(exp_tok) == "²" else _int(exp_tok)
         return ast.NormSquared(_span(meta), c[1], frob, exponent)
 
     def name(self, meta, c):
         return ast.Name(_span(meta), str(c[0]))
 
     def number(self, meta, c):
-        return ast.Number(_span(meta), int(c[0]))
+        return ast.Number(_span(meta), _int(c[0]))
 
     def call(self, meta, c):
         args = c[1] if len(c) > 1 else ()
@@ -246,7 +261,7 @@ def _wrt(tok: Token) -> ast.Wrt:
             sp = Span(tok.line, offset + lead, tok.line, offset + lead + max(1, len(stripped)))
             if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", stripped):
                 items.append(ast.IndexItem("name", stripped, sp))
-            elif re.fullmatch(r"[0-9]+", stripped):
+            elif re.fullmatch(r"[0-9]{1,100}", stripped):
                 items.append(ast.IndexItem("number", int(stripped), sp))
             else:
                 raise ParseFailure(
