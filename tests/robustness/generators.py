@@ -111,11 +111,10 @@ class _BoundedLarkStrategy(LarkStrategy):
                 expansion = self.nonterminal_strategies[symbol.name].elements[0]  # the shortest
             for e in expansion:
                 self.draw_symbol(data, e, draw_state)
-                # whitespace or a comment may follow any symbol except a call's name (`grad (x)`
-                # is a product, not a call) and the derivative operator `d`, which the lexer
-                # recognises only when `(` or `/` follows after whitespace (not after a comment:
-                # see the report)
-                if not (isinstance(e, Terminal) and e.name in ("CALLEE", "DIFF")):
+                # whitespace or a comment may follow any symbol except a call's name: `grad (x)`
+                # is a product, not a call (after the derivative operator `d` they may: the lexer
+                # looks past both for its `(` or `/`)
+                if not (isinstance(e, Terminal) and e.name == "CALLEE"):
                     self.gen_ignore(data, draw_state)
         finally:
             data.stop_span()
