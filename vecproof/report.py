@@ -3,7 +3,7 @@ optionally coloured (rich Text objects, never markup, so `[i,j]` in proof text s
 
 from __future__ import annotations
 
-from .diagnostics import Diagnostic, Severity
+from .diagnostics import Diagnostic
 
 _LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "bold cyan"}
 
@@ -90,20 +90,15 @@ class TextReport:
                 self._line(f"{where}: failed: {t.kind} {t.name}", "failed")
 
     def summary(self, results, seconds: float) -> None:
-        rejected = sum(r.expectation_met for r in results)
-        checked = [r for r in results if not r.expectation_met]
-        theorems = [t for r in checked for t in r.theorems]
-        steps = [s for t in theorems for s in t.steps]
-        proved = sum(t.status == "proved" for t in theorems)
-        s_proved = sum(s.status == "proved" for s in steps)
-        s_false = sum(s.status == "false" for s in steps)
-        errors = sum(d.level == Severity.ERROR for r in checked for d in r.diagnostics)
-        warnings = sum(d.level == Severity.WARNING for r in checked for d in r.diagnostics)
+        from .serialize import summarize
+
+        c = summarize(results)
+        rejected = c["rejected_as_declared"]
         parts = [
-            _count(len(results), "file") + (f" ({rejected} rejected as declared)" if rejected else ""),
-            f"{_count(len(theorems), 'theorem')}: {proved} proved, {len(theorems) - proved} not proved",
-            f"{_count(len(steps), 'step')}: {s_proved} proved, {s_false} false",
-            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}",
+            _count(c["files"], "file") + (f" ({rejected} rejected as declared)" if rejected else ""),
+            f"{_count(c['theorems'], 'theorem')}: {c['proved']} proved, {c['theorems'] - c['proved']} not proved",
+            f"{_count(c['steps'], 'step')}: {c['steps_proved']} proved, {c['steps_false']} false",
+            f"{_count(c['errors'], 'error')}, {_count(c['warnings'], 'warning')}",
         ]
         self._line("; ".join(parts) + f" ({seconds:.2f} s)", "summary")
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import diagnostics as dg
@@ -463,7 +463,7 @@ class _TheoremChecker:
         for ident in step.rules:
             r = rules.lookup(ident.name)
             if r is None:
-                close = [n for n in rules.RULES if _close(n, ident.name)]
+                close = difflib.get_close_matches(ident.name, list(rules.RULES), n=1, cutoff=0.7)
                 self.emit(ident.span, dg.UNKNOWN_RULE, f"there is no rule named '{ident.name}'"
                           + (f"; did you mean '{close[0]}'?" if close else ""),
                           "rules: " + ", ".join(rules.RULES))
@@ -552,8 +552,3 @@ def _display(text: str) -> str:
 
 def _num(q) -> str:
     return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
-
-
-def _close(a: str, b: str) -> bool:
-    import difflib
-    return difflib.SequenceMatcher(None, a, b).ratio() > 0.7

@@ -138,7 +138,7 @@ def _search(lhs, rhs, free, points, all_values: bool, deadline: float | None = N
             a, b = ev.value(lhs, env), ev.value(rhs, env)
             if a == b:
                 continue
-            vals = _grid.find_point(a - b, len(ev.keys))
+            vals = _grid.find_point(a - b)
             if vals is None:  # pragma: no cover - a nonzero polynomial has a small nonzero point
                 continue
             used = sorted({i for p in (a, b) for m in p.monoms() for i, k in enumerate(m) if k})

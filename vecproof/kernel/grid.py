@@ -194,7 +194,6 @@ class Evaluator:
         self.keys = keys
         self.ring = _ring(max(1, len(keys)))
         self.gen = {k: g for k, g in zip(keys, self.ring.gens)}
-        self.key_of = {g: k for k, g in self.gen.items()}
         self.work = 0
 
     def _count_entries(self, depth: int) -> None:
@@ -333,9 +332,6 @@ class Evaluator:
                 out += p.diff(i) * self.gen[nk]
         return out
 
-    def named_values(self, p, values: dict) -> dict:
-        return {self.key_of[self.ring.gens[i]]: values[i] for i in values}
-
 
 _RINGS: dict[int, PolyRing] = {}
 
@@ -384,7 +380,7 @@ def _collect_objs(e: Expr, out: dict) -> None:
             _collect_objs(o, out)
 
 
-def find_point(diff, nvars: int, attempts: int = 400):
+def find_point(diff, attempts: int = 400):
     """Small integer values (by generator position) at which the polynomial `diff` is nonzero.
     Deterministic: first 1, 2, 3, …; then pseudo-random points in a slowly widening range."""
     import random

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .terms import (
-    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, Delta, Deriv, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     free_slots, substitute,
 )
 
@@ -285,7 +285,7 @@ class Normalizer:
             _padd_into(acc[key], t.coeff)
             if not acc[key]:
                 del acc[key]
-        return {k: _freeze(v) for k, v in acc.items()}
+        return acc
 
     def _canonical_key(self, t: Term):
         used = set()
@@ -375,10 +375,6 @@ class Normalizer:
         return view
 
 
-def _freeze(p: Poly):
-    return p
-
-
 def _freeze_repr(p: Poly) -> str:
     return repr(sorted(p.items()))
 
@@ -453,7 +449,7 @@ def _derive_factor(f, var: Obj, idx: tuple) -> list[tuple]:
     if isinstance(f, Opaque):
         src = f.source
         if isinstance(src, Fold):
-            return [(Opaque(Fold(src.tag, Deriv(var, tuple(idx), src.body), src.label)),)]
+            return [(Opaque(Fold(src.tag, Deriv(var, tuple(idx), src.body))),)]
         return [(Opaque(Deriv(var, tuple(idx), src)),)]
     raise TypeError(f"not a factor: {f!r}")
 

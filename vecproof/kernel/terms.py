@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Union
 
@@ -135,7 +135,6 @@ class Fold(Expr):
 
     tag: str
     body: Expr
-    label: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -224,7 +223,7 @@ def substitute(e: Expr, sub: dict) -> Expr:
     if isinstance(e, Deriv):
         return Deriv(e.var, tuple(sub.get(s, s) for s in e.idx), substitute(e.body, sub))
     if isinstance(e, Fold):
-        return Fold(e.tag, substitute(e.body, sub), e.label)
+        return Fold(e.tag, substitute(e.body, sub))
     if isinstance(e, Select):
         return Select(sub.get(e.index, e.index), tuple(substitute(o, sub) for o in e.options))
     return e
