@@ -26,12 +26,16 @@ def test_example_is_proved(path):
 
 
 @pytest.mark.parametrize("path", BAD, ids=lambda p: p.name)
-def test_bad_example_produces_its_declared_code(path):
+def test_bad_example_produces_exactly_its_declared_codes(path):
     first = path.read_text(encoding="utf-8", errors="replace").splitlines()[0]
-    m = re.fullmatch(r"# expect: (VP\d{3})", first.strip())
-    assert m, f"{path.name} must start with '# expect: VPnnn'"
+    m = re.fullmatch(r"# expect: (VP\d{3}(?:, VP\d{3})*)", first.strip())
+    assert m, f"{path.name} must start with '# expect: VPnnn[, VPnnn]'"
+    declared = set(m.group(1).split(", "))
     r = check_path(path)
     got = {d.code.id for d in r.diagnostics}
-    assert m.group(1) in got, f"{path.name}: expected {m.group(1)}, got {sorted(got)}"
-    if m.group(1) not in ("VP202", "VP206", "VP003"):
+    assert declared <= got, f"{path.name}: expected {sorted(declared)}, got {sorted(got)}"
+    errors = {d.code.id for d in r.diagnostics if d.level.value == "error"}
+    assert errors <= declared, f"{path.name}: errors it does not declare: {sorted(errors - declared)}"
+    assert r.expectation_met and r.passed()
+    if declared - {"VP202", "VP206", "VP003"}:
         assert any(t.status != "proved" for t in r.theorems) or not r.ok

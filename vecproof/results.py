@@ -28,6 +28,7 @@ class TheoremResult:
     steps: list[StepResult] = field(default_factory=list)
     assumptions: tuple[str, ...] = ()
     sizes: tuple[str, ...] = ()  # the symbolic dimensions the verdict holds for all values of
+    theorem: object = field(default=None, compare=False, repr=False)  # the kernel's Theorem, when proved here
 
 
 @dataclass
@@ -46,8 +47,8 @@ class FileResult:
 
     @property
     def expectation_met(self) -> bool:
-        got = {d.code.id for d in self.diagnostics}
-        return bool(self.expected) and all(c in got for c in self.expected)
+        """The file declares `# expect:` and is rejected exactly as declared (see `expectation`)."""
+        return expectation(self).met
 
     def passed(self, strict: bool = False) -> bool:
         """A file passes when every theorem is proved and nothing is wrong — or, for a file that
@@ -55,7 +56,39 @@ class FileResult:
         if self.unreadable:
             return False
         if self.expected:
-            return self.expectation_met
+            return expectation(self).met
         if not self.ok or any(t.status != "proved" for t in self.theorems):
             return False
         return not (strict and any(d.level == dg.Severity.WARNING for d in self.diagnostics))
+
+
+def undeclarable(code: str) -> bool:
+    """Codes a `# expect:` header may not name: vecproof's own VP004 (which an unmet expectation
+    produces, so declaring it would satisfy itself) and the VP9xx limits and internal errors (a
+    limit or a bug is never the declared way for a proof to fail)."""
+    return code == dg.EXPECTATION.id or code.startswith("VP9")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """How a file's diagnostics compare with the codes its `# expect:` header declares."""
+
+    declared: tuple[str, ...]
+    missing: tuple[str, ...]  # declared, not reported
+    unexpected: tuple[str, ...]  # errors reported whose code was not declared
+
+    @property
+    def met(self) -> bool:
+        return bool(self.declared) and not self.missing and not self.unexpected
+
+
+def expectation(result: FileResult) -> Expectation:
+    """The one rule for a deliberately wrong file, used by every front end: it is rejected as
+    declared when every declared code is reported and no error outside the declared set is. A
+    declared warning code exempts nothing: an error elsewhere in the file still fails it."""
+    declared = tuple(result.expected)
+    got = {d.code.id for d in result.diagnostics if d.code is not dg.EXPECTATION}
+    missing = tuple(c for c in declared if c not in got or undeclarable(c))
+    unexpected = tuple(sorted({d.code.id for d in result.diagnostics
+                               if d.level == dg.Severity.ERROR and d.code.id not in declared}))
+    return Expectation(declared, missing, unexpected)

@@ -39,7 +39,7 @@ def test_deep_unary_minus():
 
 
 def test_parentheses_alone_do_not_nest_the_tree():
-    r, _ = _run(HEAD + "theorem t: " + "(" * 5_000 + "x[k]" + ")" * 5_000 + " = x[k] proof: x[k] qed")
+    r, _ = _run(HEAD + "theorem t: " + "(" * 5_000 + "x[k]" + ")" * 5_000 + " = x[k] proof: x[k] = x[k] by algebra qed")
     assert _codes(r) == set() and r.theorems[0].status == "proved"
 
 

@@ -329,3 +329,14 @@ def test_loading_by_module_name_works_with_automatic_loading_off(pytester, monke
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
     write(pytester, **{"good.vproof": GOOD})
     run(pytester).assert_outcomes(passed=2)
+
+
+def test_a_declared_warning_code_does_not_exempt_a_false_theorem(pytester):
+    # the `# expect:` rule is the checker's (results.expectation): every declared code reported and
+    # no undeclared error; declaring the warning VP206 does not excuse the false step beside it
+    write(pytester, **{"bad.vproof": "# expect: VP206\n" + HEADER + NORM_AS_SUM.replace(" by norm_def", "")
+                       + SQUARE_OF_SUM})
+    run(pytester).assert_outcomes(failed=1)
+    write(pytester, **{"bad.vproof": "# expect: VP206, VP201, VP207\n" + HEADER
+                       + NORM_AS_SUM.replace(" by norm_def", "") + SQUARE_OF_SUM})
+    run(pytester).assert_outcomes(passed=1)

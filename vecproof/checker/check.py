@@ -13,7 +13,7 @@ from .. import kernel, rules
 from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
-from ..results import FileResult, StepResult, TheoremResult
+from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
 from ..syntax import ParseFailure, ast, parse
 from ..syntax.parser import InputLimit
 
@@ -88,13 +88,33 @@ def check_text(text: str, path: str = "<input>", cache=None) -> FileResult:
     except Exception as err:  # never a traceback: a failure here is a bug, reported as one
         result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.INTERNAL, f"internal error, please report it: "
                                              f"{type(err).__name__}: {err}", path=path))
-    if expected and not result.expectation_met:
-        got = sorted({d.code.id for d in result.diagnostics}) or ["nothing"]
-        missing = [c for c in expected if c not in got]
-        result.diagnostics.append(Diagnostic(
-            where, dg.EXPECTATION, f"this file declares `# expect: {', '.join(expected)}`, but "
-            f"{', '.join(missing)} was not reported", (f"reported: {', '.join(got)}",), path=path))
+    if expected:
+        _judge_expectation(result, where, path)
     return result
+
+
+def _judge_expectation(result: FileResult, where: Span, path: str) -> None:
+    """Add VP004 to a file whose `# expect:` header is not met (results.expectation is the rule)."""
+    bad = [c for c in result.expected if undeclarable(c) or c not in dg.CODES]
+    if bad:
+        result.diagnostics.append(Diagnostic(
+            where, dg.EXPECTATION, f"`# expect:` cannot declare {', '.join(bad)}: "
+            + ("VP004 and the VP9xx limits and internal errors are never the declared way for a proof to fail"
+               if all(c in dg.CODES for c in bad) else "there is no such code"), path=path))
+        return
+    e = expectation(result)
+    if e.met:
+        return
+    got = sorted({d.code.id for d in result.diagnostics}) or ["nothing"]
+    why = []
+    if e.missing:
+        why.append(f"{', '.join(e.missing)} {'was' if len(e.missing) == 1 else 'were'} not reported")
+    if e.unexpected:
+        why.append(f"{', '.join(e.unexpected)} {'is an error' if len(e.unexpected) == 1 else 'are errors'} "
+                   "it does not declare")
+    result.diagnostics.append(Diagnostic(
+        where, dg.EXPECTATION, f"this file declares `# expect: {', '.join(result.expected)}`, but "
+        + " and ".join(why), (f"reported: {', '.join(got)}",), path=path))
 
 
 _EXPECT = re.compile(r"#\s*expect:\s*(VP\d{3}(?:\s*,\s*VP\d{3})*)\s*$")
@@ -256,6 +276,9 @@ class _TheoremChecker:
 
     # -------------------------------------------------------------------------------------------
     def run(self) -> TheoremResult:
+        """Check every link of the proof, say what is wrong, and ask the kernel to conclude the
+        theorem from the verdicts. The theorem is proved only if the kernel makes a Theorem and
+        nothing here found an error: this code can refuse a proof, never make one."""
         th = self.th
         res = TheoremResult(th.name.name, th.kind, th.name.span, "failed")
         failed = False
@@ -272,30 +295,31 @@ class _TheoremChecker:
             comp = self.check_component_free(lhs, rhs, comp)
         if comp is None:
             failed = True
-        r, c = comp if comp is not None else (None, None)
         chain_nodes = [th.proof.first] + [s.expr for s in th.proof.steps]
         chain = [self.chain_expr(n, lhs, comp) for n in chain_nodes]
-        assumptions: list[str] = []
-        sizes: list[str] = []
-
-        def note(v: Verdict) -> None:
-            for a in v.assumptions:
-                if a not in assumptions:
-                    assumptions.append(a)
-            for d in v.dims:
-                if d not in sizes:
-                    sizes.append(d)
+        # the statement with generic entry slots, and as the proof compares it (at its components)
+        slots = (Index(ROW, lhs.rows) if lhs is not None and lhs.rows is not None else None,
+                 Index(COL, lhs.cols) if lhs is not None and lhs.cols is not None else None)
+        stmt = (lhs.comp(*slots), rhs.comp(*slots)) if lhs is not None and rhs is not None else None
+        at = (None, None)
+        if stmt is not None and comp is not None:
+            at = comp
+            sides = (kernel.instantiate(stmt[0], slots, at), kernel.instantiate(stmt[1], slots, at))
+        else:
+            sides = (None, None)
 
         # endpoints: the chain must start at the left side and end at the right side
         unproved = False
         ends = []
-        if lhs is not None and comp is not None and chain[0] is not None:
-            ends.append((dg.CHAIN_START, lhs.comp(r, c), chain[0], th.proof.first.span, "starts from", "left"))
-        if rhs is not None and comp is not None and chain[-1] is not None:
-            ends.append((dg.CHAIN_END, rhs.comp(r, c), chain[-1], chain_nodes[-1].span, "ends at", "right"))
+        if sides[0] is not None and chain[0] is not None:
+            ends.append((dg.CHAIN_START, sides[0], chain[0], th.proof.first.span, "starts from", "left"))
+        if sides[1] is not None and chain[-1] is not None:
+            ends.append((dg.CHAIN_END, sides[1], chain[-1], chain_nodes[-1].span, "ends at", "right"))
         ends_wrong = False
+        end_verdicts = {}
         for code, side, line, span, verb, which in ends:
             v = self.decide(side, line, span)
+            end_verdicts[which] = v
             if v is None:
                 failed = True
             elif v.status == "checked":
@@ -308,18 +332,24 @@ class _TheoremChecker:
                           f"{th.name.name}{self.component_words()}",
                           *self.verdict_detail(v, f"{which} side", "this line"), cex=v.counterexample)
             else:
-                note(v)
                 self.check_endpoint_gap(code, side, line, span, which)
+        if not th.proof.steps:
+            failed = True
+            self.emit(th.proof.first.span, dg.EMPTY_PROOF, f"the proof of {th.name.name} has no step: write the "
+                      "chain from the left side to the right side, one `= … by rule` line per step")
         # steps
         any_false = False
+        step_verdicts = []
         for k, step in enumerate(th.proof.steps):
             before, after = chain[k], chain[k + 1]
             cited = self.cited_rules(step)
             if before is None or after is None:
                 failed = True
+                step_verdicts.append(None)
                 res.steps.append(StepResult(step.expr.span, "error", rules=tuple(i.name for i in step.rules)))
                 continue
             v = self.decide(before, after, step.expr.span)
+            step_verdicts.append(v)
             sr = StepResult(step.expr.span, "error" if v is None else v.status, v,
                             tuple(i.name for i in step.rules), before=before, after=after)
             res.steps.append(sr)
@@ -338,23 +368,32 @@ class _TheoremChecker:
                 self.emit(step.expr.span, dg.NOT_PROVED,
                           f"checked for sizes {v.sizes} only, not proved: {_display(v.reason)}",
                           "vecproof decides sums over full ranges of index variables; this step is outside that")
-                note(v)
                 continue
-            note(v)
             for text in v.notes:
                 self.emit(step.expr.span, dg.CROSS_CHECK_SKIPPED, f"proved by the normal form; {text}")
             self.check_citation(step, cited, before, after, sr)
-        if (any_false or ends_wrong) and lhs is not None and rhs is not None and comp is not None:
-            v = self.decide(lhs.comp(r, c), rhs.comp(r, c), th.name.span)
+        if (any_false or ends_wrong) and sides[0] is not None and sides[1] is not None:
+            v = self.decide(sides[0], sides[1], th.name.span)
             if v is not None and v.status == "false":
                 self.emit(th.name.span, dg.FALSE_CLAIM, f"the statement of {th.name.name} is itself false",
-                          *self.verdict_detail(v, "left side", "right side", lhs.comp(r, c), rhs.comp(r, c)),
+                          *self.verdict_detail(v, "left side", "right side", sides[0], sides[1]),
                           cex=v.counterexample)
+        theorem = None
+        if stmt is not None and None not in chain:
+            verdicts = [end_verdicts.get("left"), *step_verdicts, end_verdicts.get("right")]
+            theorem = kernel.conclude(stmt[0], stmt[1], slots, at, chain, verdicts)
         if any(d.level == dg.Severity.ERROR and d.code not in (dg.NOT_PROVED,) for d in self.diags):
             failed = True
-        res.status = "failed" if failed else ("unproved" if unproved else "proved")
-        res.assumptions = tuple(assumptions)
-        res.sizes = tuple(sizes)
+        if theorem is None and not failed and not unproved:  # every link proved, yet no theorem: a bug
+            failed = True
+            self.emit(th.name.span, dg.INTERNAL, f"internal error, please report it: every step of {th.name.name} "
+                      "was proved but the kernel did not conclude the theorem from them")
+        res.theorem = theorem
+        if theorem is not None and not failed:
+            res.status = "proved"
+            res.assumptions, res.sizes = theorem.assumptions, theorem.dims
+        else:
+            res.status = "failed" if failed or not unproved else "unproved"
         return res
 
     def component_words(self) -> str:
@@ -445,7 +484,8 @@ class _TheoremChecker:
 
     def check_endpoint_gap(self, code, side, line, span: Span, which: str) -> None:
         """The chain's end must match the theorem's side by definitions and bookkeeping alone; if
-        it takes real work (differentiating, collapsing), the proof stops short: say which rules."""
+        it takes real work (differentiating, collapsing), the proof stops short: an error that says
+        which rules would close the gap."""
         try:
             if rules.explains(rules.DEFINITIONS, side, line) is not False:
                 return
@@ -456,7 +496,7 @@ class _TheoremChecker:
         how = f" the {which} side is reached only by {', '.join(fix)}" if fix else f" the {which} side differs"
         step = f"; add the step `= … by {', '.join(fix)}`" if which == "right" and fix else ""
         self.diags.append(Diagnostic(span, code, f"the proof {words} the {which} side of {self.th.name.name}:"
-                                     f"{how}{step}", severity=dg.Severity.WARNING, path=self.path))
+                                     f"{how}{step}", path=self.path))
 
     def cited_rules(self, step: ast.Step):
         out = []

@@ -15,6 +15,7 @@ from . import grid as _grid
 from .normal_form import (
     DEFAULT_LIMITS, FULL, KernelLimit, Limits, Normalizer, OutsideFragment, Policy,
 )
+from .theorem import Theorem, conclude, instantiate, is_theorem, seal
 from .terms import (
     IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     alpha_equal, differentiated_objects, free_slots, objects_in, substitute,
@@ -23,7 +24,8 @@ from .terms import (
 __all__ = [
     "Add", "Counterexample", "IllFormed", "Delta", "Deriv", "Dim", "Entry", "Expr", "Fold", "Index",
     "KernelDisagreement", "KernelLimit", "Limits", "Mul", "Normalizer", "Num", "Obj", "Policy",
-    "Pow", "Select", "Size", "Sum", "Verdict", "decide", "equal", "free_slots", "substitute",
+    "Pow", "Select", "Size", "Sum", "Theorem", "Verdict", "conclude", "decide", "equal", "free_slots",
+    "instantiate", "is_theorem", "substitute",
 ]
 
 PROVED = "proved"
@@ -68,6 +70,12 @@ def equal(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> bool:
 
 
 def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
+    """Decide lhs = rhs for all values of the symbolic sizes and the free indices (see `_decide`).
+    The verdict is sealed as the kernel's own: only sealed verdicts count towards a Theorem."""
+    return seal(_decide(lhs, rhs, limits), lhs, rhs)
+
+
+def _decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     """Decide lhs = rhs for all values of the symbolic sizes and the free indices.
 
     Returns a Verdict: "proved" (normal form empty and the exact grid check agrees), "false" (with a
