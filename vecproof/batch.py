@@ -58,6 +58,8 @@ def check_files(files: list[tuple[str, str]], jobs: int = 1, cache_dir: str | No
     results: list = [None] * len(files)
     todo = []
     cache = Cache(cache_dir) if cache_dir else None
+    if cache is not None and not cache.enabled:  # no usable cache key (a note said why): no cache
+        cache = cache_dir = None
     for i, (path, display) in enumerate(files):
         hit = _cached(cache, path, display) if cache else None
         if hit is not None:
