@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from vecproof.cache import key
-
 HEAD = """layout denominator
 dim n
 index i, k : n
@@ -61,8 +59,10 @@ def entries(project, kind):
     return out
 
 
-def entry_path(project, k):
-    return project / ".vecproof_cache" / "v1" / k[:2] / f"{k}.json"
+def file_entry(project, name):
+    """The path and content of the file-level entry vecproof wrote for `name`."""
+    [(path, entry)] = [(p, e) for p, e in entries(project, "file").items() if e["data"]["path"] == name]
+    return path, entry
 
 
 def test_the_false_file_fails(project, state):
@@ -71,12 +71,10 @@ def test_the_false_file_fails(project, state):
 
 
 def test_a_true_files_entry_copied_under_the_false_files_key_is_not_believed(project, state):
-    assert run("true.vproof", cwd=project, state=state).returncode == 0
-    [(_, good)] = entries(project, "file").items()
-    forged_key = key("file", (project / "false.vproof").read_bytes())  # anyone can compute it
-    forged = entry_path(project, forged_key)
-    forged.parent.mkdir(parents=True, exist_ok=True)
-    forged.write_text(json.dumps(dict(good, key=forged_key)), encoding="utf-8")
+    assert run(".", cwd=project, state=state).returncode == 1
+    _, good = file_entry(project, "true.vproof")
+    forged, bad = file_entry(project, "false.vproof")  # its name is a public hash: anyone can compute it
+    forged.write_text(json.dumps(dict(good, key=bad["key"])), encoding="utf-8")
     r = run("false.vproof", cwd=project, state=state)
     assert r.returncode == 1 and "VP201" in r.stdout
     # ignored and rewritten: the next run believes the rewritten entry, which says "failed"
@@ -189,10 +187,10 @@ def test_no_place_for_the_key_disables_the_cache_without_failing_the_run(project
 
 
 def test_a_cache_entry_that_is_a_symlink_is_not_followed(project, state):
-    assert run("true.vproof", cwd=project, state=state).returncode == 0
-    [(good_path, _)] = entries(project, "file").items()
-    forged = entry_path(project, key("file", (project / "false.vproof").read_bytes()))
-    forged.parent.mkdir(parents=True, exist_ok=True)
+    assert run(".", cwd=project, state=state).returncode == 1
+    good_path, _ = file_entry(project, "true.vproof")
+    forged, _ = file_entry(project, "false.vproof")
+    forged.unlink()
     elsewhere = project / "fifo"
     os.mkfifo(elsewhere)  # following it would block the run forever
     forged.symlink_to(elsewhere)
