@@ -18,13 +18,13 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _cached(cache: Cache, path: str, display: str):
-    """The cached FileResult of a file whose bytes are unchanged, or None."""
+def _cached(cache: Cache, path: str, display: str, options):
+    """The cached FileResult of a file whose bytes are unchanged, checked with the same options, or None."""
     try:
         data = Path(path).read_bytes()
     except OSError:
         return None
-    hit = cache.get(key("file", data), "file")
+    hit = cache.get(key("file", options.cache_key(), data), "file")
     if hit is None:
         return None
     try:
@@ -33,7 +33,7 @@ def _cached(cache: Cache, path: str, display: str):
         return None  # corrupt or foreign: check again and overwrite it
 
 
-def check_one(path: str, display: str, cache_dir: str | None) -> dict:
+def check_one(path: str, display: str, cache_dir: str | None, options) -> dict:
     """Check one file (in a worker or in-process); its result as plain data, also cached."""
     from .checker import check_bytes, check_path
     from .checker.check import MAX_FILE_BYTES
@@ -44,22 +44,27 @@ def check_one(path: str, display: str, cache_dir: str | None) -> dict:
     except OSError:
         data = None
     if data is None:  # unreadable or too large: the checker says why
-        return result_to_dict(check_path(path, display=display))
-    out = result_to_dict(check_bytes(data, display, cache))
+        return result_to_dict(check_path(path, display=display, options=options))
+    out = result_to_dict(check_bytes(data, display, cache, options=options))
     if cache is not None and not any(d["code"] in ("VP901", "VP902") for d in out["diagnostics"]):
-        cache.put(key("file", data), "file", out)
+        cache.put(key("file", options.cache_key(), data), "file", out)
     return out
 
 
 def check_files(files: list[tuple[str, str]], jobs: int = 1, cache_dir: str | None = None,
-                on_done=None) -> list:
+                on_done=None, options=None) -> list:
     """Check (path, display name) pairs with up to `jobs` processes; FileResults in the order given.
-    `on_done(index)` is called as each file finishes (for a progress bar)."""
+    `on_done(index)` is called as each file finishes (for a progress bar); `options` are
+    vecproof.options.CheckOptions (default: none set)."""
+    if options is None:
+        from .options import DEFAULT as options
     results: list = [None] * len(files)
     todo = []
     cache = Cache(cache_dir) if cache_dir else None
+    if cache is not None and not cache.enabled:  # no usable cache key (a note said why): no cache
+        cache = cache_dir = None
     for i, (path, display) in enumerate(files):
-        hit = _cached(cache, path, display) if cache else None
+        hit = _cached(cache, path, display, options) if cache else None
         if hit is not None:
             results[i] = hit
             if on_done:
@@ -75,7 +80,7 @@ def check_files(files: list[tuple[str, str]], jobs: int = 1, cache_dir: str | No
     gc.freeze()  # SymPy's large heap is permanent: keep the collector off it
     if jobs <= 1 or len(todo) <= 1:
         for i in todo:
-            results[i] = result_from_dict(check_one(*files[i], cache_dir))
+            results[i] = result_from_dict(check_one(*files[i], cache_dir, options))
             if on_done:
                 on_done(i)
         return results
@@ -83,7 +88,7 @@ def check_files(files: list[tuple[str, str]], jobs: int = 1, cache_dir: str | No
 
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
-        futures = {pool.submit(check_one, *files[i], cache_dir): i for i in todo}
+        futures = {pool.submit(check_one, *files[i], cache_dir, options): i for i in todo}
         for fut in as_completed(futures):
             i = futures[fut]
             try:

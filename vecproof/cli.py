@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .options import COLORS, FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json", "junit", "sarif", "github")
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".vecproof_cache",
              ".pytest_cache", ".mypy_cache", ".tox", ".nox"}
 
@@ -52,18 +52,25 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check .vproof files, directories and globs",
         description="Check every theorem in the given files (directories are searched for *.vproof; "
         "quoted globs such as 'proofs/**/*.vproof' are expanded). Exit status: 0 all proved, 1 a proof "
-        "failed, 2 usage error or unreadable input.")
+        "failed, 2 usage error or unreadable input. Defaults for the options come from the [tool.vecproof] "
+        "table of the nearest pyproject.toml that has one; options given here override it.")
     c.add_argument("paths", nargs="+", metavar="PATH", help="a .vproof file, a directory or a glob")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
-    c.add_argument("--strict", action="store_true", help="treat warnings (e.g. unexplained steps) as failures")
-    c.add_argument("-j", "--jobs", type=int, default=default_jobs(), metavar="N",
-                   help="worker processes (default: the number of cores, here %(default)s)")
-    c.add_argument("--format", choices=FORMATS, default="text", help="report format (default: text)")
+    c.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
+                   help="treat warnings (e.g. unexplained steps) as failures")
+    c.add_argument("--exercise", action=argparse.BooleanOptionalAction, default=None,
+                   help="check the working, not just the result: citing `algebra` (VP209), a step the cited "
+                   "rules do not explain (VP202) and a step citing no rule (VP206) are errors")
+    c.add_argument("-j", "--jobs", type=int, default=None, metavar="N",
+                   help=f"worker processes (default: the number of cores, here {default_jobs()})")
+    c.add_argument("--format", choices=FORMATS, default=None, help="report format (default: text)")
     c.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE instead of standard output")
     c.add_argument("--cache-dir", metavar="DIR", default=None,
                    help=f"where to keep results between runs (default: ./{'.vecproof_cache'})")
-    c.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
-    c.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+    c.add_argument("--no-cache", action="store_true", default=None, help="neither read nor write the result cache")
+    c.add_argument("--cache", dest="no_cache", action="store_false", default=None,
+                   help="use the result cache even if [tool.vecproof] says no-cache")
+    c.add_argument("--color", choices=COLORS, default=None,
                    help="colour the text report (auto: when writing to a terminal and NO_COLOR is unset)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
     sub.add_parser("rules", help="list the rules a step can cite, with their statements")
@@ -113,9 +120,12 @@ def _walk(root: Path):
 
 def _check(args) -> int:
     from .batch import check_files
+    from .options import CheckOptions
     from .report import TextReport
 
     start = time.perf_counter()
+    if not _settle(args):
+        return EXIT_USAGE
     if args.jobs < 1:
         print("vecproof: error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_USAGE
@@ -126,7 +136,8 @@ def _check(args) -> int:
     progress = _Progress(len(files)) if (not args.no_progress and len(files) > 1 and sys.stderr.isatty()) else None
     try:
         results = check_files([(str(f), str(f)) for f in files], jobs=min(args.jobs, max(1, len(files))),
-                              cache_dir=cache_dir, on_done=progress.advance if progress else None)
+                              cache_dir=cache_dir, on_done=progress.advance if progress else None,
+                              options=CheckOptions(exercise=args.exercise))
     finally:
         if progress:
             progress.close()
@@ -148,6 +159,26 @@ def _check(args) -> int:
     if errors or any(r.unreadable for r in results):
         return EXIT_USAGE
     return EXIT_OK if all(r.passed(strict=args.strict) for r in results) else EXIT_FAILED
+
+
+def _settle(args) -> bool:
+    """Fill the options not given on the command line from [tool.vecproof], then from the built-in
+    defaults. False (with the error printed) when the table is wrong."""
+    from .batch import default_jobs
+    from .options import ConfigError, read_table
+
+    try:
+        table, _ = read_table()
+    except ConfigError as err:
+        print(f"vecproof: error: {err}", file=sys.stderr)
+        return False
+    builtin = {"exercise": False, "strict": False, "jobs": default_jobs(), "format": "text", "cache-dir": None,
+               "no-cache": False, "color": "auto"}
+    for name, default in builtin.items():
+        attr = name.replace("-", "_")
+        if getattr(args, attr) is None:
+            setattr(args, attr, table.get(name, default))
+    return True
 
 
 def _open_output(path: str | None):

@@ -70,6 +70,8 @@ UNCITED = _code("VP206", "uncited-step", W, "A step cites no rule.")
 FALSE_CLAIM = _code("VP207", "false-theorem", E, "The theorem's statement itself is false.")
 CROSS_CHECK_SKIPPED = _code("VP208", "cross-check-skipped", Severity.NOTE,
                             "A step proved by the normal form alone: the exact cross-check was too large to run.")
+ALGEBRA_FORBIDDEN = _code("VP209", "algebra-forbidden", E,
+                          "In exercise mode, a step cites `algebra` instead of the rules that justify it.")
 EMPTY_PROOF = _code("VP210", "empty-proof", E, "A proof with no step: the chain must lead from one side to the other.")
 # Limits and internal errors
 LIMIT = _code("VP901", "resource-limit", E, "Checking stopped at a resource limit.")

@@ -12,6 +12,9 @@ file it collects — the same directories, `testpaths`, `--ignore` and `norecurs
   theorem is wrong (a duplicate name, say).
 - Warnings (VP202, VP206) fail an item only with `vecproof_strict = true`; a theorem that is only
   checked for some sizes (VP205) fails.
+- Exercise mode (the working is checked: citing `algebra`, an unexplained or uncited step are errors)
+  with the ini option `vecproof_exercise = true`, or `exercise = true` in the `[tool.vecproof]` table
+  of pyproject.toml; when both are set, the ini option wins.
 - Switch it off with the ini option `vecproof = false` or with `--no-vecproof` (or `-p no:vecproof`).
 - Items carry the marker `vecproof`: `-m vecproof`, `-m "not vecproof"`.
 
@@ -62,10 +65,33 @@ def pytest_addoption(parser):
                   help="collect .vproof files and check every theorem as a test (default: true)")
     parser.addini("vecproof_strict", type="bool", default=False,
                   help="warnings in .vproof files (e.g. VP202 rule does not explain a step) fail the test")
+    parser.addini("vecproof_exercise", type="bool", default=None,
+                  help="exercise mode: citing `algebra`, unexplained and uncited steps are errors "
+                  "(default: [tool.vecproof] exercise in pyproject.toml, else false)")
+
+
+_OPTIONS = pytest.StashKey[object]()
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "vecproof: a theorem (or file) of a .vproof proof file, checked by vecproof")
+    if _enabled(config):
+        config.stash[_OPTIONS] = _check_options(config)
+
+
+def _check_options(config):
+    """CheckOptions for this run: `vecproof_exercise` from the ini file when it is set, else
+    `exercise` from [tool.vecproof] (found from where pytest was started, as `vecproof check` does)."""
+    from .options import CheckOptions, ConfigError, read_table
+
+    exercise = config.getini("vecproof_exercise")
+    if not isinstance(exercise, bool):  # unset (pytest 8 gives [] for an unset option without default)
+        try:
+            table, _ = read_table(Path(config.invocation_params.dir))
+        except ConfigError as err:
+            raise pytest.UsageError(f"vecproof: {err}") from None
+        exercise = table.get("exercise", False)
+    return CheckOptions(exercise=exercise)
 
 
 def _enabled(config) -> bool:
@@ -165,10 +191,11 @@ class VproofFile(pytest.File):
             from .checker import check_bytes, check_path
 
             display = _display_path(self.path, self.config)
+            options = self.config.stash[_OPTIONS]
             if self._data is None:
-                res = check_path(self.path, display=display)
+                res = check_path(self.path, display=display, options=options)
             else:
-                res = check_bytes(self._data, display)
+                res = check_bytes(self._data, display, options=options)
             self._lines = _source_lines(self._data)
             self._data = None
             self._result = res

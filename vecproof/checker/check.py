@@ -29,7 +29,7 @@ sys.setrecursionlimit(max(sys.getrecursionlimit(), 12_000))
 _decide = functools.lru_cache(maxsize=8192)(kernel.decide)
 
 
-def check_path(path: str | Path, display: str | None = None, cache=None) -> FileResult:
+def check_path(path: str | Path, display: str | None = None, cache=None, *, options=None) -> FileResult:
     """Check one file. Unreadable input (missing, binary, not UTF-8, too large) gives VP002."""
     p = Path(path)
     name = display if display is not None else str(path)
@@ -40,10 +40,10 @@ def check_path(path: str | Path, display: str | None = None, cache=None) -> File
         data = p.read_bytes()
     except OSError as err:
         return _unreadable(name, f"cannot read the file: {err.strerror or err}")
-    return check_bytes(data, name, cache)
+    return check_bytes(data, name, cache, options=options)
 
 
-def check_bytes(data: bytes, path: str = "<input>", cache=None) -> FileResult:
+def check_bytes(data: bytes, path: str = "<input>", cache=None, *, options=None) -> FileResult:
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return _unreadable(path, "this is not a text file (it contains a NUL byte)", Span.point(line, 1))
@@ -54,7 +54,7 @@ def check_bytes(data: bytes, path: str = "<input>", cache=None) -> FileResult:
         line_start = data.rfind(b"\n", 0, err.start) + 1
         col = len(data[line_start:err.start].decode("utf-8", "replace")) + 1  # in characters, like every column
         return _unreadable(path, f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})", Span.point(line, col))
-    return check_text(text, path, cache)
+    return check_text(text, path, cache, options=options)
 
 
 def _too_large(path: str, size: int) -> FileResult:
@@ -67,11 +67,14 @@ def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult
     return FileResult(path, [d], unreadable=True)
 
 
-def check_text(text: str, path: str = "<input>", cache=None) -> FileResult:
+def check_text(text: str, path: str = "<input>", cache=None, *, options=None) -> FileResult:
     """Check the text of a whole file. Never raises for any input: problems become diagnostics.
 
     `cache` (a vecproof.cache.Cache) reuses the verdict of a theorem whose text, and the text of the
-    file's declarations, are unchanged since a run of the same vecproof."""
+    file's declarations, are unchanged since a run of the same vecproof with the same options.
+    `options` (a vecproof.options.CheckOptions; default: none set) selects e.g. exercise mode."""
+    if options is None:
+        from ..options import DEFAULT as options
     if len(text) > MAX_FILE_BYTES:
         return _too_large(path, len(text.encode("utf-8", "surrogatepass")))
     result = FileResult(path)
@@ -79,7 +82,7 @@ def check_text(text: str, path: str = "<input>", cache=None) -> FileResult:
     expected, where = _expectations(text)
     result.expected = expected
     try:
-        _check_into(result, text, path, cache)
+        _check_into(result, text, path, cache, options)
     except RecursionError:
         result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to check",
                                              path=path))
@@ -136,7 +139,7 @@ def _expectations(text: str) -> tuple[tuple[str, ...], Span]:
     return tuple(codes), where
 
 
-def _check_into(result: FileResult, text: str, path: str, cache=None) -> None:
+def _check_into(result: FileResult, text: str, path: str, cache, options) -> None:
     diags = result.diagnostics
     try:
         tree = parse(text)
@@ -176,13 +179,13 @@ def _check_into(result: FileResult, text: str, path: str, cache=None) -> None:
         seen.setdefault(th.name.name, th)
         key = None
         if cache is not None:
-            key = _theorem_key(text, items, th)
+            key = _theorem_key(text, items, th, options)
             hit = _from_cache(cache.get(key, "theorem"), th.span, path)
             if hit is not None:
                 diags.extend(d.in_theorem(len(result.theorems)) for d in hit[1])
                 result.theorems.append(hit[0])
                 continue
-        checker = _TheoremChecker(scope, th, path)
+        checker = _TheoremChecker(scope, th, path, options)
         try:
             res = checker.run()
         except RecursionError:
@@ -206,11 +209,11 @@ def _slice(text: str, span: Span) -> str:
     return "\n".join(out)
 
 
-def _theorem_key(text: str, items, th: ast.Theorem) -> str:
+def _theorem_key(text: str, items, th: ast.Theorem, options) -> str:
     from ..cache import key
 
     decls = [_slice(text, i.span) for i in items if not isinstance(i, ast.Theorem)]
-    return key("theorem", "\x1f".join(decls), _slice(text, th.span))
+    return key("theorem", options.cache_key(), "\x1f".join(decls), _slice(text, th.span))
 
 
 def _shift(span: Span, base: Span, sign: int, col0: int) -> Span:
@@ -256,10 +259,11 @@ COL = "(col)"
 
 
 class _TheoremChecker:
-    def __init__(self, scope: Scope, th: ast.Theorem, path: str):
+    def __init__(self, scope: Scope, th: ast.Theorem, path: str, options):
         self.scope = scope
         self.th = th
         self.path = path
+        self.options = options
         self.el = Elaborator(scope)
         self.diags: list[Diagnostic] = []
 
@@ -512,11 +516,31 @@ class _TheoremChecker:
         return out
 
     def check_citation(self, step: ast.Step, cited, before, after, sr: StepResult) -> None:
+        """A true step should cite rules that explain it (VP202) and cite some (VP206): warnings, or
+        errors in exercise mode, where citing the catch-all `algebra` is an error too (VP209)."""
+        exercise = self.options.exercise
+        level = dg.Severity.ERROR if exercise else None
         if not step.rules:
             fix = rules.suggest(before, after)
-            self.emit(step.expr.span, dg.UNCITED, "this step is true but cites no rule"
-                      + (f"; it follows by {', '.join(fix)}" if fix else "; cite `algebra` if no rule fits"))
+            self.diags.append(Diagnostic(step.expr.span, dg.UNCITED, "this step is true but cites no rule" + (
+                f"; it follows by {', '.join(fix)}" if fix else
+                "; no single rule explains it: split the step" if exercise else "; cite `algebra` if no rule fits"),
+                severity=level, path=self.path))
             return
+        if exercise:
+            banned = [i for i in step.rules if (r := rules.lookup(i.name)) is not None and r.catch_all]
+            if banned:
+                fix = rules.suggest(before, after)
+                if rules.explains((), before, after) is True:  # bookkeeping, which every rule includes
+                    how = "; it only rearranges terms: merge it into the step before or after it"
+                elif fix:
+                    how = f"; it follows by {', '.join(fix)}"
+                else:
+                    how = "; no single rule explains it: split the step"
+                for ident in banned:
+                    self.emit(ident.span, dg.ALGEBRA_FORBIDDEN, f"in exercise mode a step may not cite "
+                              f"`{ident.name}`: name the rules that justify it{how}")
+                return
         if len(cited) != len(step.rules):
             return
         ok = rules.explains(cited, before, after)
@@ -527,11 +551,13 @@ class _TheoremChecker:
             message = f"this step is true, but {names} does not explain it"
             if fix:
                 message += f"; it follows by {', '.join(fix)}"
+            elif exercise:
+                message += "; no single rule explains it: split the step"
             else:
                 message += "; no single rule explains it: split the step, or cite `algebra`"
             span = Span(step.rules[0].span.line, step.rules[0].span.col,
                         step.rules[-1].span.end_line, step.rules[-1].span.end_col)
-            self.emit(span, dg.UNEXPLAINED, message)
+            self.diags.append(Diagnostic(span, dg.UNEXPLAINED, message, severity=level, path=self.path))
 
     # -------------------------------------------------------------------------------------------
     def verdict_detail(self, v: Verdict, left: str, right: str, a=None, b=None) -> tuple[str, ...]:
