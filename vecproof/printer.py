@@ -242,20 +242,22 @@ def _negated(e: Expr) -> Expr | None:
 # ---- statements -----------------------------------------------------------------------------------
 
 
-def statement(lhs: Expr, rhs: Expr, scope=None) -> tuple[str, str]:
+def statement(lhs: Expr, rhs: Expr, scope=None, at: tuple[str, ...] = ()) -> tuple[str, str]:
     """A theorem's statement as the kernel has it: (where, equation). `lhs`/`rhs` have the free
-    entry slots "(row)"/"(col)" (none for a scalar); `where` names the indices printed for them and
-    their ranges ("at row k, for every k in 1..n"), empty for a scalar; `equation` is `lhs = rhs`."""
-    printer = Printer(scope)
+    entry slots "(row)"/"(col)" (none for a scalar); `at`: names for them, in that order (a
+    componentwise proof's indices), else the printer picks. `where` says which printed names stand
+    for the row and column and their ranges ("at row k, for every k in 1..n"), empty for a scalar;
+    `equation` is `lhs = rhs`."""
+    found = {i.name: i for i in free_slots(lhs) | free_slots(rhs) if i.name in (ROW, COL)}
+    slots = [found[n] for n in (ROW, COL) if n in found]
+    printer = Printer(scope, {s: name for s, name in zip(slots, at)})
     left, right = printer.print(lhs, rhs)
-    slots = {i.name: i for i in free_slots(lhs) | free_slots(rhs) if i.name in (ROW, COL)}
-    row, col = slots.get(ROW), slots.get(COL)
-    named = [(word, printer.names[i], i.dim) for word, i in (("row", row), ("column", col)) if i is not None]
-    if not named:
+    if not slots:
         return "", f"{left} = {right}"
-    at = ", ".join(f"{word} {name}" for word, name, _ in named)
+    named = [("row" if s.name == ROW else "column", printer.names[s], s.dim) for s in slots]
+    place = ", ".join(f"{word} {name}" for word, name, _ in named)
     ranges = ", ".join(f"{name} in 1..{_extent(dim)}" for _, name, dim in named)
-    return f"at {at}, for every {ranges}", f"{left} = {right}"
+    return f"at {place}, for every {ranges}", f"{left} = {right}"
 
 
 def _extent(dim: Dim) -> str:
@@ -263,40 +265,49 @@ def _extent(dim: Dim) -> str:
 
 
 def explanation(file_result, theorem_result) -> list[str]:
-    """What `vecproof check --explain` prints under a theorem's verdict: its statement in index form.
-    A proved theorem's is the kernel's own (`theorem_result.theorem`); any other is elaborated again
-    from the file's syntax tree, as the checker elaborated it. Empty when the statement does not
-    elaborate (the file's errors say why)."""
-    scope = file_result.scope
-    th = theorem_result.theorem
-    if th is not None:
-        sides, label = (th.lhs, th.rhs), "as proved"
-    else:
-        sides = _elaborated(file_result, theorem_result)
-        if sides is None:
-            return []
-        label = "as stated (not proved)"
-    where, equation = statement(*sides, scope=scope)
-    return [f"{label}{', ' + where if where else ''}:", f"  {equation}"]
-
-
-def _elaborated(file_result, theorem_result):
+    """What `vecproof check --explain` prints under a theorem's verdict: its statement in index form,
+    at the entry a componentwise proof names. A proved theorem's statement is the kernel's own
+    (`theorem_result.theorem`); any other is elaborated again from the file's syntax tree, as the
+    checker elaborated it. Empty when the statement does not elaborate (the file's errors say why)."""
     from .elaboration import ElabError, Elaborator, same_dim
     from .syntax import ast
 
     tree, scope = file_result.tree, file_result.scope
-    if tree is None or scope is None:
-        return None
-    node = next((i for i in tree.items if isinstance(i, ast.Theorem) and i.name.span == theorem_result.span), None)
-    if node is None:
-        return None
-    el = Elaborator(scope)
-    try:
-        lhs, rhs = el.expr(node.lhs), el.expr(node.rhs)
-    except ElabError:
-        return None
-    if not (same_dim(lhs.rows, rhs.rows) and same_dim(lhs.cols, rhs.cols)):
-        return None
-    slots = (Index(ROW, lhs.rows) if lhs.rows is not None else None,
-             Index(COL, lhs.cols) if lhs.cols is not None else None)
-    return lhs.comp(*slots), rhs.comp(*slots)
+    node = None
+    if tree is not None:
+        node = next((i for i in tree.items if isinstance(i, ast.Theorem) and i.name.span == theorem_result.span), None)
+    th = theorem_result.theorem
+    if th is not None:
+        sides, label = (th.lhs, th.rhs), "as proved"
+    elif node is not None and scope is not None:
+        el = Elaborator(scope)
+        try:
+            lhs, rhs = el.expr(node.lhs), el.expr(node.rhs)
+        except ElabError:
+            return []
+        if not (same_dim(lhs.rows, rhs.rows) and same_dim(lhs.cols, rhs.cols)):
+            return []
+        slots = (Index(ROW, lhs.rows) if lhs.rows is not None else None,
+                 Index(COL, lhs.cols) if lhs.cols is not None else None)
+        sides, label = (lhs.comp(*slots), rhs.comp(*slots)), "as stated (not proved)"
+    else:
+        return []
+    at = _component_names(node, scope, sides)
+    where, equation = statement(*sides, scope=scope, at=at)
+    return [f"{label}{', ' + where if where else ''}:", f"  {equation}"]
+
+
+def _component_names(node, scope, sides) -> tuple[str, ...]:
+    """The indices a `proof (component …)` names for the statement's slots, when the file declares
+    them over the slots' dimensions; else ()."""
+    comp = node.proof.component if node is not None else None
+    if not comp or scope is None:
+        return ()
+    found = {i.name: i for i in free_slots(sides[0]) | free_slots(sides[1]) if i.name in (ROW, COL)}
+    slots = [found[n] for n in (ROW, COL) if n in found]
+    names = [c.name for c in comp]
+    for s, name in zip(slots, names):
+        d = scope.names.get(name)
+        if len(names) != len(slots) or d is None or d.what != "index" or not _fits(d.index.dim, s.dim):
+            return ()
+    return tuple(names)
