@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -70,6 +71,8 @@ def test_explain_prints_what_was_proved_under_each_verdict(explained):
         "  as proved, at row k, for every k in 1..n:",
         "    d(sum(j, sum(i, x[i] A[i,j]) x[j]))/dx[k] = sum(j, (A[k,j] + A[j,k]) x[j])",
     ]
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "language.md").read_text()
+    assert "\n".join(_after(got.stdout, "proved: theorem quadratic_form_gradient")) in docs  # its example
     # a proof of whole vectors: the printer names the row itself, with an index the file declares
     where, equation = _after(got.stdout, "proved: theorem whole_vectors")
     assert where == "  as proved, at row i, for every i in 1..n:"
