@@ -48,6 +48,7 @@ class Printer:
         self.used: dict[str, Dim] = {n: i.dim for i, n in self.names.items()}
 
     def print(self, *exprs: Expr) -> list[str]:
+        """The text of each expression; free indices are named once for all of them."""
         free = set().union(*(free_slots(e) for e in exprs)) if exprs else set()
         bases: set[str] = set()
         for e in exprs:
