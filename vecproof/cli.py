@@ -73,6 +73,8 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--color", choices=COLORS, default=None,
                    help="colour the text report (auto: when writing to a terminal and NO_COLOR is unset)")
     c.add_argument("--no-progress", action="store_true", help="no progress bar on standard error")
+    c.add_argument("--explain", action="store_true", help="under each theorem's verdict, print its statement "
+                   "as the kernel received it, in index form (text report; checks in this process, uncached)")
     sub.add_parser("rules", help="list the rules a step can cite, with their statements")
     lsp = sub.add_parser("lsp", help="run the language server (LSP over standard input and output)")
     lsp.add_argument("--stdio", action="store_true", help="accepted for clients that pass it; stdio is the only transport")
@@ -135,9 +137,14 @@ def _check(args) -> int:
     cache_dir = None if args.no_cache else (args.cache_dir or ".vecproof_cache")
     progress = _Progress(len(files)) if (not args.no_progress and len(files) > 1 and sys.stderr.isatty()) else None
     try:
-        results = check_files([(str(f), str(f)) for f in files], jobs=min(args.jobs, max(1, len(files))),
-                              cache_dir=cache_dir, on_done=progress.advance if progress else None,
-                              options=CheckOptions(exercise=args.exercise))
+        if args.explain:  # the index forms do not survive the cache or a worker's plain-data result
+            from .checker import check_path
+
+            results = [check_path(f, display=str(f), options=CheckOptions(exercise=args.exercise)) for f in files]
+        else:
+            results = check_files([(str(f), str(f)) for f in files], jobs=min(args.jobs, max(1, len(files))),
+                                  cache_dir=cache_dir, on_done=progress.advance if progress else None,
+                                  options=CheckOptions(exercise=args.exercise))
     finally:
         if progress:
             progress.close()
@@ -146,7 +153,7 @@ def _check(args) -> int:
     try:
         if args.format == "text":
             color = args.color == "always" or (args.color == "auto" and not args.output and _want_color())
-            report = TextReport(out, quiet=args.quiet, color=color)
+            report = TextReport(out, quiet=args.quiet, color=color, explain=args.explain)
             for f, res in zip(files, results):
                 report.file(res, _source_lines(f))
             report.summary(results, seconds)

@@ -9,9 +9,10 @@ _LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "bold cya
 
 
 class TextReport:
-    def __init__(self, out, quiet: bool = False, color: bool = False):
+    def __init__(self, out, quiet: bool = False, color: bool = False, explain: bool = False):
         self.out = out
         self.quiet = quiet
+        self.explain = explain
         self._console = None
         if color:
             from rich.console import Console
@@ -88,6 +89,11 @@ class TextReport:
                            "many sizes)", "unproved")
             else:
                 self._line(f"{where}: failed: {t.kind} {t.name}", "failed")
+            if self.explain:
+                from .printer import explanation
+
+                for text in explanation(result, t):
+                    self._line("  " + text)
 
     def summary(self, results, seconds: float) -> None:
         from .serialize import summarize

@@ -144,9 +144,11 @@ async def test_hover_on_a_rule_a_name_a_step_and_a_theorem(client):
     step = await hover_at(client, uri, NORM, "= 2 x[k]", offset=0)
     value = step.contents.value
     assert "proved" in value and "step 3" in value and "index_collapse" in value
-    assert "Σ_i" in value and "δ(i,k)" in value and "2 x[k]" in value  # both sides in index form
+    assert "sum(i, 2 x[i] delta(i, k))" in value and "```vproof\n2 x[k]\n```" in value  # both sides in index form
     theorem = await hover_at(client, uri, NORM, "norm_gradient")
     assert "∇(‖x‖²) = 2 x" in theorem.contents.value and "proved" in theorem.contents.value
+    assert "as proved, at row k, for every k in 1..n:\n```vproof\nd(sum(i, x[i]^2))/dx[k] = 2 x[k]\n```" \
+        in theorem.contents.value
     nothing = await client.text_document_hover_async(lsp.HoverParams(doc(uri), lsp.Position(0, 0)))
     assert nothing is None or "layout" not in nothing.contents.value
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .. import diagnostics as dg
 from .. import rules
 from ..diagnostics import Span
-from ..display import show
+from ..printer import Printer, explanation
 from ..syntax import ast
 from .recheck import Checked, text_of
 from .tokens import BUILTINS, classify, keywords, lex, token_at
@@ -71,8 +71,9 @@ class Fix:
 
 def hover(checked: Checked, line: int, col: int, scope=None) -> Hover | None:
     """On a rule name its statement; on a declared name its declaration; on a theorem's name its
-    statement and verdict; on a step its status and both sides in index form. `scope`: the
-    declarations to use when `checked` has none (its text did not parse)."""
+    statement, its verdict and the statement in index form; on a step its status and both sides in
+    index form (`.vproof` text from vecproof.printer). `scope`: the declarations to use when
+    `checked` has none (its text did not parse)."""
     tokens = lex(checked.text)
     tok = token_at(tokens, line, col, kinds=("rule", "name", "theorem", "builtin"))
     scope = checked.result.scope or scope
@@ -111,6 +112,9 @@ def _theorem_text(checked: Checked, th: ast.Theorem) -> str:
     tr = next((r for r in checked.result.theorems if r.span == th.name.span), None)
     if tr is not None:
         out += f"\n{tr.status}" + _for_all(tr.sizes, tr.assumptions)
+        lines = explanation(checked.result, tr)
+        if lines:
+            out += f"\n\n{lines[0]}\n```vproof\n{lines[1].strip()}\n```"
     return out
 
 
@@ -158,7 +162,8 @@ def _step_text(checked: Checked, th: ast.Theorem, k: int, step: ast.Step, sr) ->
             out += "\n\n" + "\n".join(line.strip() for line in d.detail if line.strip())
             break
     if sr.before is not None and sr.after is not None:
-        out += f"\n\nline before, in index form:\n```\n{show(sr.before)}\n```\nthis line:\n```\n{show(sr.after)}\n```"
+        before, after = Printer(checked.result.scope).print(sr.before, sr.after)
+        out += f"\n\nline before, in index form:\n```vproof\n{before}\n```\nthis line:\n```vproof\n{after}\n```"
     return out
 
 
