@@ -278,7 +278,7 @@ async def test_diagnostics_carry_their_fixes_as_data(client):
     uri = new_uri("data")
     open_doc(client, uri, STOPS_SHORT)
     [d] = await diagnostics(client, uri)
-    assert d.severity == lsp.DiagnosticSeverity.Warning and d.data["fixes"][0]["newText"].strip().startswith("= (2 x)[k]")
+    assert d.severity == lsp.DiagnosticSeverity.Error and d.data["fixes"][0]["newText"].strip().startswith("= (2 x)[k]")
 
 
 # ---- semantic tokens ---------------------------------------------------------------------------------

@@ -243,7 +243,7 @@ _ADD_STEP = re.compile(r"add the step `= … by ([A-Za-z_]\w*(?:, [A-Za-z_]\w*)*
 
 def fixes(checked: Checked) -> list[Fix]:
     """Quick fixes for the diagnostics of `checked`: cite the rule that explains a step (VP202,
-    VP206), correct a misspelt rule (VP106), add the missing last step of a chain (VP204 warning)."""
+    VP206), correct a misspelt rule (VP106), add the missing last step of a chain that stops short (VP204)."""
     out: list[Fix] = []
     steps = {}  # the span a VP202/VP206 diagnostic points at -> (theorem, step)
     for th in checked.theorems:
@@ -259,7 +259,7 @@ def fixes(checked: Checked) -> list[Fix]:
             elif d.code == dg.UNKNOWN_RULE:
                 close = difflib.get_close_matches(text_of(checked.text, d.span), list(rules.RULES), n=3)
                 out += [Fix(n, f"Cite {c}", d.span, c) for c in close]
-            elif d.code == dg.CHAIN_END and d.level == dg.Severity.WARNING:
+            elif d.code == dg.CHAIN_END:  # only a chain that stops short says which step to add
                 out += _add_last_step(checked, n, d)
         except Exception:  # a fix is a convenience: never let one break the diagnostics
             continue
