@@ -45,3 +45,38 @@ def test_size1_derivative_against_a_scalar(layout, deriv, right, wrong):
 def test_size1_matrix_gradient_against_a_row():
     r = check_text(SIZE1.format(layout="denominator", lhs="a^T", rhs="grad(X[1,:] a, X)"))
     assert _codes(r) == set() and r.theorems[0].status == "proved", [d.message for d in r.diagnostics]
+
+
+# ---- item 5: a power of a power written without parentheses is refused, not read as (c^2)^3 ----------
+
+POWERS = """layout denominator
+dim n
+var c : scalar
+var x : vector(n)
+const A : matrix(n, n)
+theorem t: {lhs} = {rhs}
+proof: {lhs} = {rhs} by algebra
+qed
+"""
+
+
+@pytest.mark.parametrize("chained", ["c^2^3", "c²^3", "c^2²", "c²²", "(c)^2^3", "x[1]^2^3", "c^2^3^4"])
+def test_chained_power_is_refused_with_a_position(chained):
+    r = check_text(POWERS.replace("dim n", "dim n = 2").format(lhs=chained, rhs="c^6"))
+    [d] = r.diagnostics
+    assert d.code.id == "VP001" and (d.span.line, d.span.col) == (6, 12)
+    assert "parentheses" in d.message and not any(t.status == "proved" for t in r.theorems)
+
+
+def test_chained_power_message_names_both_readings():
+    [d] = check_text(POWERS.format(lhs="c^2^3", rhs="c^6")).diagnostics
+    assert "(c^2)^3 = c^6" in d.message and "c^(2^3) = c^8" in d.message
+
+
+@pytest.mark.parametrize("lhs, rhs", [
+    ("(c^2)^3", "c^6"), ("(c²)^3", "c^6"), ("(c^2)²", "c^4"), ("A^T^T", "A"), ("(A^2)^T", "A^T^2"),
+    ("‖x‖^2", "x^T x"), ("x^T A x", "x^T A^T x"),
+])
+def test_parenthesised_powers_and_transposes_still_work(lhs, rhs):
+    r = check_text(POWERS.format(lhs=lhs, rhs=rhs))
+    assert _codes(r) == set() and r.theorems[0].status == "proved", [d.message for d in r.diagnostics]
