@@ -80,3 +80,39 @@ def test_chained_power_message_names_both_readings():
 def test_parenthesised_powers_and_transposes_still_work(lhs, rhs):
     r = check_text(POWERS.format(lhs=lhs, rhs=rhs))
     assert _codes(r) == set() and r.theorems[0].status == "proved", [d.message for d in r.diagnostics]
+
+
+# ---- item 8: numbers past Python's 4,300-digit printing limit ------------------------------------------
+
+BIG = "9" * 100
+HUGE = f"""var c : scalar
+theorem big: ({BIG} c)^64 = 0
+proof: ({BIG} c)^64 = 0 by algebra
+qed
+theorem ok: c = c
+proof: c = c by algebra
+qed
+"""
+
+
+def test_a_huge_counterexample_is_reported_abbreviated():
+    r = check_text(HUGE)
+    assert {"VP201", "VP207"} <= _codes(r) and "VP902" not in _codes(r) and not r.passed()
+    assert [t.status for t in r.theorems] == ["failed", "proved"]
+    step = next(d for d in r.diagnostics if d.code.id == "VP201")
+    assert "(6,400 digits)" in step.detail[-1] and step.counterexample["left"].endswith("(6,400 digits)")
+    assert step.counterexample["left"].startswith("9999…0001")
+
+
+def test_a_number_that_fits_is_shown_in_full():
+    r = check_text(f"var c : scalar\ntheorem t: {BIG} c = 0\nproof: {BIG} c = 0 by algebra\nqed\n")
+    step = next(d for d in r.diagnostics if d.code.id == "VP201")
+    assert step.counterexample["left"] == BIG and f"= {BIG}," in step.detail[-1]
+
+
+def test_a_huge_summation_bound_is_reported_not_an_internal_error():
+    product = "*".join([BIG] * 50)
+    r = check_text(f"dim n\nindex i : n\nvar x : vector(n)\ntheorem t: sum(i = 1 - {product}..n, x[i]) = 0\n"
+                   "proof: 0 qed\n")
+    assert "VP103" in _codes(r) and "VP902" not in _codes(r)
+    assert "(5,000 digits)" in next(d.message for d in r.diagnostics if d.code.id == "VP103")

@@ -6,6 +6,7 @@ import difflib
 import functools
 import re
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 from .. import diagnostics as dg
@@ -13,6 +14,7 @@ from .. import kernel, rules
 from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
+from ..numtext import SHOWN_DIGITS, number_text
 from ..results import FileResult, StepResult, TheoremResult
 from ..syntax import ParseFailure, ast, parse
 from ..syntax.parser import InputLimit
@@ -533,13 +535,18 @@ class _TheoremChecker:
 
 
 def _cex_data(cx) -> dict | None:
-    """A counterexample as plain data (for reports and editors)."""
+    """A counterexample as plain data (for reports and editors); every number in it can be written
+    as JSON (an integer too long for that becomes its abbreviated text)."""
     if cx is None:
         return None
+
+    def safe(v: int):
+        return v if abs(v) < 10 ** SHOWN_DIGITS else number_text(v)
+
     return {
-        "sizes": {n: v for n, v in cx.sizes},
-        "indices": {("row" if n == ROW else "column" if n == COL else n): v for n, v in cx.free},
-        "values": {n: v for n, v in cx.values},
+        "sizes": {n: safe(v) for n, v in cx.sizes},
+        "indices": {("row" if n == ROW else "column" if n == COL else n): safe(v) for n, v in cx.free},
+        "values": {n: safe(v) for n, v in cx.values},
         "left": _num(cx.lhs),
         "right": _num(cx.rhs),
     }
@@ -551,4 +558,5 @@ def _display(text: str) -> str:
 
 
 def _num(q) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+    """A counterexample value as text; never raises, whatever its size (huge ones are abbreviated)."""
+    return number_text(Fraction(q))

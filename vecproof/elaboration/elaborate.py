@@ -12,6 +12,7 @@ from .. import diagnostics as dg
 from ..kernel import (
     Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
 )
+from ..numtext import number_text
 from ..syntax import ast
 from .scope import ElabError, Scope
 
@@ -380,7 +381,7 @@ class Elaborator:
             raise ElabError(dg.UNSUPPORTED, f"the lower bound of {name} must be a whole number", head.lo.span)
         low = lo.get(None, 0)
         if low < 1 or low.denominator != 1:
-            raise ElabError(dg.INDEX_TYPE, f"the lower bound {low} of {name} is below 1: indices run over "
+            raise ElabError(dg.INDEX_TYPE, f"the lower bound {number_text(low)} of {name} is below 1: indices run over "
                             f"1..{dim.name}", head.lo.span)
         if hi is None or (set(hi) - {None, dim}) or hi.get(dim, 0) not in (0, 1) or hi.get(None, 0).denominator != 1:
             raise ElabError(dg.UNSUPPORTED, f"the upper bound of {name} must be a whole number or "
