@@ -87,7 +87,7 @@ def collect(paths: list[str]) -> tuple[list[Path], list[str]]:
         elif p.exists():
             files.append(p)
         elif any(ch in raw for ch in "*?["):
-            matched = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
+            matched = sorted(Path(m) for m in glob.glob(raw, recursive=True) if not Path(m).is_dir())
             if not matched:
                 errors.append(f"no files match {raw}")
             files.extend(matched)
@@ -181,8 +181,11 @@ class _Progress:
 
 
 def _source_lines(path: Path) -> list[str]:
+    from .checker.check import MAX_FILE_BYTES
+    from .readfile import read_limited
+
     try:
-        return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+        return read_limited(path, MAX_FILE_BYTES).decode("utf-8-sig").replace("\r\n", "\n").split("\n")
     except (OSError, UnicodeDecodeError, ValueError):
         return []
 

@@ -15,6 +15,7 @@ from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..numtext import SHOWN_DIGITS, number_text
+from ..readfile import read_limited
 from ..results import FileResult, StepResult, TheoremResult
 from ..syntax import ParseFailure, ast, parse
 from ..syntax.parser import InputLimit
@@ -32,16 +33,19 @@ _decide = functools.lru_cache(maxsize=8192)(kernel.decide)
 
 
 def check_path(path: str | Path, display: str | None = None, cache=None) -> FileResult:
-    """Check one file. Unreadable input (missing, binary, not UTF-8, too large) gives VP002."""
+    """Check one file. Unreadable input (missing, binary, not UTF-8, not a regular file) gives VP002
+    (a FIFO or a device is never read); a file over MAX_FILE_BYTES gives VP901 (its excess is never read)."""
     p = Path(path)
     name = display if display is not None else str(path)
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             return _too_large(name, size)
-        data = p.read_bytes()
+        data = read_limited(p, MAX_FILE_BYTES)
     except OSError as err:
         return _unreadable(name, f"cannot read the file: {err.strerror or err}")
+    if len(data) > MAX_FILE_BYTES:  # it grew since the stat
+        return _too_large(name, len(data))
     return check_bytes(data, name, cache)
 
 
