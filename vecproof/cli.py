@@ -113,7 +113,7 @@ def _walk(root: Path):
 
 def _check(args) -> int:
     from .batch import check_files
-    from .report import TextReport
+    from .report import TextReport, visible
 
     start = time.perf_counter()
     if args.jobs < 1:
@@ -121,7 +121,7 @@ def _check(args) -> int:
         return EXIT_USAGE
     files, errors = collect(args.paths)
     for e in errors:
-        print(f"vecproof: error: {e}", file=sys.stderr)
+        print(f"vecproof: error: {visible(e)}", file=sys.stderr)
     cache_dir = None if args.no_cache else (args.cache_dir or ".vecproof_cache")
     progress = _Progress(len(files)) if (not args.no_progress and len(files) > 1 and sys.stderr.isatty()) else None
     try:
@@ -185,9 +185,10 @@ def _source_lines(path: Path) -> list[str]:
     from .readfile import read_limited
 
     try:
-        return read_limited(path, MAX_FILE_BYTES).decode("utf-8-sig").replace("\r\n", "\n").split("\n")
+        text = read_limited(path, MAX_FILE_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, ValueError):
         return []
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # lines as the checker counts them
 
 
 def _rules() -> int:

@@ -2,6 +2,7 @@
 in every report format, non-regular files, control characters in the text report, a closed pipe."""
 
 import json
+import re
 import subprocess
 import sys
 
@@ -83,3 +84,64 @@ def test_fifo_and_device_in_a_directory(specials, extra):
 def test_fifo_or_device_named_on_the_command_line(specials, target):
     p = run_bounded("check", target, "--no-cache", cwd=specials)
     assert p.returncode == 2 and f"{target}:1:1: error[VP002]" in p.stdout, (p.stdout, p.stderr)
+
+
+# ---- item 10: control characters from the user's text are shown escaped ---------------------------------
+
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+CONTROLS = ("layout denominator\ndim n\nindex k : n\nvar x : vector(n)\n"
+            "theorem t: d(x[k])/dx[\x1b[31mk\x07\x9b\u202e] = 1 # \x1b]0;title\x07 \u202e \x9b2J\n"
+            "proof: 1 qed\n")
+
+
+@pytest.fixture
+def controls(tmp_path):
+    (tmp_path / "ctl.vproof").write_text(CONTROLS, encoding="utf-8")
+    (tmp_path / "bell.vproof").write_text("var c : scalar\ntheorem t: c = c \x07 c\nproof: c qed\n", encoding="utf-8")
+    return tmp_path
+
+
+def _caret_under(out: str, line_text: str, shown: str) -> None:
+    """The carets under the source line containing `line_text` mark exactly `shown`."""
+    lines = out.splitlines()
+    k = next(i for i, line in enumerate(lines) if line_text in line and " | " in line)
+    src, caret = lines[k], lines[k + 1]
+    start = caret.index("^")
+    assert src[start:len(caret)] == shown, (src, caret)
+
+
+def test_text_report_escapes_controls_and_keeps_the_caret(controls):
+    p = run("check", "ctl.vproof", "bell.vproof", "--no-cache", cwd=controls)
+    assert p.returncode == 1
+    assert not RAW_CONTROL.search(p.stdout), repr(p.stdout)
+    assert "'\\x1b[31mk\\x07\\x9b\\u202e' is not an index" in p.stdout
+    assert "# \\x1b]0;title\\x07 \\u202e \\x9b2J" in p.stdout
+    _caret_under(p.stdout, "theorem t: d(x[k])", "\\x1b[31mk\\x07\\x9b\\u202e")
+    _caret_under(p.stdout, "theorem t: c = c", "\\x07")
+
+
+def test_coloured_text_report_escapes_controls(controls):
+    p = run("check", "ctl.vproof", "--no-cache", "--color", "always", cwd=controls)
+    assert "\x07" not in p.stdout and "\x9b" not in p.stdout and "\u202e" not in p.stdout
+    assert "\\x1b[31mk\\x07" in p.stdout
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github"])
+def test_other_formats_carry_no_raw_controls(controls, fmt):
+    p = run("check", "ctl.vproof", "--no-cache", "--format", fmt, cwd=controls)
+    assert p.returncode == 1 and "VP001" in p.stdout
+    assert not RAW_CONTROL.search(p.stdout.replace("\n", "")), repr(p.stdout)
+    if fmt == "json":  # escaped as JSON escapes: the message reads back exactly
+        [d] = json.loads(p.stdout)["files"][0]["diagnostics"]
+        assert d["message"].startswith("'\x1b[31mk\x07\x9b\u202e' is not an index")
+    if fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        ET.fromstring(p.stdout)
+
+
+def test_lone_carriage_returns_end_lines_in_the_report_as_in_the_checker(tmp_path):
+    (tmp_path / "cr.vproof").write_bytes(b"var c : scalar\rtheorem t: c = c \x07 c\rproof: c qed\r")
+    p = run("check", "cr.vproof", "--no-cache", cwd=tmp_path)
+    assert "cr.vproof:2:18: error[VP001]" in p.stdout
+    _caret_under(p.stdout, "theorem t: c = c", "\\x07")
