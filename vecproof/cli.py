@@ -12,16 +12,21 @@ from pathlib import Path
 from . import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for cat or grep whose reader went away
 FORMATS = ("text", "json", "junit", "sarif", "github")
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".vecproof_cache",
              ".pytest_cache", ".mypy_cache", ".tox", ".nox"}
 
 
 def run() -> None:
-    """The console entry point: main(), then exit without the interpreter's slow teardown."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    """The console entry point: main(), then exit without the interpreter's slow teardown. When the
+    reader of the output goes away (`vecproof check … | head -1`), stop quietly with status 141."""
+    try:
+        code = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE  # nothing more can be written; os._exit flushes nothing
     os._exit(code)
 
 
@@ -52,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check .vproof files, directories and globs",
         description="Check every theorem in the given files (directories are searched for *.vproof; "
         "quoted globs such as 'proofs/**/*.vproof' are expanded). Exit status: 0 all proved, 1 a proof "
-        "failed, 2 usage error or unreadable input.")
+        "failed, 2 usage error or unreadable input, 141 the output's reader went away (a closed pipe).")
     c.add_argument("paths", nargs="+", metavar="PATH", help="a .vproof file, a directory or a glob")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     c.add_argument("--strict", action="store_true", help="treat warnings (e.g. unexplained steps) as failures")

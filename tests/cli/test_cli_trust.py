@@ -2,6 +2,7 @@
 in every report format, non-regular files, control characters in the text report, a closed pipe."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -55,8 +56,6 @@ GOOD = "var c : scalar\ntheorem t: c = c\nproof: c = c by algebra\nqed\n"
 
 @pytest.fixture
 def specials(tmp_path):
-    import os
-
     d = tmp_path / "proofs"
     d.mkdir()
     (d / "good.vproof").write_text(GOOD, encoding="utf-8")
@@ -145,3 +144,20 @@ def test_lone_carriage_returns_end_lines_in_the_report_as_in_the_checker(tmp_pat
     p = run("check", "cr.vproof", "--no-cache", cwd=tmp_path)
     assert "cr.vproof:2:18: error[VP001]" in p.stdout
     _caret_under(p.stdout, "theorem t: c = c", "\\x07")
+
+
+# ---- item 11: a reader that goes away (`| head -1`) ends the run quietly with status 141 ---------------
+
+
+@pytest.mark.parametrize("args", [["check", "{dir}", "--no-cache"], ["check", "{dir}", "--format", "json"],
+                                  ["rules"]])
+def test_closed_pipe_exits_quietly(tmp_path, args):
+    (tmp_path / "good.vproof").write_text(GOOD, encoding="utf-8")
+    r, w = os.pipe()
+    os.close(r)  # the reader is gone before anything is written
+    try:
+        p = subprocess.run([sys.executable, "-m", "vecproof", *(a.format(dir=tmp_path) for a in args)], stdout=w,
+                           stderr=subprocess.PIPE, text=True, timeout=60)
+    finally:
+        os.close(w)
+    assert p.returncode == 141 and "Traceback" not in p.stderr and "BrokenPipeError" not in p.stderr, p.stderr
