@@ -25,6 +25,10 @@ class ParseFailure(Exception):
         self.span = span
 
 
+class AmbiguousPower(ParseFailure):
+    """A power of a power without parentheses (`c^2^3`): the grammar admits it, the builder refuses it."""
+
+
 class InputLimit(ParseFailure):
     """The text is beyond a limit (nesting depth, length of a number): VP901, not a syntax error."""
 
@@ -201,14 +205,14 @@ class _Build(Transformer_NonRecursive):
         if isinstance(base, ast.Power) and (base.span.line, base.span.col) == (span.line, span.col):
             inner, whole, root = self._text(base.span), self._text(span), self._text(base.operand.span)
             if inner is None or whole is None or root is None:
-                raise ParseFailure("a power of a power is ambiguous: it could mean (a^b)^c or a^(b^c); put the "
+                raise AmbiguousPower("a power of a power is ambiguous: it could mean (a^b)^c or a^(b^c); put the "
                                    "inner power in parentheses", span)
             a, b = base.exponent, exponent
             left, right = f"({inner}){whole[len(inner):].lstrip()}", f"{root}^({a}^{b})"
             if not (isinstance(base.operand, ast.Call) and base.operand.callee.name in ("norm", "normF")):
                 left += f" = {root}^{a * b}"
                 right += f" = {root}^{a ** b}" if a.bit_length() * b <= 64 else ""
-            raise ParseFailure(f"'{whole}' is ambiguous: it could mean {left} or {right}; write the parentheses "
+            raise AmbiguousPower(f"'{whole}' is ambiguous: it could mean {left} or {right}; write the parentheses "
                                "(or the single power) you mean", span)
         return ast.Power(span, base, exponent)
 
