@@ -8,6 +8,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from .cache import Cache, key
+from .readfile import read_limited
 from .serialize import result_from_dict, result_to_dict
 
 
@@ -20,8 +21,10 @@ def default_jobs() -> int:
 
 def _cached(cache: Cache, path: str, display: str, options):
     """The cached FileResult of a file whose bytes are unchanged, checked with the same options, or None."""
+    from .checker.check import MAX_FILE_BYTES
+
     try:
-        data = Path(path).read_bytes()
+        data = read_limited(path, MAX_FILE_BYTES)
     except OSError:
         return None
     hit = cache.get(key("file", options.cache_key(), data), "file")
@@ -40,10 +43,10 @@ def check_one(path: str, display: str, cache_dir: str | None, options) -> dict:
 
     cache = Cache(cache_dir) if cache_dir else None
     try:
-        data = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_FILE_BYTES else None
+        data = read_limited(path, MAX_FILE_BYTES)
     except OSError:
         data = None
-    if data is None:  # unreadable or too large: the checker says why
+    if data is None or len(data) > MAX_FILE_BYTES:  # unreadable, not a regular file or too large: the checker says why
         return result_to_dict(check_path(path, display=display, options=options))
     out = result_to_dict(check_bytes(data, display, cache, options=options))
     if cache is not None and not any(d["code"] in ("VP901", "VP902") for d in out["diagnostics"]):

@@ -13,15 +13,20 @@ from . import __version__
 from .options import COLORS, FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for cat or grep whose reader went away
 SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".vecproof_cache",
              ".pytest_cache", ".mypy_cache", ".tox", ".nox"}
 
 
 def run() -> None:
-    """The console entry point: main(), then exit without the interpreter's slow teardown."""
-    code = main()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    """The console entry point: main(), then exit without the interpreter's slow teardown. When the
+    reader of the output goes away (`vecproof check … | head -1`), stop quietly with status 141."""
+    try:
+        code = main()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = EXIT_BROKEN_PIPE  # nothing more can be written; os._exit flushes nothing
     os._exit(code)
 
 
@@ -52,8 +57,9 @@ def _parser() -> argparse.ArgumentParser:
         "check", help="check .vproof files, directories and globs",
         description="Check every theorem in the given files (directories are searched for *.vproof; "
         "quoted globs such as 'proofs/**/*.vproof' are expanded). Exit status: 0 all proved, 1 a proof "
-        "failed, 2 usage error or unreadable input. Defaults for the options come from the [tool.vecproof] "
-        "table of the nearest pyproject.toml that has one; options given here override it.")
+        "failed, 2 usage error or unreadable input, 141 the output's reader went away (a closed pipe). "
+        "Defaults for the options come from the [tool.vecproof] table of the nearest pyproject.toml that has "
+        "one; options given here override it.")
     c.add_argument("paths", nargs="+", metavar="PATH", help="a .vproof file, a directory or a glob")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
     c.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
@@ -96,7 +102,7 @@ def collect(paths: list[str]) -> tuple[list[Path], list[str]]:
         elif p.exists():
             files.append(p)
         elif any(ch in raw for ch in "*?["):
-            matched = sorted(Path(m) for m in glob.glob(raw, recursive=True) if Path(m).is_file())
+            matched = sorted(Path(m) for m in glob.glob(raw, recursive=True) if not Path(m).is_dir())
             if not matched:
                 errors.append(f"no files match {raw}")
             files.extend(matched)
@@ -123,7 +129,7 @@ def _walk(root: Path):
 def _check(args) -> int:
     from .batch import check_files
     from .options import CheckOptions
-    from .report import TextReport
+    from .report import TextReport, visible
 
     start = time.perf_counter()
     if not _settle(args):
@@ -133,7 +139,7 @@ def _check(args) -> int:
         return EXIT_USAGE
     files, errors = collect(args.paths)
     for e in errors:
-        print(f"vecproof: error: {e}", file=sys.stderr)
+        print(f"vecproof: error: {visible(e)}", file=sys.stderr)
     cache_dir = None if args.no_cache else (args.cache_dir or ".vecproof_cache")
     progress = _Progress(len(files)) if (not args.no_progress and len(files) > 1 and sys.stderr.isatty()) else None
     try:
@@ -219,10 +225,14 @@ class _Progress:
 
 
 def _source_lines(path: Path) -> list[str]:
+    from .checker.check import MAX_FILE_BYTES
+    from .readfile import read_limited
+
     try:
-        return path.read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+        text = read_limited(path, MAX_FILE_BYTES).decode("utf-8-sig")
     except (OSError, UnicodeDecodeError, ValueError):
         return []
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # lines as the checker counts them
 
 
 def _rules() -> int:

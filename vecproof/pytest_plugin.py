@@ -138,12 +138,13 @@ class VproofFile(pytest.File):
             yield VproofItem.from_parent(self, name=name, kind="theorem", theorem=th)
 
     def _read(self) -> bytes | None:
+        from .readfile import read_limited
+
         try:
-            if self.path.stat().st_size > _MAX_FILE_BYTES:
-                return None
-            return self.path.read_bytes()
-        except OSError:
+            data = read_limited(self.path, _MAX_FILE_BYTES)
+        except OSError:  # missing, unreadable, a FIFO or a device: the checker says which
             return None
+        return data if len(data) <= _MAX_FILE_BYTES else None
 
     @staticmethod
     def _plan(data: bytes | None):

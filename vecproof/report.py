@@ -3,7 +3,26 @@ optionally coloured (rich Text objects, never markup, so `[i,j]` in proof text s
 
 from __future__ import annotations
 
+import re
+
 from .diagnostics import Diagnostic
+
+# Characters that a terminal acts on or that reorder what it shows, which the user's text (names,
+# source lines, file names) can carry: C0 and C1 controls (ESC, BEL, CR, CSI…), DEL, bidirectional
+# overrides and isolates (U+202E…), line/paragraph separators, and lone surrogates (file-name
+# bytes that are not UTF-8, which no UTF-8 writer accepts).
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def visible(text: str) -> str:
+    """`text` with every UNSAFE character written as a visible escape (\\x1b, \\u202e)."""
+    return UNSAFE.sub(_escape, text)
+
+
+def _escape(m: re.Match) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
 
 _LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "bold cyan"}
 
@@ -22,6 +41,7 @@ class TextReport:
 
     # -- output ------------------------------------------------------------------------------------
     def _line(self, text: str, kind: str = "plain", level: str = "") -> None:
+        text = visible(text)
         if self._console is None:
             self.out.write(text + "\n")
             return
@@ -115,20 +135,22 @@ def _count(n: int, word: str) -> str:
 
 def render(d: Diagnostic, lines: list[str]) -> str:
     """One diagnostic as plain text: `path:line:col: level[code]: message`, the source line, a caret
-    under the span, and the detail lines (counterexample, hints)."""
-    head = f"{d.path}:{d.span.line}:{d.span.col}: {d.level.value}[{d.code.id}]: {d.message}\n"
+    under the span, and the detail lines (counterexample, hints). Control characters from the user's
+    text are shown as escapes (`visible`); the caret stays under the characters it marks."""
+    head = visible(f"{d.path}:{d.span.line}:{d.span.col}: {d.level.value}[{d.code.id}]: {d.message}") + "\n"
     out = [head]
     if 1 <= d.span.line <= len(lines):
         src = lines[d.span.line - 1].expandtabs(1)
         num = str(d.span.line)
         pad = " " * len(num)
         end = d.span.end_col if d.span.end_line == d.span.line else len(src) + 1
-        width = max(1, min(end, len(src) + 1) - d.span.col)
-        out.append(f" {num} | {src}\n")
-        out.append(f" {pad} | {' ' * (d.span.col - 1)}{'^' * width}\n")
+        before = len(visible(src[:d.span.col - 1])) + max(0, d.span.col - 1 - len(src))
+        width = max(1, len(visible(src[d.span.col - 1:min(end, len(src) + 1) - 1])))
+        out.append(f" {num} | {visible(src)}\n")
+        out.append(f" {pad} | {' ' * before}{'^' * width}\n")
         for line in d.detail:
-            out.append(f" {pad} = {line}\n")
+            out.append(f" {pad} = {visible(line)}\n")
     else:
         for line in d.detail:
-            out.append(f"    = {line}\n")
+            out.append(f"    = {visible(line)}\n")
     return "".join(out)

@@ -6,6 +6,7 @@ import difflib
 import functools
 import re
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 from .. import diagnostics as dg
@@ -13,6 +14,8 @@ from .. import kernel, rules
 from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
+from ..numtext import SHOWN_DIGITS, number_text
+from ..readfile import read_limited
 from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
 from ..syntax import ParseFailure, ast, parse
 from ..syntax.parser import InputLimit
@@ -30,16 +33,19 @@ _decide = functools.lru_cache(maxsize=8192)(kernel.decide)
 
 
 def check_path(path: str | Path, display: str | None = None, cache=None, *, options=None) -> FileResult:
-    """Check one file. Unreadable input (missing, binary, not UTF-8, too large) gives VP002."""
+    """Check one file. Unreadable input (missing, binary, not UTF-8, not a regular file) gives VP002
+    (a FIFO or a device is never read); a file over MAX_FILE_BYTES gives VP901 (its excess is never read)."""
     p = Path(path)
     name = display if display is not None else str(path)
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
             return _too_large(name, size)
-        data = p.read_bytes()
+        data = read_limited(p, MAX_FILE_BYTES)
     except OSError as err:
         return _unreadable(name, f"cannot read the file: {err.strerror or err}")
+    if len(data) > MAX_FILE_BYTES:  # it grew since the stat
+        return _too_large(name, len(data))
     return check_bytes(data, name, cache, options=options)
 
 
@@ -599,13 +605,18 @@ class _TheoremChecker:
 
 
 def _cex_data(cx) -> dict | None:
-    """A counterexample as plain data (for reports and editors)."""
+    """A counterexample as plain data (for reports and editors); every number in it can be written
+    as JSON (an integer too long for that becomes its abbreviated text)."""
     if cx is None:
         return None
+
+    def safe(v: int):
+        return v if abs(v) < 10 ** SHOWN_DIGITS else number_text(v)
+
     return {
-        "sizes": {n: v for n, v in cx.sizes},
-        "indices": {("row" if n == ROW else "column" if n == COL else n): v for n, v in cx.free},
-        "values": {n: v for n, v in cx.values},
+        "sizes": {n: safe(v) for n, v in cx.sizes},
+        "indices": {("row" if n == ROW else "column" if n == COL else n): safe(v) for n, v in cx.free},
+        "values": {n: safe(v) for n, v in cx.values},
         "left": _num(cx.lhs),
         "right": _num(cx.rhs),
     }
@@ -617,4 +628,5 @@ def _display(text: str) -> str:
 
 
 def _num(q) -> str:
-    return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+    """A counterexample value as text; never raises, whatever its size (huge ones are abbreviated)."""
+    return number_text(Fraction(q))

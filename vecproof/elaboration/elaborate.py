@@ -12,6 +12,7 @@ from .. import diagnostics as dg
 from ..kernel import (
     Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
 )
+from ..numtext import number_text
 from ..syntax import ast
 from .scope import ElabError, Scope
 
@@ -61,6 +62,11 @@ class Typed:
 
 def _one(slot):
     return 1 if slot is None else slot
+
+
+def _deriv(var: Obj, slots, body: Expr) -> Deriv:
+    """∂body/∂var[slots]; a slot reached as None (a dimension of size 1) is entry 1."""
+    return Deriv(var, tuple(_one(s) for s in slots), body)
 
 
 def _norm(d: Dim | None) -> Dim | None:
@@ -375,7 +381,7 @@ class Elaborator:
             raise ElabError(dg.UNSUPPORTED, f"the lower bound of {name} must be a whole number", head.lo.span)
         low = lo.get(None, 0)
         if low < 1 or low.denominator != 1:
-            raise ElabError(dg.INDEX_TYPE, f"the lower bound {low} of {name} is below 1: indices run over "
+            raise ElabError(dg.INDEX_TYPE, f"the lower bound {number_text(low)} of {name} is below 1: indices run over "
                             f"1..{dim.name}", head.lo.span)
         if hi is None or (set(hi) - {None, dim}) or hi.get(dim, 0) not in (0, 1) or hi.get(None, 0).denominator != 1:
             raise ElabError(dg.UNSUPPORTED, f"the upper bound of {name} must be a whole number or "
@@ -466,14 +472,14 @@ class Elaborator:
         if len(var.dims) == 1:
             n = var.dims[0]
             if layout == "numerator":
-                return Typed(None, n, lambda r, c: Fold("gradient", Deriv(var, (c,), fc(None, None))))
-            return Typed(n, None, lambda r, c: Fold("gradient", Deriv(var, (r,), fc(None, None))))
+                return Typed(None, n, lambda r, c: Fold("gradient", _deriv(var, (c,), fc(None, None))))
+            return Typed(n, None, lambda r, c: Fold("gradient", _deriv(var, (r,), fc(None, None))))
         if len(var.dims) == 2:
             p, q = var.dims
             if layout == "numerator":
-                return Typed(q, p, lambda r, c: Fold("gradient", Deriv(var, (c, r), fc(None, None))))
-            return Typed(p, q, lambda r, c: Fold("gradient", Deriv(var, (r, c), fc(None, None))))
-        return Typed(None, None, lambda r, c: Fold("gradient", Deriv(var, (), fc(None, None))))
+                return Typed(q, p, lambda r, c: Fold("gradient", _deriv(var, (c, r), fc(None, None))))
+            return Typed(p, q, lambda r, c: Fold("gradient", _deriv(var, (r, c), fc(None, None))))
+        return Typed(None, None, lambda r, c: Fold("gradient", _deriv(var, (), fc(None, None))))
 
     def _jacobian(self, f: Typed, var: Obj, span) -> Typed:
         if len(var.dims) != 1:
@@ -482,9 +488,9 @@ class Elaborator:
         n = var.dims[0]
         fc = f.comp
         if f.scalar:
-            return Typed(None, n, lambda r, c: Fold("jacobian", Deriv(var, (c,), fc(None, None))))
+            return Typed(None, n, lambda r, c: Fold("jacobian", _deriv(var, (c,), fc(None, None))))
         if f.cols is None:
-            return Typed(f.rows, n, lambda r, c: Fold("jacobian", Deriv(var, (c,), fc(r, None))))
+            return Typed(f.rows, n, lambda r, c: Fold("jacobian", _deriv(var, (c,), fc(r, None))))
         raise ElabError(dg.SHAPE, f"the Jacobian D(…) is taken of a column vector or a scalar; this is "
                         f"{f.shape}", span)
 
@@ -506,15 +512,15 @@ class Elaborator:
             n = var.dims[0]
             bc = body.comp
             if layout == "numerator":
-                return Typed(body.rows, n, lambda r, c: Fold("gradient", Deriv(var, (c,), bc(r, None))))
-            return Typed(n, body.rows, lambda r, c: Fold("gradient", Deriv(var, (r,), bc(c, None))))
+                return Typed(body.rows, n, lambda r, c: Fold("gradient", _deriv(var, (c,), bc(r, None))))
+            return Typed(n, body.rows, lambda r, c: Fold("gradient", _deriv(var, (r,), bc(c, None))))
         if len(wrt.indices) != len(var.dims):
             raise ElabError(dg.SHAPE, f"{var.name} has {len(var.dims)} index slot(s); "
                             f"d{var.name}[…] gives {len(wrt.indices)}", wrt.span)
         slots = tuple(self.slot(item, dim, env, f"slot {k + 1} of {var.name}")
                       for k, (item, dim) in enumerate(zip(wrt.indices, var.dims)))
         bc = body.comp
-        return Typed(body.rows, body.cols, lambda r, c: Deriv(var, slots, bc(r, c)))
+        return Typed(body.rows, body.cols, lambda r, c: _deriv(var, slots, bc(r, c)))
 
     def _GradOp(self, node: ast.GradOp, env) -> Typed:
         return self._gradient(self._expr(node.body, env), self._var(None, node.span), node.span)

@@ -140,13 +140,18 @@ def artifact_uri(path: str, root=None) -> tuple[str, bool]:
 
 # --- text hygiene ------------------------------------------------------------------------------
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Kept out of reports as raw characters: lone surrogates (undecodable file-name bytes, which no UTF-8
+# writer accepts), and what a terminal showing the report would act on (DEL, C1 controls such as
+# CSI) or reorder the text by (bidirectional overrides and isolates, line separators).
+_JSON_ESCAPED = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+_NOT_XML = re.compile("[^\t\n\r\u0020-\u007e\u00a0-\u061b\u061d-\u200d\u2010-\u2027\u202f-\u2065\u206a-\ud7ff"
+                      "\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_safe(s: str) -> str:
     """`s` with every character XML 1.0 does not allow (C0 controls other than tab/LF/CR, lone
-    surrogates, U+FFFE/U+FFFF) replaced by U+FFFD, and CR / CRLF as LF."""
+    surrogates, U+FFFE/U+FFFF), and DEL, C1 controls and bidirectional controls, replaced by U+FFFD,
+    and CR / CRLF as LF."""
     return _NOT_XML.sub("\ufffd", s.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -154,6 +159,7 @@ def dump_json(data) -> str:
     """JSON text, two-space indented, non-ASCII kept, ending with a newline. A file name with bytes
     that are not UTF-8 arrives as lone surrogates (os.fsdecode): those are written as \\udcXX
     escapes, which JSON allows and which read back to the same string, instead of characters no
-    UTF-8 writer accepts. (They can only occur inside strings.)"""
+    UTF-8 writer accepts; so are DEL, C1 and bidirectional controls, which a terminal showing the
+    file would act on (json escapes C0 controls itself). (They can only occur inside strings.)"""
     text = json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False)
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return _JSON_ESCAPED.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"

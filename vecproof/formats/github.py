@@ -10,7 +10,8 @@ Escaping follows the runner: in the message % → %25, CR → %0D, LF → %0A; i
 against the workspace). `col`/`endColumn` are sent only for single-line spans (GitHub documents
 them for single-line annotations only); `endColumn` is the last column of the span (inclusive).
 
-Other control characters and undecodable file-name bytes become U+FFFD.
+Other control characters (C0, DEL, C1), bidirectional overrides and isolates, line separators and
+undecodable file-name bytes become U+FFFD.
 
 Files rejected as declared (`# expect: VPnnn` and the codes were reported) are left out: they pass,
 and annotating their deliberate errors would flag a green run.
@@ -26,9 +27,10 @@ from ._common import display_path, full_message, sorted_diagnostics
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}
 
 # Control characters other than TAB/LF/CR (which the escaping covers) would reach the log raw (an
-# ESC starts a terminal sequence there); lone surrogates (undecodable file-name bytes) cannot be
-# written as UTF-8. Both become U+FFFD.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+# ESC or a C1 CSI starts a terminal sequence there; U+202E reverses what follows); lone surrogates
+# (undecodable file-name bytes) cannot be written as UTF-8. All become U+FFFD.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069"
+                     "\ud800-\udfff]")
 
 
 def _safe(s: str) -> str:

@@ -25,6 +25,10 @@ class ParseFailure(Exception):
         self.span = span
 
 
+class AmbiguousPower(ParseFailure):
+    """A power of a power without parentheses (`c^2^3`): the grammar admits it, the builder refuses it."""
+
+
 class InputLimit(ParseFailure):
     """The text is beyond a limit (nesting depth, length of a number): VP901, not a syntax error."""
 
@@ -55,7 +59,7 @@ def parse(text: str) -> ast.File:
         raise ParseFailure(_describe(err, text), _error_span(err, text)) from None
     _check_depth(tree)
     try:
-        return _Build().transform(tree)
+        return _Build(text).transform(tree)
     except VisitError as err:
         inner = err.orig_exc
         if isinstance(inner, ParseFailure):
@@ -99,7 +103,12 @@ _WRT = re.compile(r"^[d∂]([A-Za-z_][A-Za-z0-9_]*)(?:\[(.*)\])?$")
 
 @v_args(meta=True)
 class _Build(Transformer_NonRecursive):
-    """Only builds nodes; all checking happens in elaboration."""
+    """Only builds nodes; all checking happens in elaboration (except for what only the text shows:
+    whether a power's base was written in parentheses)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self._lines = text.split("\n")
 
     # -- file and declarations
     def start(self, meta, items):
@@ -184,10 +193,34 @@ class _Build(Transformer_NonRecursive):
         return ast.Transpose(_span(meta), c[0])
 
     def power(self, meta, c):
-        return ast.Power(_span(meta), c[0], _int(c[1]))
+        return self._power(meta, c[0], _int(c[1]))
 
     def square(self, meta, c):
-        return ast.Power(_span(meta), c[0], 2)
+        return self._power(meta, c[0], 2)
+
+    def _power(self, meta, base, exponent: int) -> ast.Power:
+        """A power; a power of a power written without parentheses (`c^2^3`, `c²^3`) is refused:
+        readers differ on whether it means (c^2)^3 or c^(2^3)."""
+        span = _span(meta)
+        if isinstance(base, ast.Power) and (base.span.line, base.span.col) == (span.line, span.col):
+            inner, whole, root = self._text(base.span), self._text(span), self._text(base.operand.span)
+            if inner is None or whole is None or root is None:
+                raise AmbiguousPower("a power of a power is ambiguous: it could mean (a^b)^c or a^(b^c); put the "
+                                   "inner power in parentheses", span)
+            a, b = base.exponent, exponent
+            left, right = f"({inner}){whole[len(inner):].lstrip()}", f"{root}^({a}^{b})"
+            if not (isinstance(base.operand, ast.Call) and base.operand.callee.name in ("norm", "normF")):
+                left += f" = {root}^{a * b}"
+                right += f" = {root}^{a ** b}" if a.bit_length() * b <= 64 else ""
+            raise AmbiguousPower(f"'{whole}' is ambiguous: it could mean {left} or {right}; write the parentheses "
+                               "(or the single power) you mean", span)
+        return ast.Power(span, base, exponent)
+
+    def _text(self, span: Span) -> str | None:
+        """The source text of a one-line span, or None."""
+        if span.line != span.end_line or not 1 <= span.line <= len(self._lines):
+            return None
+        return self._lines[span.line - 1][span.col - 1:span.end_col - 1]
 
     def indexed(self, meta, c):
         return ast.Indexed(_span(meta), c[0], c[1])
