@@ -99,16 +99,7 @@ class TextReport:
             return
         for t in result.theorems:
             where = f"{result.path}:{t.span.line}:{t.span.col}"
-            if t.status == "proved":
-                words = f"for all {', '.join(t.sizes)}" if t.sizes else "for the declared sizes"
-                if t.assumptions:
-                    words += "; assuming " + "; ".join(t.assumptions)
-                self._line(f"{where}: proved: {t.kind} {t.name} ({words})", "proved")
-            elif t.status == "unproved":
-                self._line(f"{where}: not proved: {t.kind} {t.name} (some steps were only checked for finitely "
-                           "many sizes)", "unproved")
-            else:
-                self._line(f"{where}: failed: {t.kind} {t.name}", "failed")
+            self._line(f"{where}: {t.verdict()}", t.status if t.status in ("proved", "unproved") else "failed")
             if self.explain:
                 from .printer import explanation
 

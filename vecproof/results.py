@@ -30,6 +30,18 @@ class TheoremResult:
     sizes: tuple[str, ...] = ()  # the symbolic dimensions the verdict holds for all values of
     theorem: object = field(default=None, compare=False, repr=False)  # the kernel's Theorem, when proved here
 
+    def verdict(self) -> str:
+        """The one sentence every front end shows for this theorem: `proved: theorem t (for all n;
+        assuming A symmetric)`, `not proved: …` (steps only checked for some sizes) or `failed: …`."""
+        if self.status == "proved":
+            words = f"for all {', '.join(self.sizes)}" if self.sizes else "for the declared sizes"
+            if self.assumptions:
+                words += "; assuming " + "; ".join(self.assumptions)
+            return f"proved: {self.kind} {self.name} ({words})"
+        if self.status == "unproved":
+            return f"not proved: {self.kind} {self.name} (some steps were only checked for finitely many sizes)"
+        return f"failed: {self.kind} {self.name}"
+
 
 @dataclass
 class FileResult:

@@ -204,7 +204,7 @@ def test_file_level_problems_fail_one_item_for_the_file(pytester):
 
 def test_a_file_with_an_expect_header_is_one_item_that_passes_when_the_code_is_reported(pytester):
     write(pytester, **{
-        "expected.vproof": "# expect: VP201\n" + FALSE_STEP,
+        "expected.vproof": "# expect: VP201, VP207\n" + FALSE_STEP,
         "unmet.vproof": "# expect: VP201\n" + GOOD,
     })
     result = run(pytester, "-v")

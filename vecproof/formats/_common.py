@@ -88,15 +88,8 @@ def plain_block(d: Diagnostic, path: str) -> str:
 
 
 def verdict_line(t) -> str:
-    """The text report's one line per theorem, without the position."""
-    if t.status == "proved":
-        words = f"for all {', '.join(t.sizes)}" if t.sizes else "for the declared sizes"
-        if t.assumptions:
-            words += "; assuming " + "; ".join(t.assumptions)
-        return f"proved: {t.kind} {t.name} ({words})"
-    if t.status == "unproved":
-        return f"not proved: {t.kind} {t.name} (some steps were only checked for finitely many sizes)"
-    return f"failed: {t.kind} {t.name}"
+    """The text report's one line per theorem, without the position (TheoremResult.verdict)."""
+    return t.verdict()
 
 
 # --- paths -------------------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def _theorem_text(checked: Checked, th: ast.Theorem) -> str:
     out = f"**{th.kind}** `{th.name.name}`\n```vproof\n{statement}\n```"
     tr = next((r for r in checked.result.theorems if r.span == th.name.span), None)
     if tr is not None:
-        out += f"\n{tr.status}" + _for_all(tr.sizes, tr.assumptions)
+        out += f"\n\n{tr.verdict()}"
         lines = explanation(checked.result, tr)
         if lines:
             out += f"\n\n{lines[0]}\n```vproof\n{lines[1].strip()}\n```"
@@ -119,6 +119,7 @@ def _theorem_text(checked: Checked, th: ast.Theorem) -> str:
 
 
 def _for_all(sizes, assumptions) -> str:
+    """What a proved step holds for: ` for all n; assuming …`."""
     out = f" for all {', '.join(sizes)}" if sizes else ""
     if assumptions:
         out += "; assuming " + "; ".join(assumptions)
