@@ -32,6 +32,9 @@ from pathlib import Path
 import pytest
 from proofs import QUADRATIC_FORM_GRADIENT
 
+# slow: pip installs from PyPI (the network) into two fresh environments
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[2]
 
 # The quadratic form proof of README.md, and the same proof with a false last step.
