@@ -294,6 +294,7 @@ def test_junitxml_has_one_testcase_per_theorem_with_the_failure_message(pytester
     assert [k for k, v in cases.items() if v is not None] == [("false_step.vproof", "square_of_sum")]
 
 
+@pytest.mark.slow  # three pytest processes (a controller, two workers): the plugin folder's longest test
 def test_xdist_gives_the_same_results_and_report(pytester):
     pytest.importorskip("xdist")
     write(pytester, **{
