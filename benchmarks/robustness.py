@@ -105,7 +105,7 @@ def run_fuzz(total: int) -> dict:
     for prop in props:
         t = time.perf_counter()
         try:
-            prop()
+            prop(1.0)  # the full size (tests/sizes.py); VECPROOF_FUZZ_EXAMPLES sets the count
             outcome = "ok"
         except Exception as err:  # noqa: BLE001 - report and go on
             outcome = f"FAILED: {type(err).__name__}: {str(err)[:3000]}"

@@ -1,27 +1,11 @@
 """Whole files through the library entry point: verdicts, codes, positions, counterexamples."""
 
 import pytest
+from proofs import HEAD, QUADRATIC_FORM_GRADIENT
 
 from vecproof.checker import check_bytes, check_text
 
-HEAD = """layout denominator
-dim n
-index i, j, k : n
-var x : vector(n)
-const A : matrix(n, n)
-"""
-
-QUADRATIC = HEAD + """
-theorem quadratic_form_gradient:
-  grad(x^T A x, x) = (A + A^T) x
-proof (component k):
-     d(x^T A x)/dx[k]
-   = d/dx[k] sum(i, sum(j, A[i,j] x[i] x[j]))                   by expand_sums
-   = sum(i, sum(j, A[i,j] (delta(i,k) x[j] + x[i] delta(j,k))))  by product_rule
-   = sum(j, A[k,j] x[j]) + sum(i, A[i,k] x[i])                   by index_collapse
-   = (A x)[k] + (A^T x)[k]                                       by matvec_def
-qed
-"""
+QUADRATIC = QUADRATIC_FORM_GRADIENT
 
 
 def codes(result):

@@ -25,7 +25,7 @@ def _positioned(r):
     return all(d.span.line >= 1 and d.span.col >= 1 and d.code.id.startswith("VP") for d in r.diagnostics)
 
 
-@pytest.mark.parametrize("depth", [2_000, 100_000])
+@pytest.mark.parametrize("depth", [2_000, pytest.param(100_000, marks=pytest.mark.slow)])
 def test_deep_nesting(depth):
     body = "sum(i, " * depth + "x[i]" + ")" * depth
     r, seconds = _run(HEAD + f"theorem t: {body} = x[k] proof: x[k] qed")
@@ -71,6 +71,7 @@ def test_ten_megabyte_file():
     assert seconds < 10
 
 
+@pytest.mark.slow
 def test_ten_thousand_theorems():
     one = "theorem t{k}: x[k] = x[k] proof: x[k] = x[k] by algebra qed\n"
     r, seconds = _run(HEAD + "".join(one.format(k=k) for k in range(10_000)))

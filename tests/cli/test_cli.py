@@ -5,23 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from proofs import QUADRATIC_FORM_GRADIENT
 
-GOOD = """layout denominator
-dim n
-index i, j, k : n
-var x : vector(n)
-const A : matrix(n, n)
-
-theorem quadratic_form_gradient:
-  grad(x^T A x, x) = (A + A^T) x
-proof (component k):
-     d(x^T A x)/dx[k]
-   = d/dx[k] sum(i, sum(j, A[i,j] x[i] x[j]))                   by expand_sums
-   = sum(i, sum(j, A[i,j] (delta(i,k) x[j] + x[i] delta(j,k))))  by product_rule
-   = sum(j, A[k,j] x[j]) + sum(i, A[i,k] x[i])                   by index_collapse
-   = (A x)[k] + (A^T x)[k]                                       by matvec_def
-qed
-"""
+GOOD = QUADRATIC_FORM_GRADIENT
 BAD = GOOD.replace("= sum(j, A[k,j] x[j]) + sum(i, A[i,k] x[i])", "= 2 sum(j, A[k,j] x[j])           ")
 WARN = GOOD.replace("by index_collapse", "by product_rule  ")
 

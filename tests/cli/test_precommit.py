@@ -23,6 +23,7 @@ def _git(*args, cwd):
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
+@pytest.mark.slow  # pre-commit installs the hook's environment from PyPI (the network)
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 def test_pre_commit_runs_vecproof_on_changed_files(tmp_path, tmp_path_factory):
     project = tmp_path / "proofs"

@@ -76,6 +76,7 @@ def _tail(path: str | None, n: int = 60) -> str:
         return "".join(f.readlines()[-n:])
 
 
+@pytest.mark.slow  # a headless editor session
 def test_neovim_shows_the_false_step(tmp_path, lsp_command):
     nvim, version = _nvim()
     cmd = lsp_command

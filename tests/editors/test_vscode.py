@@ -264,6 +264,8 @@ def vsix(node_modules, tmp_path_factory) -> dict:
             "tmp": tmp}
 
 
+# slow: these need the extension's node_modules, from `npm ci` (the npm registry, or a warm cache)
+@pytest.mark.slow
 def test_vsix_packages_without_network(vsix):
     done = vsix["done"]
     assert done.returncode == 0, f"{' '.join(vsix['cmd'])} failed:\n{done.stdout}\n{done.stderr}"
@@ -272,6 +274,7 @@ def test_vsix_packages_without_network(vsix):
     assert vsix["path"].is_file()
 
 
+@pytest.mark.slow
 def test_vsix_contents(vsix):
     if vsix["done"].returncode != 0:
         pytest.fail("packaging failed (see test_vsix_packages_without_network)")
@@ -296,6 +299,7 @@ def test_vsix_contents(vsix):
         assert json.loads(z.read("extension/syntaxes/vproof.tmLanguage.json"))["scopeName"] == "source.vproof"
 
 
+@pytest.mark.slow
 def test_vsix_client_starts_the_server(vsix, lsp_command):
     """The unpacked extension, run under Node with a stand-in `vscode` module, starts this
     environment's `vecproof lsp` and completes the handshake."""
@@ -339,6 +343,7 @@ def _scopes(tokens, line: int, text: str, nth: int = 0) -> list[str]:
     return found[nth]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("line, text, scope", [
     (1, "expect", "keyword.other.directive.expect.vproof"),
     (1, "VP201", "constant.other.diagnostic-code.vproof"),
@@ -385,6 +390,7 @@ def test_grammar_scopes(tokens, line, text, scope):
     assert scope in scopes, f"{text!r} on line {line}: {scopes}"
 
 
+@pytest.mark.slow
 def test_grammar_leaves_rule_like_names_alone_outside_citations(tokens):
     # `index` in `index_collapse` is not the `index` keyword; the `x` after ∂ is the variable.
     assert "keyword.other.index.vproof" not in _scopes(tokens, 15, "index_collapse")

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from proofs import QUADRATIC_FORM_GRADIENT
 
 SARIF_PACKAGE = "@microsoft/jest-sarif@1.0.0-beta.0"
 SARIF_MEMBER = "package/lib/schemas/sarif-2.1.0-rtm.5.json"
@@ -36,22 +37,7 @@ TIMEOUT = 300
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples"
 
-GOOD = """layout denominator
-dim n
-index i, j, k : n
-var x : vector(n)
-const A : matrix(n, n)
-
-theorem quadratic_form_gradient:
-  grad(x^T A x, x) = (A + A^T) x
-proof (component k):
-     d(x^T A x)/dx[k]
-   = d/dx[k] sum(i, sum(j, A[i,j] x[i] x[j]))                   by expand_sums
-   = sum(i, sum(j, A[i,j] (delta(i,k) x[j] + x[i] delta(j,k))))  by product_rule
-   = sum(j, A[k,j] x[j]) + sum(i, A[i,k] x[i])                   by index_collapse
-   = (A x)[k] + (A^T x)[k]                                       by matvec_def
-qed
-"""
+GOOD = QUADRATIC_FORM_GRADIENT
 BAD = GOOD.replace("= sum(j, A[k,j] x[j]) + sum(i, A[i,k] x[i])", "= 2 sum(j, A[k,j] x[j])           ")
 WARN = GOOD.replace("by index_collapse", "by product_rule  ")
 UNPROVED = """layout denominator

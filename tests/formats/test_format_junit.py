@@ -135,6 +135,7 @@ def test_escaping_and_illegal_characters(corpus):
             assert not any(ord(ch) < 0x20 and ch not in "\t\n\r" for ch in value)
 
 
+@pytest.mark.slow  # the XSD comes from PyPI (pytest's sdist; cached after the first run)
 def test_valid_against_jenkins_junit_xsd(example_results, corpus, in_corpus):
     xmlschema = pytest.importorskip("xmlschema")
     schema = xmlschema.XMLSchema(str(junit_xsd()))

@@ -76,6 +76,8 @@ def github_problems(log) -> list[str]:
     return out
 
 
+# slow: the official schema comes from the npm registry (cached after the first run)
+@pytest.mark.slow
 @pytest.mark.parametrize("which", ["examples", "corpus", "nothing"])
 def test_valid_against_official_schema(official, which, example_results, corpus, in_corpus):
     results = {"examples": example_results, "corpus": corpus, "nothing": []}[which]
@@ -99,6 +101,7 @@ def test_awkward_names_are_percent_encoded(corpus, in_corpus):
     assert "missing.vproof" in uris and "binary.vproof" in uris
 
 
+@pytest.mark.slow
 def test_official_schema_really_checks(official, corpus, in_corpus):
     log = sarif(corpus, root=in_corpus)
     for mutate in (

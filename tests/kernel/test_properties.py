@@ -15,11 +15,12 @@ reference.py), and no false identity may be called proved:
 * with a partial summation range (outside the fragment) "checked" must hold at every size the
   kernel tried, and "proved" only happens where the reference agrees at every size 1..6.
 
-Plain tests below cover the traps of ../shared/design/kernel.md, and the last group reproduces
+Plain tests below cover the traps of naive checkers (docs/reliability.md), and the last group reproduces
 kernel defects these properties found (they fail until the kernel is fixed).
 
-The number of examples per property defaults to a run of well under a minute; set
-VECPROOF_HYPOTHESIS_EXAMPLES to raise it (e.g. 2000 for a long search).
+Each property runs at two sizes (tests/sizes.py): the quick size in the default run, the full
+number of examples with `pytest -m slow`; set VECPROOF_HYPOTHESIS_EXAMPLES to fix the count at
+either size (e.g. 2000 for a long search).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from __future__ import annotations
 import os
 
 import pytest
+from sizes import at_two_sizes, scaled
 
 from vecproof.kernel import IllFormed
-from hypothesis import HealthCheck, assume, event, given, note, settings
+from hypothesis import HealthCheck, assume, event, note, settings
 from hypothesis import strategies as st
 
 from vecproof.kernel import Normalizer, decide
@@ -51,15 +53,17 @@ def examples(default: int) -> int:
     return _ENV if _ENV > 0 else default
 
 
-def kernel_settings(default: int):
-    return settings(
-        max_examples=examples(default),
+def kernel_property(full: int, *strategies):
+    """A property test at two sizes (tests/sizes.py): `full` examples in the slow run, fewer in the
+    default run; VECPROOF_HYPOTHESIS_EXAMPLES, when set, is the count at either size."""
+    return at_two_sizes(lambda size: settings(
+        max_examples=examples(scaled(full, size)),
         deadline=None,
         database=None,
         print_blob=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                HealthCheck.data_too_large],
-    )
+    ), *strategies)
 
 
 def _affordable(lhs, rhs) -> bool:
@@ -69,8 +73,7 @@ def _affordable(lhs, rhs) -> bool:
 # ---- 1. semantics-preserving rewrites are proved -------------------------------------------------
 
 
-@kernel_settings(900)
-@given(st.data())
+@kernel_property(900, st.data())
 def test_rewritten_expression_is_proved_equal(data):
     e = data.draw(expressions(concrete=data.draw(st.booleans(), label="concrete")), label="e")
     e2, log = data.draw(rewritten(e), label="rewrite")
@@ -85,8 +88,7 @@ def test_rewritten_expression_is_proved_equal(data):
 # ---- 2. corruptions: never proved when false; proved when (by accident) still equal --------------
 
 
-@kernel_settings(1200)
-@given(st.data())
+@kernel_property(1200, st.data())
 def test_corrupted_expression_verdict_matches_exact_check(data):
     e = data.draw(expressions(concrete=data.draw(st.booleans(), label="concrete")), label="e")
     e2, what = data.draw(corrupted(e), label="corruption")
@@ -97,8 +99,7 @@ def test_corrupted_expression_verdict_matches_exact_check(data):
     assert (verdict.status == "proved") == (found is None)
 
 
-@kernel_settings(500)
-@given(st.data())
+@kernel_property(500, st.data())
 def test_renamed_or_captured_bound_index_verdict_matches_exact_check(data):
     e = data.draw(expressions(concrete=data.draw(st.booleans(), label="concrete")), label="e")
     e2, what = data.draw(renamed(e), label="renaming")
@@ -109,8 +110,7 @@ def test_renamed_or_captured_bound_index_verdict_matches_exact_check(data):
     event(f"{what.split()[0]}: {verdict.status}")
 
 
-@kernel_settings(500)
-@given(st.data())
+@kernel_property(500, st.data())
 def test_two_random_expressions_verdict_matches_exact_check(data):
     concrete = data.draw(st.booleans(), label="concrete")
     e1 = data.draw(expressions(concrete=concrete, max_nodes=8), label="lhs")
@@ -123,8 +123,7 @@ def test_two_random_expressions_verdict_matches_exact_check(data):
 # ---- 4. the normal form does not see bound names, factor order or symmetric slot order -----------
 
 
-@kernel_settings(700)
-@given(st.data())
+@kernel_property(700, st.data())
 def test_normal_form_is_invariant_under_renaming_and_reordering(data):
     e = data.draw(expressions(concrete=data.draw(st.booleans(), label="concrete")), label="e")
     e2 = data.draw(shuffled(e), label="shuffled")
@@ -146,8 +145,7 @@ PARTIAL_RANGES = {
 }
 
 
-@kernel_settings(400)
-@given(st.data())
+@kernel_property(400, st.data())
 def test_partial_summation_range_verdict_is_sound(data):
     e = data.draw(expressions(concrete=data.draw(st.booleans(), label="concrete"), max_nodes=9), label="e")
     spots = [(p, n) for p, n, _ in positions(e) if isinstance(n, Sum) and n.index.dim.symbolic]

@@ -7,6 +7,7 @@ import asyncio
 import itertools
 
 from lsprotocol import types as lsp
+from proofs import HEAD, QUADRATIC_FORM_GRADIENT
 from pytest_lsp import LanguageClient
 
 TIMEOUT = 30.0  # seconds: generous, the machine may be busy
@@ -100,13 +101,6 @@ def doc(uri: str) -> lsp.TextDocumentIdentifier:
     return lsp.TextDocumentIdentifier(uri=uri)
 
 
-HEAD = """layout denominator
-dim n
-index i, j, k : n
-var x : vector(n)
-const A : matrix(n, n)
-"""
-
 # Unicode on purpose: in UTF-8 and UTF-16 the columns after ‖x‖² differ from the character count.
 NORM = HEAD + """
 theorem norm_gradient:
@@ -119,17 +113,8 @@ proof (component k):
 qed
 """
 
-QUADRATIC = HEAD + """
-lemma quadratic_form_gradient:
-  grad(x^T A x) = (A + A^T) x
-proof (component k):
-     d(x^T A x)/dx[k]
-   = d/dx[k] sum(i, sum(j, A[i,j] x[i] x[j]))                   by expand_sums
-   = sum(i, sum(j, A[i,j] (delta(i,k) x[j] + x[i] delta(j,k))))  by product_rule
-   = sum(j, A[k,j] x[j]) + sum(i, A[i,k] x[i])                   by index_collapse
-   = (A x)[k] + (A^T x)[k]                                       by matvec_def
-qed
-"""
+QUADRATIC = QUADRATIC_FORM_GRADIENT.replace("theorem quadratic_form_gradient:\n  grad(x^T A x, x)",
+                                            "lemma quadratic_form_gradient:\n  grad(x^T A x)")
 
 
 def big_document(theorems: int = 50, first: int = 2) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from lsp_support import (
     HEAD,
     NORM,
     QUADRATIC,
+    TIMEOUT,
     apply,
     change,
     diagnostics,
@@ -22,6 +25,7 @@ from lsp_support import (
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcMethodNotFound
 
+from vecproof.checker import check_text
 from vecproof.rules import RULES
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"),
@@ -324,22 +328,46 @@ MALFORMED = [
 ]
 
 
+async def answer(request):
+    """The response to a request, which must come within lsp_support.TIMEOUT (a hang fails)."""
+    try:
+        return await asyncio.wait_for(request, TIMEOUT)
+    except asyncio.TimeoutError:
+        raise AssertionError("the server did not answer") from None
+
+
+def assert_diagnostics_of(got, text):
+    """The published diagnostics are a fresh check's, each on a line of the text."""
+    expected = check_text(text.replace("\r\n", "\n"), "x.vproof").diagnostics
+    assert sorted(d.code for d in got) == sorted(d.code.id for d in expected)
+    lines = len(text.replace("\r\n", "\n").split("\n"))
+    assert all(0 <= d.range.start.line <= d.range.end.line < lines for d in got), [d.range for d in got]
+
+
 @pytest.mark.parametrize("text", MALFORMED, ids=range(len(MALFORMED)))
 async def test_malformed_text_gets_diagnostics_and_every_request_still_answers(client, text):
     uri = new_uri("malformed")
     open_doc(client, uri, text)
-    await diagnostics(client, uri)
+    assert_diagnostics_of(await diagnostics(client, uri), text)
     last = max(len(text.split("\n")) - 1, 0)
     for pos in (lsp.Position(0, 0), lsp.Position(last, 3), lsp.Position(0, 10_000), lsp.Position(10_000, 0)):
-        await client.text_document_hover_async(lsp.HoverParams(doc(uri), pos))
-        await client.text_document_completion_async(lsp.CompletionParams(doc(uri), pos))
-        await client.text_document_definition_async(lsp.DefinitionParams(doc(uri), pos))
-        await client.text_document_code_action_async(lsp.CodeActionParams(
-            doc(uri), lsp.Range(pos, lsp.Position(pos.line + 5, 0)), lsp.CodeActionContext(diagnostics=[])))
-    await client.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc(uri)))
-    await client.text_document_semantic_tokens_full_async(lsp.SemanticTokensParams(doc(uri)))
-    change(client, uri, 2, text[: len(text) // 2])  # and half of it
-    await diagnostics(client, uri, version=2)
+        hover = await answer(client.text_document_hover_async(lsp.HoverParams(doc(uri), pos)))
+        assert hover is None or hover.contents
+        items = await answer(client.text_document_completion_async(lsp.CompletionParams(doc(uri), pos)))
+        assert items is None or isinstance(items, (list, tuple, lsp.CompletionList))
+        target = await answer(client.text_document_definition_async(lsp.DefinitionParams(doc(uri), pos)))
+        assert all(t.uri == uri for t in ([] if target is None else [target] if isinstance(target, lsp.Location)
+                                          else target))
+        actions = await answer(client.text_document_code_action_async(lsp.CodeActionParams(
+            doc(uri), lsp.Range(pos, lsp.Position(pos.line + 5, 0)), lsp.CodeActionContext(diagnostics=[]))))
+        assert actions is None or isinstance(actions, (list, tuple))
+    symbols = await answer(client.text_document_document_symbol_async(lsp.DocumentSymbolParams(doc(uri))))
+    assert symbols is None or isinstance(symbols, (list, tuple))
+    tokens = await answer(client.text_document_semantic_tokens_full_async(lsp.SemanticTokensParams(doc(uri))))
+    assert tokens is None or len(tokens.data) % 5 == 0
+    half = text[: len(text) // 2]
+    change(client, uri, 2, half)  # and half of it
+    assert_diagnostics_of(await diagnostics(client, uri, version=2), half)
 
 
 async def test_out_of_range_positions_and_unopened_documents_get_empty_answers(client):

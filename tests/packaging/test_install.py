@@ -30,27 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from proofs import QUADRATIC_FORM_GRADIENT
+
+# slow: pip installs from PyPI (the network) into two fresh environments
+pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[2]
 
 # The quadratic form proof of README.md, and the same proof with a false last step.
-GOOD_PROOF = textwrap.dedent("""\
-    layout denominator
-    dim n
-    index i, j, k : n
-    var x : vector(n)
-    const A : matrix(n, n)
-
-    theorem quadratic_form_gradient:
-      grad(x^T A x, x) = (A + A^T) x
-    proof (component k):
-         d(x^T A x)/dx[k]
-       = d/dx[k] sum(i, sum(j, A[i,j] x[i] x[j]))                   by expand_sums
-       = sum(i, sum(j, A[i,j] (delta(i,k) x[j] + x[i] delta(j,k))))  by product_rule
-       = sum(j, A[k,j] x[j]) + sum(i, A[i,k] x[i])                   by index_collapse
-       = (A x)[k] + (A^T x)[k]                                       by matvec_def
-    qed
-    """)
+GOOD_PROOF = QUADRATIC_FORM_GRADIENT
 BAD_PROOF = GOOD_PROOF.replace("= (A x)[k] + (A^T x)[k]  ", "= (A x)[k] + (A x)[k]    ")
 assert BAD_PROOF != GOOD_PROOF
 BAD_LINE = 14  # the line of the false step in BAD_PROOF

@@ -294,6 +294,7 @@ def test_junitxml_has_one_testcase_per_theorem_with_the_failure_message(pytester
     assert [k for k, v in cases.items() if v is not None] == [("false_step.vproof", "square_of_sum")]
 
 
+@pytest.mark.slow  # three pytest processes (a controller, two workers): the plugin folder's longest test
 def test_xdist_gives_the_same_results_and_report(pytester):
     pytest.importorskip("xdist")
     write(pytester, **{
@@ -316,6 +317,7 @@ def test_xdist_gives_the_same_results_and_report(pytester):
     assert "error[VP201]" in cases[("b.vproof", "square_of_sum")][1]
 
 
+@pytest.mark.slow  # two pytest processes, each loading every installed plugin: 12 s of a loaded default run
 @pytest.mark.skipif(not ENTRY_POINT_INSTALLED, reason="vecproof is not installed with its pytest11 entry point")
 def test_the_entry_point_loads_the_plugin_and_can_switch_it_off(pytester, monkeypatch):
     monkeypatch.delenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", raising=False)

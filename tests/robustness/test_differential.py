@@ -11,7 +11,8 @@ t2 by the operators of tests/robustness/mutants.py (a near miss). Then:
 * an unmutated pair is equal by construction: vecproof must prove it (or stop at a declared
   resource limit) — anything else is a completeness bug (the oracle confirms the pair first).
 
-Default: 400 pairs (derandomised); VECPROOF_FUZZ_EXAMPLES scales it (×0.5), as in test_fuzz.
+400 pairs in the slow run, fewer in the default run (tests/sizes.py; derandomised);
+VECPROOF_FUZZ_EXAMPLES scales it (×0.5), as in test_fuzz.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import os
 
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
+from sizes import at_two_sizes, scaled
 
 from vecproof.checker import check_text
 from vecproof.syntax import ast
@@ -35,11 +37,14 @@ _CMP: dict = {}
 LIMITS = {"VP901"}
 
 
-def _settings(default: int):
-    return settings(max_examples=max(1, _ENV // 2) if _ENV > 0 else default, deadline=None, database=None,
-                    derandomize=_ENV <= 0, print_blob=True,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                           HealthCheck.filter_too_much])
+def _property(default: int, *strategies):
+    """The property at two sizes (tests/sizes.py): `default` pairs in the slow run, fewer in the
+    default run; with VECPROOF_FUZZ_EXAMPLES=N, N/2 at either size, drawn randomly."""
+    return at_two_sizes(lambda size: settings(
+        max_examples=max(1, _ENV // 2) if _ENV > 0 else scaled(default, size), deadline=None, database=None,
+        derandomize=_ENV <= 0, print_blob=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]),
+        *strategies)
 
 
 def mutate(layout: str, with_X: bool, t2: str, pick) -> tuple[str, str]:
@@ -102,8 +107,7 @@ def check_pair(text: str, mutated: bool) -> str:
     return label
 
 
-@_settings(400)
-@given(pairs(), st.data())
+@_property(400, pairs(), st.data())
 def test_random_steps_agree_with_the_oracle(case, data):
     layout, with_X, shape, t1, t2 = case
     mutated = data.draw(st.booleans(), label="mutate")

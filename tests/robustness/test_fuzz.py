@@ -15,7 +15,8 @@ column ≥ 1 inside the (newline-normalised) text or just past its end, an end n
 and is not VP902 (an internal error: check_text turns every exception into one, so "no uncaught
 exception" alone would prove nothing).
 
-The default run draws about 1,500 inputs (derandomised, so it is repeatable); set
+Each test runs at two sizes (tests/sizes.py): the slow run (`pytest -m slow`) draws about 1,500
+inputs (derandomised, so it is repeatable), the default run fewer; set
 VECPROOF_FUZZ_EXAMPLES=N to scale every generator (N is the number of byte-noise inputs; the
 grammar generators get N/4 each, plain from_lark N/40) and draw randomly — or run
 `benchmarks/robustness.py --fuzz N`.
@@ -25,8 +26,9 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, note, settings
 from hypothesis import strategies as st
+from sizes import at_two_sizes, scaled
 
 from vecproof.checker import check_bytes, check_text
 from vecproof.diagnostics import CODES
@@ -45,17 +47,18 @@ THEOREMS = 300
 PLAIN_FROM_LARK = 40
 
 
-def fuzz_settings(default: int, share: float = 1.0):
-    n = max(1, int(_ENV * share)) if _ENV > 0 else default
-    return settings(
-        max_examples=n,
+def fuzz_property(default: int, share: float, *strategies):
+    """A fuzz test at two sizes (tests/sizes.py): `default` inputs in the slow run, fewer in the
+    default run; with VECPROOF_FUZZ_EXAMPLES=N, N × `share` inputs at either size, drawn randomly."""
+    return at_two_sizes(lambda size: settings(
+        max_examples=max(1, int(_ENV * share)) if _ENV > 0 else scaled(default, size),
         deadline=None,
         database=None,
         derandomize=_ENV <= 0,
         print_blob=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
                                HealthCheck.large_base_example],
-    )
+    ), *strategies)
 
 
 def normalised(text: str) -> str:
@@ -84,8 +87,7 @@ def assert_well_formed(result, text: str | None) -> None:
 # ---- grammar-derived text --------------------------------------------------------------------------
 
 
-@fuzz_settings(GRAMMAR_FILES, 0.25)
-@given(grammar_files())
+@fuzz_property(GRAMMAR_FILES, 0.25, grammar_files())
 def test_grammar_files_reparse_and_check(text):
     COUNTS["fuzz grammar files"] += 1
     note(repr(text))
@@ -103,8 +105,7 @@ def test_grammar_files_reparse_and_check(text):
     assert_well_formed(check_text(text), text)
 
 
-@fuzz_settings(PLAIN_FROM_LARK, 0.025)
-@given(grammar_files(bounded=False))
+@fuzz_property(PLAIN_FROM_LARK, 0.025, grammar_files(bounded=False))
 def test_plain_from_lark_files_check(text):
     COUNTS["fuzz grammar files (plain from_lark)"] += 1
     note(repr(text))
@@ -115,8 +116,7 @@ def test_plain_from_lark_files_check(text):
 _ORACLE: dict = {}
 
 
-@fuzz_settings(THEOREMS, 0.25)
-@given(theorem_files())
+@fuzz_property(THEOREMS, 0.25, theorem_files())
 def test_grammar_theorems_check_and_agree_with_the_oracle(text):
     COUNTS["fuzz grammar theorems"] += 1
     note(text)
@@ -144,8 +144,7 @@ def test_grammar_theorems_check_and_agree_with_the_oracle(text):
 # ---- byte-level noise --------------------------------------------------------------------------------
 
 
-@fuzz_settings(NOISE)
-@given(noisy_examples())
+@fuzz_property(NOISE, 1.0, noisy_examples())
 def test_byte_noise_on_the_examples(case):
     name, ops, data = case
     COUNTS["fuzz byte noise"] += 1
@@ -162,8 +161,7 @@ def test_byte_noise_on_the_examples(case):
         assert result.unreadable and [d.code.id for d in result.diagnostics] == ["VP002"]
 
 
-@fuzz_settings(200, 0.1)
-@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
+@fuzz_property(200, 0.1, st.text(alphabet=st.characters(codec="utf-8"), max_size=200))
 def test_arbitrary_text(text):
     COUNTS["fuzz arbitrary text"] += 1
     assert_well_formed(check_text(text), text)

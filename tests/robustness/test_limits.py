@@ -81,6 +81,7 @@ def results():
     return got
 
 
+@pytest.mark.slow  # every stress case in a child process: minutes (tests/checker/test_limits.py has quick ones)
 @pytest.mark.parametrize("name", list(CASES))
 def test_single_check_finishes_with_well_formed_diagnostics(results, name):
     r = results[name]

@@ -11,9 +11,10 @@ re-checked by the oracle (tests/robustness/oracle.py: SymPy, exact, on sizes 1..
 dimension independently and every value of the free indices), which evaluates vecproof's syntax
 tree by the rules of docs/language.md without vecproof's elaboration or kernel.
 
-The default run checks a deterministic sample of VECPROOF_MUTANTS mutants (default 2,100: every
-mutant of the rarer operators, then the good and bad examples' other mutants in proportion 17:4);
-`VECPROOF_MUTANTS=all`, or benchmarks/robustness.py, runs every mutant on a larger grid.
+The slow run (`pytest -m slow`, tests/sizes.py) checks a deterministic sample of VECPROOF_MUTANTS
+mutants (default 2,100: every mutant of the rarer operators, then the good and bad examples' other
+mutants in proportion 17:4); the default run checks a tenth as many, the same number of every
+operator. `VECPROOF_MUTANTS=all`, or benchmarks/robustness.py, runs every mutant on a larger grid.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import random
 import time
 
 import pytest
+from sizes import SIZES, scaled
 
 from vecproof.checker import check_text
 from vecproof.syntax import ast, parse
@@ -34,7 +36,7 @@ from .soundness import Runner, run_all
 
 SAMPLE_GOOD = 1700
 SAMPLE_BAD = 400
-SIZES = (1, 2, 3)
+SIZES_CHECKED = (1, 2, 3)  # the oracle's grid
 
 
 RARE = 150  # an operator with at most this many mutants (over all examples) is always taken whole
@@ -62,7 +64,18 @@ def sample_mutants(good: int = SAMPLE_GOOD, bad: int = SAMPLE_BAD, seed: int = 2
     return rare + rng.sample(g, ng) + rng.sample(b, min(len(b), want - ng))
 
 
-def _selected():
+def spread_sample(total: int, seed: int = 2024):
+    """About `total` mutants, the same number of every operator (all of an operator that has fewer),
+    chosen deterministically: the default run's sample."""
+    per_op: dict = {}
+    for m in all_mutants(bad=True):
+        per_op.setdefault(m.op, []).append(m)
+    k = -(-total // len(per_op))
+    rng = random.Random(seed)
+    return [m for op in sorted(per_op) for m in rng.sample(per_op[op], min(k, len(per_op[op])))]
+
+
+def _selected(size: float):
     want = os.environ.get("VECPROOF_MUTANTS", "").strip()
     if want == "all":
         return all_mutants(bad=True)
@@ -70,14 +83,22 @@ def _selected():
         n = int(want)
         return sample_mutants(good=n * SAMPLE_GOOD // (SAMPLE_GOOD + SAMPLE_BAD),
                               bad=n * SAMPLE_BAD // (SAMPLE_GOOD + SAMPLE_BAD))
+    if size < 1.0:
+        return spread_sample(scaled(SAMPLE_GOOD + SAMPLE_BAD, size))
     return sample_mutants()
 
 
+@pytest.fixture(scope="module", params=SIZES)
+def mutation_size(request) -> float:
+    """QUICK in the default run, 1.0 (the full sample, marked slow) with `pytest -m slow`."""
+    return request.param
+
+
 @pytest.fixture(scope="module")
-def tally():
-    mutants = _selected()
+def tally(mutation_size):
+    mutants = _selected(mutation_size)
     t = time.perf_counter()
-    result = run_all(mutants, Runner(sizes=SIZES))
+    result = run_all(mutants, Runner(sizes=SIZES_CHECKED))
     seconds = time.perf_counter() - t
     COUNTS["mutants checked"] += result.mutants
     COUNTS["mutants accepted by vecproof"] += result.accepted
@@ -95,8 +116,8 @@ def _show(findings, kind=None, limit=10) -> str:
     return text
 
 
-def test_at_least_2000_mutants_are_checked(tally):
-    assert tally.mutants >= 2000
+def test_at_least_2000_mutants_are_checked(tally, mutation_size):
+    assert tally.mutants >= scaled(2000, mutation_size)  # 2,000 in the slow run, 200 by default
     assert tally.unparsed == 0, _show(tally.findings, "unparsed-mutant")
 
 
@@ -154,7 +175,7 @@ def test_no_internal_error(tally):
 def _chain_outcomes(path):
     tree = parse(path.read_text(encoding="utf-8"))
     decls = Decls(tree.items)
-    cmp = Comparer(decls, SIZES)
+    cmp = Comparer(decls, SIZES_CHECKED)
     out = []
     for th in (i for i in tree.items if isinstance(i, ast.Theorem)):
         comp = tuple(i.name for i in th.proof.component) if th.proof.component else None

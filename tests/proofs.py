@@ -1,0 +1,24 @@
+"""Proof texts shared by several test folders (importable from any test: tests/conftest.py puts
+this folder on sys.path). Tests derive their variants from these with `str.replace`, so a change
+here changes every test that uses them — keep the layout (the tests assert on lines and columns)."""
+
+HEAD = """layout denominator
+dim n
+index i, j, k : n
+var x : vector(n)
+const A : matrix(n, n)
+"""
+
+# README.md's quadratic form proof: proved for all n, one assumption (A independent of x), four
+# explained steps; line 14 is the last step.
+QUADRATIC_FORM_GRADIENT = HEAD + """
+theorem quadratic_form_gradient:
+  grad(x^T A x, x) = (A + A^T) x
+proof (component k):
+     d(x^T A x)/dx[k]
+   = d/dx[k] sum(i, sum(j, A[i,j] x[i] x[j]))                   by expand_sums
+   = sum(i, sum(j, A[i,j] (delta(i,k) x[j] + x[i] delta(j,k))))  by product_rule
+   = sum(j, A[k,j] x[j]) + sum(i, A[i,k] x[i])                   by index_collapse
+   = (A x)[k] + (A^T x)[k]                                       by matvec_def
+qed
+"""
