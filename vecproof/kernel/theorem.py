@@ -8,7 +8,7 @@ every front end read theorems; none can make one.
 
 from __future__ import annotations
 
-from .terms import Add, Deriv, Expr, Fold, Index, Mul, Pow, Select, Sum, free_slots, substitute
+from .terms import Add, Expr, Index, _binders, free_slots, substitute
 
 _SEAL = object()  # set on a Verdict by `decide` only; `conclude` believes no other verdict
 
@@ -64,25 +64,6 @@ def instantiate(e: Expr, slots: tuple, at: tuple) -> Expr:
     return substitute(e, {s: a for s, a in zip(slots, at) if s is not None and a is not None and s != a})
 
 
-def _binders(e: Expr, out: set) -> set:
-    if isinstance(e, Sum):
-        out.add(e.index)
-        for x in (e.body, e.lo, e.hi):
-            if x is not None:
-                _binders(x, out)
-    elif isinstance(e, (Add, Mul)):
-        for a in e.args:
-            _binders(a, out)
-    elif isinstance(e, Pow):
-        _binders(e.base, out)
-    elif isinstance(e, (Deriv, Fold)):
-        _binders(e.body, out)
-    elif isinstance(e, Select):
-        for o in e.options:
-            _binders(o, out)
-    return out
-
-
 def conclude(lhs: Expr, rhs: Expr, slots: tuple, at: tuple, chain: list[Expr], verdicts: list) -> Theorem | None:
     """The theorem lhs = rhs, or None when the evidence does not prove it.
 
@@ -108,7 +89,9 @@ def conclude(lhs: Expr, rhs: Expr, slots: tuple, at: tuple, chain: list[Expr], v
             return None  # (k, k) would prove the diagonal only
         statement = Add((lhs, rhs))
         outside = free_slots(statement) - {s for s in slots if s is not None}
-        if any(a in outside for a in new) or any(a in _binders(statement, set()) for a in new):
+        bound: list = []
+        _binders(statement, bound)
+        if any(a in outside for a in new) or any(a in bound for a in new):
             return None
     ends = [instantiate(lhs, slots, at), *chain, instantiate(rhs, slots, at)]
     for v, a, b in zip(verdicts, ends, ends[1:]):
