@@ -62,6 +62,8 @@ def _parser() -> argparse.ArgumentParser:
         "one; options given here override it.")
     c.add_argument("paths", nargs="+", metavar="PATH", help="a .vproof file, a directory or a glob")
     c.add_argument("-q", "--quiet", action="store_true", help="print only problems and the summary")
+    c.add_argument("-v", "--verbose", action="store_true",
+                   help="also print the diagnostics of files rejected as their `# expect:` header declares")
     c.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None,
                    help="treat warnings (e.g. unexplained steps) as failures")
     c.add_argument("--exercise", action=argparse.BooleanOptionalAction, default=None,
@@ -159,7 +161,8 @@ def _check(args) -> int:
     try:
         if args.format == "text":
             color = args.color == "always" or (args.color == "auto" and not args.output and _want_color())
-            report = TextReport(out, quiet=args.quiet, color=color, explain=args.explain)
+            report = TextReport(out, quiet=args.quiet, color=color, explain=args.explain, verbose=args.verbose,
+                                strict=args.strict)
             for f, res in zip(files, results):
                 report.file(res, _source_lines(f))
             report.summary(results, seconds)

@@ -28,9 +28,12 @@ _LEVEL_STYLE = {"error": "bold red", "warning": "bold yellow", "note": "bold cya
 
 
 class TextReport:
-    def __init__(self, out, quiet: bool = False, color: bool = False, explain: bool = False):
+    def __init__(self, out, quiet: bool = False, color: bool = False, explain: bool = False,
+                 verbose: bool = False, strict: bool = False):
         self.out = out
         self.quiet = quiet
+        self.verbose = verbose  # also show the diagnostics of files rejected as declared
+        self.strict = strict
         self.explain = explain
         self._console = None
         if color:
@@ -90,10 +93,16 @@ class TextReport:
                 self._line(text, "source")
 
     def file(self, result, lines: list[str]) -> None:
-        for d in sorted(result.diagnostics, key=lambda d: (d.span.line, d.span.col)):
-            self.diagnostic(d, lines)
-        if result.expectation_met:
-            self._line(f"{result.path}:1:1: rejected as declared (expect: {', '.join(result.expected)})", "rejected")
+        """A file's diagnostics and one verdict line per theorem. A file rejected exactly as its
+        `# expect:` header declares is one line; its diagnostics are shown with `verbose`."""
+        rejected = result.expectation_met
+        if not rejected or self.verbose:
+            for d in sorted(result.diagnostics, key=lambda d: (d.span.line, d.span.col)):
+                self.diagnostic(d, lines)
+        if rejected:
+            if not self.quiet:
+                self._line(f"{result.path}:1:1: rejected as declared (expect: {', '.join(result.expected)})",
+                           "rejected")
             return
         if self.quiet:
             return
@@ -118,6 +127,32 @@ class TextReport:
             f"{_count(c['errors'], 'error')}, {_count(c['warnings'], 'warning')}",
         ]
         self._line("; ".join(parts) + f" ({seconds:.2f} s)", "summary")
+        failing = [r for r in results if not r.passed(strict=self.strict)]
+        if failing:
+            self._line(f"failed: {_failure_reasons(failing, self.strict)}", "summary")
+
+
+def _failure_reasons(failing, strict: bool) -> str:
+    """What failed the run, in a few words per kind: `2 files with errors; 1 file with warnings
+    (--strict)`; unreadable files and unmet `# expect:` headers are named as such."""
+    from . import diagnostics as dg
+
+    kinds: dict[str, int] = {}
+    for r in failing:
+        if r.unreadable:
+            kind = "unreadable"
+        elif r.expected:
+            kind = "not rejected as its `# expect:` header declares"
+        elif not r.ok:
+            kind = "with errors"
+        elif any(t.status != "proved" for t in r.theorems):
+            kind = "with theorems not proved"
+        elif strict and any(d.level == dg.Severity.WARNING for d in r.diagnostics):
+            kind = "with warnings (--strict)"
+        else:
+            kind = "with nothing to check"
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return "; ".join(f"{_count(n, 'file')} {kind}" for kind, n in kinds.items())
 
 
 def _count(n: int, word: str) -> str:
