@@ -592,15 +592,19 @@ class _TheoremChecker:
         return tuple(out)
 
     def transpose_hint(self, a, b) -> str | None:
-        free = sorted(kernel.free_slots(kernel.Add((a, b))))
-        for i, j in ((i, j) for i in free for j in free if i < j and i.dim == j.dim):
-            try:
-                if kernel.equal(a, kernel.substitute(b, {i: j, j: i})):
+        """The layout note when a = b would hold with two free indices exchanged. The search spends
+        what is left of the step's budget after deciding a = b (one budget per step), and gives up
+        without a hint when that runs out."""
+        try:
+            budget = kernel.Budget(kernel.DEFAULT_LIMITS.step_work - _decide(a, b).work)
+            free = sorted(kernel.free_slots(kernel.Add((a, b))))
+            for i, j in ((i, j) for i in free for j in free if i < j and i.dim == j.dim):
+                if kernel.equal(a, kernel.substitute(b, {i: j, j: i}), budget=budget):
                     return self.el.layout_note(
                         "it would hold with one side transposed"
                         + ("" if {i.name, j.name} == {ROW, COL} else f" (indices {i.name} and {j.name} exchanged)"))
-            except Exception:  # a hint must never break a report
-                return None
+        except Exception:  # a hint must never break a report
+            return None
         return None
 
 

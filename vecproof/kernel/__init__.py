@@ -7,13 +7,12 @@ that the size-grid theorem makes complete (which cross-checks and finds countere
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from . import grid as _grid
 from .normal_form import (
-    DEFAULT_LIMITS, FULL, KernelLimit, Limits, Normalizer, OutsideFragment, Policy,
+    DEFAULT_LIMITS, FULL, Budget, KernelLimit, Limits, Normalizer, OutsideFragment, Policy,
 )
 from .theorem import Theorem, conclude, instantiate, is_theorem, seal
 from .terms import (
@@ -22,10 +21,10 @@ from .terms import (
 )
 
 __all__ = [
-    "Add", "Counterexample", "IllFormed", "Delta", "Deriv", "Dim", "Entry", "Expr", "Fold", "Index",
-    "KernelDisagreement", "KernelLimit", "Limits", "Mul", "Normalizer", "Num", "Obj", "Policy",
-    "Pow", "Select", "Size", "Sum", "Theorem", "Verdict", "conclude", "decide", "equal", "free_slots",
-    "instantiate", "is_theorem", "substitute",
+    "Add", "Budget", "Counterexample", "DEFAULT_LIMITS", "IllFormed", "Delta", "Deriv", "Dim", "Entry",
+    "Expr", "Fold", "Index", "KernelDisagreement", "KernelLimit", "Limits", "Mul", "Normalizer", "Num",
+    "Obj", "Policy", "Pow", "Select", "Size", "Sum", "Theorem", "Verdict", "conclude", "decide", "equal",
+    "free_slots", "instantiate", "is_theorem", "substitute",
 ]
 
 PROVED = "proved"
@@ -58,32 +57,35 @@ class Verdict:
     reason: str = ""  # why a step is only "checked", or a note
     notes: tuple[str, ...] = field(default=())
     dims: tuple[str, ...] = ()  # the symbolic sizes the verdict quantifies over
+    work: int = field(default=0, compare=False)  # units of the step's budget spent deciding it
 
     @property
     def proved(self) -> bool:
         return self.status == PROVED
 
 
-def equal(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> bool:
-    """Normal-form equality only (for hints such as "would hold transposed"); not a verdict."""
-    return Normalizer(FULL, limits).is_zero(Add((lhs, Mul((Num(Fraction(-1)), rhs)))))
+def equal(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None) -> bool:
+    """Normal-form equality only (for hints such as "would hold transposed"); not a verdict. The work
+    is charged to `budget` (a fresh one of `limits.step_work` when None); KernelLimit past it."""
+    return Normalizer(FULL, limits, budget).is_zero(Add((lhs, Mul((Num(Fraction(-1)), rhs)))))
 
 
 def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
-    """Decide lhs = rhs for all values of the symbolic sizes and the free indices (see `_decide`).
-    The verdict is sealed as the kernel's own: only sealed verdicts count towards a Theorem."""
-    return seal(_decide(lhs, rhs, limits), lhs, rhs)
-
-
-def _decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     """Decide lhs = rhs for all values of the symbolic sizes and the free indices.
 
     Returns a Verdict: "proved" (normal form empty and the exact grid check agrees), "false" (with a
-    counterexample where one is found within budget), or "checked" (outside the decided fragment;
-    held at every size tried). Raises KernelDisagreement if the two procedures disagree and
-    KernelLimit if a resource cap is hit.
+    counterexample, unless computing one exceeds the budget), or "checked" (outside the decided
+    fragment; held at every size tried). Raises KernelDisagreement if the two procedures disagree
+    and KernelLimit if a resource cap is hit. All of it shares one Budget of `limits.step_work`
+    units; `Verdict.work` says how much was spent. The verdict is sealed as the kernel's own: only
+    sealed verdicts count towards a Theorem (`conclude`).
     """
-    deadline = time.monotonic() + limits.step_seconds
+    budget = Budget(limits.step_work)
+    verdict = _decide(lhs, rhs, limits, budget)
+    return seal(replace(verdict, work=budget.spent), lhs, rhs)
+
+
+def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
     diff = Add((lhs, Mul((Num(Fraction(-1)), rhs))))
     assumptions = _assumptions(diff)
     free = sorted(free_slots(diff))
@@ -91,16 +93,16 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
         dims = tuple(sorted(d.name for d in _grid._dims_in(diff)))
         return Verdict(PROVED, assumptions, sizes="all sizes (the sides are the same expression)", dims=dims)
     try:
-        nf = Normalizer(FULL, limits).normal_form(diff)
+        nf = Normalizer(FULL, limits, budget).normal_form(diff)
     except OutsideFragment as why:
-        return _check_outside(lhs, rhs, free, assumptions, str(why), deadline)
+        return _check_outside(lhs, rhs, free, assumptions, str(why), budget)
     bounds = _grid.grid_bounds(diff)
     described = _describe_grid(bounds)
     dims = tuple(d.name for d in bounds)
     if not nf:
         try:
             for sizes in _grid.size_grid(bounds):
-                ev = _grid.Evaluator([lhs, rhs], sizes, deadline)
+                ev = _grid.Evaluator([lhs, rhs], sizes, budget)
                 for env in _grid.free_assignments(free, sizes, all_values=False):
                     if ev.value(lhs, env) != ev.value(rhs, env):
                         raise KernelDisagreement(
@@ -112,7 +114,7 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
                            notes=(f"the exact cross-check was skipped: {why}",))
         return Verdict(PROVED, assumptions, sizes=described, dims=dims)
     try:
-        cex = _search(lhs, rhs, free, _grid.sizes_up_to(bounds), all_values=False, deadline=deadline)
+        cex = _search(lhs, rhs, free, _grid.sizes_up_to(bounds), all_values=False, budget=budget)
     except _grid.GridLimit as why:
         return Verdict(FALSE, assumptions, sizes=described,
                        notes=(f"no counterexample was computed: {why}",))
@@ -123,7 +125,7 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=dims)
 
 
-def _check_outside(lhs, rhs, free, assumptions, why: str, deadline: float) -> Verdict:
+def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Verdict:
     dims = sorted(d for d in _grid._dims_in(Add((lhs, rhs))))
     points = [{}]
     for d in dims:
@@ -131,7 +133,7 @@ def _check_outside(lhs, rhs, free, assumptions, why: str, deadline: float) -> Ve
     points.sort(key=lambda s: (sum(s.values()), [s[d] for d in dims]))
     described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims) or "the declared sizes"
     try:
-        cex = _search(lhs, rhs, free, points, all_values=True, deadline=deadline)
+        cex = _search(lhs, rhs, free, points, all_values=True, budget=budget)
     except _grid.GridLimit as gl:
         raise KernelLimit(f"{why}, and checking it at small sizes is too large: {gl}") from None
     if cex is not None:
@@ -139,24 +141,26 @@ def _check_outside(lhs, rhs, free, assumptions, why: str, deadline: float) -> Ve
     return Verdict(CHECKED, assumptions, sizes=described, reason=why)
 
 
-def _search(lhs, rhs, free, points, all_values: bool, deadline: float | None = None) -> Counterexample | None:
+def _search(lhs, rhs, free, points, all_values: bool, budget: Budget) -> Counterexample | None:
+    """The first point (sizes, free indices, entries) where the sides differ, or None if they are
+    equal polynomials at every size tried (exact: never "no point found")."""
     for sizes in points:
-        ev = _grid.Evaluator([lhs, rhs], sizes, deadline)
+        ev = _grid.Evaluator([lhs, rhs], sizes, budget)
         for env in _grid.free_assignments(free, sizes, all_values=all_values):
             a, b = ev.value(lhs, env), ev.value(rhs, env)
+            ev.spend(len(a) + len(b))
             if a == b:
                 continue
-            vals = _grid.find_point(a - b)
-            if vals is None:  # pragma: no cover - a nonzero polynomial has a small nonzero point
-                continue
+            vals = _grid.find_point(a - b, budget)
+            ev.spend(len(a) + len(b))
             used = sorted({i for p in (a, b) for m in p.monoms() for i, k in enumerate(m) if k})
             full = {i: vals.get(i, 0) for i in used}
             return Counterexample(
                 sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
                 free=tuple((i.name, v) for i, v in sorted(env.items())),
                 values=tuple((ev.keys[i].text(), v) for i, v in sorted(full.items(), key=lambda kv: ev.keys[kv[0]].text())),
-                lhs=_grid.eval_at(a, full),
-                rhs=_grid.eval_at(b, full),
+                lhs=_grid.eval_at(a, full, budget),
+                rhs=_grid.eval_at(b, full, budget),
             )
     return None
 

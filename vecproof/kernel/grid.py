@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -172,14 +171,14 @@ class GenKey:
 
 
 class Evaluator:
-    """Evaluates index expressions at fixed sizes to exact polynomials (sympy.polys.rings)."""
+    """Evaluates index expressions at fixed sizes to exact polynomials (sympy.polys.rings), charging
+    the work to `budget` (a kernel Budget) before doing it; past the budget, GridLimit."""
 
     MAX_GENERATORS = 4000
-    MAX_WORK = 2_000_000
 
-    def __init__(self, exprs: list[Expr], sizes: dict[Dim, int], deadline: float | None = None):
+    def __init__(self, exprs: list[Expr], sizes: dict[Dim, int], budget):
         self.sizes = sizes
-        self.deadline = deadline
+        self.budget = budget
         self.objs: dict[str, Obj] = {}
         depth = 0
         for e in exprs:
@@ -192,9 +191,15 @@ class Evaluator:
         if len(keys) > self.MAX_GENERATORS:
             raise GridLimit(f"the exact check at these sizes needs {len(keys)} unknowns")
         self.keys = keys
+        # A monomial is a tuple over every generator: one term costs about 1 + (generators / 8) units.
+        self.width = 1 + len(keys) // 8
+        budget.spend(len(keys) + self.width, GridLimit)
         self.ring = _ring(max(1, len(keys)))
         self.gen = {k: g for k, g in zip(keys, self.ring.gens)}
-        self.work = 0
+
+    def spend(self, terms: int) -> None:
+        """Charge one ring operation on `terms` terms (or pairs of terms) of this ring's polynomials."""
+        self.budget.spend(8 + terms * self.width, GridLimit)
 
     def _count_entries(self, depth: int) -> None:
         """Refuse before enumerating when the unknowns would be too many (e.g. `dim n = 10^9`).
@@ -242,11 +247,7 @@ class Evaluator:
         return v
 
     def value(self, e: Expr, env: dict):
-        self.work += 1
-        if self.work > self.MAX_WORK:
-            raise GridLimit("the exact check at these sizes is too large")
-        if self.deadline is not None and self.work % 512 == 0 and time.monotonic() > self.deadline:
-            raise GridLimit("the exact check ran out of the step's time budget")
+        self.budget.spend(1, GridLimit)
         R = self.ring
         if isinstance(e, Num):
             return R(QQ(e.value.numerator, e.value.denominator))
@@ -266,12 +267,16 @@ class Evaluator:
         if isinstance(e, Add):
             out = R.zero
             for a in e.args:
-                out += self.value(a, env)
+                v = self.value(a, env)
+                self.spend(len(out) + len(v))
+                out += v
             return out
         if isinstance(e, Mul):
             out = R.one
             for a in e.args:
-                out = self._check(out * self.value(a, env))
+                v = self.value(a, env)
+                self.spend(len(out) * len(v))
+                out = self._check(out * v)
                 if not out:
                     return out
             return out
@@ -281,6 +286,7 @@ class Evaluator:
             base = self.value(e.base, env)
             out = base
             for _ in range(e.exp - 1):
+                self.spend(len(out) * len(base))
                 out = self._check(out * base)
             return out
         if isinstance(e, Sum):
@@ -292,7 +298,9 @@ class Evaluator:
                 raise IllFormed(f"a sum over {e.index.name} runs over {lo}..{hi}, outside 1..{self._size(e.index.dim)}")
             for v in range(lo, hi + 1):
                 inner[e.index] = v
-                out = self._check(out + self.value(e.body, inner))
+                body = self.value(e.body, inner)
+                self.spend(len(out) + len(body))
+                out = self._check(out + body)
             return out
         if isinstance(e, Deriv):
             return self._derive(self.value(e.body, env), e.var, tuple(self._resolve(s, env) for s in e.idx))
@@ -319,16 +327,19 @@ class Evaluator:
 
     def _derive(self, p, var: Obj, at: tuple[int, ...]):
         out = self.ring.zero
+        self.spend(len(p))
         used = {i for m in p.monoms() for i, k in enumerate(m) if k}
         for i in used:
             key = self.keys[i]
             if key.obj == var.name and not key.derivs:
                 if key.idx == at:
+                    self.spend(len(p) + len(out))
                     out += p.diff(i)
                 continue
             obj = self.objs[key.obj]
             if obj.kind == "func" and obj.depends_on == var.name:
                 nk = GenKey(key.obj, key.idx, tuple(sorted(key.derivs + ((var.name, at),))))
+                self.spend(2 * len(p) + len(out))
                 out += p.diff(i) * self.gen[nk]
         return out
 
@@ -380,22 +391,42 @@ def _collect_objs(e: Expr, out: dict) -> None:
             _collect_objs(o, out)
 
 
-def find_point(diff, attempts: int = 400):
-    """Small integer values (by generator position) at which the polynomial `diff` is nonzero.
-    Deterministic: first 1, 2, 3, …; then pseudo-random points in a slowly widening range."""
-    import random
+def find_point(diff, budget) -> dict[int, int]:
+    """Small integer values (by generator position) at which the nonzero polynomial `diff` is nonzero.
 
+    The first choice is 1, 2, 3, 1, 2, 3, … in generator order. Where that gives zero, the generators
+    are fixed one at a time, each to the first value (its first choice, then 0, 1, −1, 2, −2, …) that
+    leaves a nonzero polynomial: if p has degree d in g, p(g = v) is the zero polynomial for at most
+    d values v, so one of the first d + 1 values does. A point is always found; the work is charged
+    to `budget` (GridLimit past it)."""
+    if not diff:
+        raise ValueError("the zero polynomial is zero everywhere")
+    width = 1 + diff.ring.ngens // 8
+    budget.spend(2 * len(diff) * width, GridLimit)
     used = sorted({i for m in diff.monoms() for i, k in enumerate(m) if k})
-    rng = random.Random(20261121)
-    for t in range(attempts):
-        if t == 0:
-            vals = {i: j % 3 + 1 for j, i in enumerate(used)}
-        else:
-            width = 3 + t // 40
-            vals = {i: rng.randint(-width, width) for i in used}
-        if _eval_at(diff, vals) != 0:
-            return vals
-    return None
+    first = {i: j % 3 + 1 for j, i in enumerate(used)}
+    if _eval_at(diff, first) != 0:
+        return first
+    vals = {}
+    p = diff
+    for i in used:
+        for v in _candidates(first[i]):
+            budget.spend(len(p) * width, GridLimit)
+            rest = p.subs(i, v)
+            if rest:
+                break
+        p = rest
+        vals[i] = v
+    return vals
+
+
+def _candidates(first: int):
+    """`first`, then 0, 1, −1, 2, −2, … (without repeating `first`): endless, smallest first."""
+    yield first
+    for v in itertools.count(0):
+        for c in ((v,) if v == 0 else (v, -v)):
+            if c != first:
+                yield c
 
 
 def _eval_at(p, vals: dict):
@@ -409,6 +440,7 @@ def _eval_at(p, vals: dict):
     return total
 
 
-def eval_at(p, vals: dict) -> Fraction:
+def eval_at(p, vals: dict, budget) -> Fraction:
     """The value of polynomial `p` with generator i set to vals[i] (missing generators are 0)."""
+    budget.spend(len(p) * (1 + p.ring.ngens // 8), GridLimit)
     return _eval_at(p, vals)

@@ -8,13 +8,12 @@ explain the step?". Only the full policy decides equality.
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 
 from .terms import (
     IllFormed, Add, Delta, Deriv, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
-    free_slots, substitute,
+    free_slots, node_count, substitute,
 )
 
 
@@ -23,7 +22,7 @@ class OutsideFragment(Exception):
 
 
 class KernelLimit(Exception):
-    """A resource cap was hit (expansion size, renaming work, concrete enumeration)."""
+    """A resource cap was hit (expansion size, renaming work, concrete enumeration, the step budget)."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,29 @@ class Limits:
     max_enumeration: int = 20_000
     max_permutations: int = 40_320
     max_exponent: int = 64
-    step_seconds: float = 3.0  # time budget for deciding one step (normal form + exact check)
+    step_work: int = 1_000_000  # units of work one step may spend (see Budget)
+
+
+class Budget:
+    """The work one step may do, in abstract units, shared by everything done for the step: the
+    normal form, the exact cross-check, the counterexample search and the hints.
+
+    A unit is about one elementary operation (about a microsecond here): an expression node visited
+    or substituted into, a term built, a factor collapsed, a slot labelled while trying an ordering
+    of bound indices; in the exact check, a pair of monomials multiplied or a term added (times the
+    width of the polynomial ring). Work is charged before it is done, so one huge product is refused
+    before it starts. The verdict depends on the work, never on the clock: the same step gets the
+    same verdict on a busy and on a quiet machine."""
+
+    def __init__(self, units: int):
+        self.units = units
+        self.spent = 0
+
+    def spend(self, units: int, limit: type[Exception] = KernelLimit) -> None:
+        """Charge `units`; raise `limit` (KernelLimit, or the exact check's GridLimit) past the budget."""
+        self.spent += units
+        if self.spent > self.units:
+            raise limit(f"the step needs more work than its budget of {self.units:,} units")
 
 
 DEFAULT_LIMITS = Limits()
@@ -122,11 +143,10 @@ def _tmul(a: Term, b: Term) -> Term:
 class Normalizer:
     """Normalises index expressions under a policy. Not thread-safe; cheap to create."""
 
-    def __init__(self, policy: Policy = FULL, limits: Limits = DEFAULT_LIMITS):
+    def __init__(self, policy: Policy = FULL, limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None):
         self.policy = policy
         self.limits = limits
-        self.deadline = time.monotonic() + limits.step_seconds
-        self._ticks = 0
+        self.budget = budget if budget is not None else Budget(limits.step_work)
         self._fresh = itertools.count()
         self._opaque_cache: dict = {}
         self._opaque_scale: dict = {}
@@ -148,7 +168,9 @@ class Normalizer:
                     f"{self.limits.max_enumeration} values of {', '.join(i.name for i in concrete)}"
                 )
         out: dict = {}
+        nodes = node_count(expr) if concrete else 0
         for values in itertools.product(*(range(1, i.dim.size + 1) for i in concrete)):
+            self.budget.spend(nodes)
             asg = dict(zip(concrete, values))
             label = tuple((i.name, v) for i, v in asg.items())
             for key, coeff in self._terms_to_keys(self.flatten(substitute(expr, asg))).items():
@@ -159,13 +181,8 @@ class Normalizer:
         return not self.normal_form(expr)
 
     # -- flattening ------------------------------------------------------------------------------
-    def _tick(self) -> None:
-        self._ticks += 1
-        if self._ticks % 256 == 0 and time.monotonic() > self.deadline:
-            raise KernelLimit(f"the step took more than its time budget of {self.limits.step_seconds:g} s")
-
     def flatten(self, e: Expr) -> list[Term]:
-        self._tick()
+        self.budget.spend(1)
         if isinstance(e, Num):
             return [Term(_pconst(e.value), (), ())] if e.value else []
         if isinstance(e, Size):
@@ -228,6 +245,7 @@ class Normalizer:
     def _check_size_product(self, a: list, b: list) -> None:
         if len(a) * len(b) > self.limits.max_terms:
             raise KernelLimit(f"the expansion has more than {self.limits.max_terms} terms")
+        self.budget.spend(len(a) * len(b))
 
     def _fresh_index(self, i: Index) -> Index:
         return Index(f"{i.name.split('~')[0]}~{next(self._fresh)}", i.dim)
@@ -247,13 +265,16 @@ class Normalizer:
                     f"the sum over {e.index.name} does not run over the full range 1..{dim.name}"
                 )
             fresh = self._fresh_index(e.index)
+            self.budget.spend(node_count(e.body))
             body = self.flatten(substitute(e.body, {e.index: fresh}))
             return [Term(t.coeff, (fresh,) + t.bound, t.factors) for t in body]
         lo, hi = (1, dim.size) if lo is None else (lo, hi)
         if hi - lo + 1 > self.limits.max_enumeration:
             raise KernelLimit(f"a sum over {hi - lo + 1} values of {e.index.name} is too long to expand")
         out: list[Term] = []
+        nodes = node_count(e.body)
         for v in range(lo, hi + 1):
+            self.budget.spend(nodes)
             out.extend(self.flatten(substitute(e.body, {e.index: v})))
             self._check_size(out)
         return out
@@ -263,6 +284,7 @@ class Normalizer:
             return [Term(_pconst(1), (), (Opaque(e),))]
         out: list[Term] = []
         for t in self.flatten(e.body):
+            self.budget.spend(1 + len(t.factors))
             for p, f in enumerate(t.factors):
                 for extra in _derive_factor(f, e.var, e.idx):
                     out.append(Term(t.coeff, t.bound, t.factors[:p] + extra + t.factors[p + 1:]))
@@ -273,6 +295,8 @@ class Normalizer:
     def _terms_to_keys(self, terms: list[Term]) -> dict:
         acc: dict = {}
         for t in terms:
+            deltas = sum(1 for f in t.factors if isinstance(f, Delta))
+            self.budget.spend((1 + deltas) * (1 + len(t.factors)))
             if self.policy.collapse:
                 t = _collapse(t)
                 if t is None:
@@ -302,10 +326,11 @@ class Normalizer:
             for name in unused:
                 t.coeff = _pmul(t.coeff, {((name, 1),): Fraction(1)})
             unused = ()
-        order = _canonical_order(bound, views, self.limits.max_permutations)
+        order = _canonical_order(bound, views, self.limits.max_permutations, self.budget)
+        per_ordering = 1 + len(bound) + len(views) + sum(len(slots) for _, slots, _ in views)
         best = None
         for ordering in order:
-            self._tick()
+            self.budget.spend(per_ordering)
             labels = {b: ("b", k) for k, b in enumerate(ordering)}
             key = tuple(sorted(_factor_key(v, labels) for v in views))
             cand = (key, tuple(b.dim.name for b in ordering), unused)
@@ -532,7 +557,7 @@ def _factor_key(view, labels: dict):
     return (head, tuple(lab))
 
 
-def _canonical_order(bound: list[Index], views: list, cap: int):
+def _canonical_order(bound: list[Index], views: list, cap: int, budget: Budget):
     """Candidate orderings of the bound indices: colour refinement, then permutations within ties."""
     if not bound:
         return [()]
@@ -549,6 +574,7 @@ def _canonical_order(bound: list[Index], views: list, cap: int):
     for _ in range(len(bound)):
         sig = {}
         for b in bound:
+            budget.spend(1 + len(occurrences[b]) * len(bound))
             parts = []
             for fi in occurrences[b]:
                 labels = {c: ("b", colour[c]) for c in bound}

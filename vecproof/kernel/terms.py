@@ -193,6 +193,25 @@ def _free(e: Expr, bound: frozenset, out: set) -> None:
             _free(o, bound, out)
 
 
+def node_count(e: Expr) -> int:
+    """The number of nodes of `e`: the work of substituting into it."""
+    count, todo = 0, [e]
+    while todo:
+        e = todo.pop()
+        count += 1
+        if isinstance(e, (Add, Mul)):
+            todo.extend(e.args)
+        elif isinstance(e, (Pow,)):
+            todo.append(e.base)
+        elif isinstance(e, Sum):
+            todo.extend(x for x in (e.body, e.lo, e.hi) if x is not None)
+        elif isinstance(e, (Deriv, Fold)):
+            todo.append(e.body)
+        elif isinstance(e, Select):
+            todo.extend(e.options)
+    return count
+
+
 def substitute(e: Expr, sub: dict) -> Expr:
     """Replace free index variables by slots (index variables or numerals), avoiding no capture:
     callers keep bound names fresh, and a binder shadows its own name."""
