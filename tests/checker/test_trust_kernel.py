@@ -72,6 +72,11 @@ BUDGET_CASES = {
     # the exact cross-check multiplies polynomials of thousands of terms: skipped, proof stands
     "big_exact_check": (theorem("grad((x^T A x)^5, x)", "5 (x^T A x)^4 (A + A^T) x"), "VP208"),
     "trace_of_powers": (theorem("tr(A A A A A A B B B B B B)", "tr(B B B B B B A A A A A A)"), "VP208"),
+    # judging the citation and searching for a rule that explains it (up to 175 questions) share
+    # a bounded amount of work too (rules.EXPLAIN_WORK, SUGGEST_WORK): it took 40 s with a fresh
+    # budget per question
+    "explaining_a_citation": (theorem("grad((x^T A x)^5, x)", "5 (x^T A x)^4 (A + A^T) x")
+                              .replace("by algebra", "by product_rule"), "VP208"),
     # a false step with 6 free indices: the transposition hint tries 15 exchanges, each a normal form
     "hint_search": (theorem(f"{FREE6} (x^T A x)^4 (x^T x)^3",
                             f"x[j] x[i] x[k] x[l] x[p] x[q] (x^T A x)^4 (x^T x)^3 + x[i]"), "VP201"),

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..kernel import Add, Expr, KernelLimit, Mul, Normalizer, Num, Policy
+from ..kernel import Add, Budget, Expr, KernelLimit, Mul, Normalizer, Num, Policy
 from ..kernel.normal_form import OutsideFragment
 
 
@@ -93,25 +93,35 @@ def _policy(rules) -> Policy:
     )
 
 
+# Work budgets (kernel units, about a microsecond each) for judging citations. Each question gets
+# the same fixed budget, so its answer never depends on what was asked before it or on the clock,
+# and answers can be memoised; a suggestion stops asking once its questions have spent SUGGEST_WORK.
+EXPLAIN_WORK = 250_000
+SUGGEST_WORK = 750_000
+
+
 def explains(rules, before: Expr, after: Expr) -> bool | None:
     """Whether the rules (plus bookkeeping) turn `before` and `after` into the same thing.
-    None when that cannot be judged (the step leaves the fragment or hits a limit)."""
-    return _explains(tuple(rules), before, after)
+    None when that cannot be judged (the step leaves the fragment or needs more than EXPLAIN_WORK)."""
+    return _explains(tuple(rules), before, after)[0]
 
 
 @functools.lru_cache(maxsize=8192)
-def _explains(rules: tuple, before: Expr, after: Expr) -> bool | None:
+def _explains(rules: tuple, before: Expr, after: Expr) -> tuple[bool | None, int]:
+    """(the answer, the work it took)."""
     if any(r.catch_all for r in rules):
-        return True
+        return True, 0
     diff = Add((before, Mul((Num(Fraction(-1)), after))))
+    budget = Budget(EXPLAIN_WORK)
     try:
-        return Normalizer(_policy(rules)).is_zero(diff)
+        return Normalizer(_policy(rules), budget=budget).is_zero(diff), budget.spent
     except (OutsideFragment, KernelLimit):
-        return None
+        return None, budget.spent
 
 
 def suggest(before: Expr, after: Expr, max_size: int = 3, base: tuple = ()) -> list[str]:
-    """The smallest set of specific rules that, with `base`, explains the step (empty if none does)."""
+    """The smallest set of specific rules that, with `base`, explains the step (empty if none does,
+    or if finding one would take more than SUGGEST_WORK)."""
     return list(_suggest(before, after, max_size, tuple(base)))
 
 
@@ -122,8 +132,13 @@ def _suggest(before: Expr, after: Expr, max_size: int, base: tuple) -> tuple:
     if base:
         covered = set().union(*(r.unfold for r in base))
         specific = [r for r in specific if not (r.unfold and r.unfold <= covered)]
+    spent = 0
     for size in range(1, max_size + 1):
         for combo in itertools.combinations(specific, size):
-            if explains(tuple(base) + combo, before, after):
+            ok, work = _explains(tuple(base) + combo, before, after)
+            if ok:
                 return tuple(r.name for r in combo)
+            spent += work
+            if spent > SUGGEST_WORK:
+                return ()
     return ()
