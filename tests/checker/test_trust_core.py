@@ -160,3 +160,19 @@ def test_conclude_refuses_an_unsound_generalisation():
     at = Mul((_x(K), _x(K)))
     assert kernel.conclude(stmt_l, stmt_r, (ROW, None), (K, None), [at],
                            [kernel.decide(at, at), kernel.decide(at, at)]) is None
+
+
+def test_a_component_index_of_a_concrete_dimension_of_the_same_size_generalises():
+    # a literal's rows have an anonymous dimension of size 2; index b runs over `dim c = 2`
+    text = """layout numerator
+dim c = 2
+index b : c
+const s : scalar
+theorem t: [s; s] = [s; s]
+proof (component b):
+  ([s; s])[b]
+  = ([s; s])[b]    by algebra
+qed
+"""
+    r = check_text(text)
+    assert _codes(r) == set() and r.theorems[0].status == "proved"

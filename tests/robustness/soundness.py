@@ -49,6 +49,10 @@ if str(_TESTS) not in sys.path:  # tests/kernel/reference.py, the fallback
     sys.path.insert(0, str(_TESTS))
 
 REJECT_FALSE = {"VP201", "VP203", "VP204", "VP207"}
+
+
+def _stops_short(d) -> bool:
+    return d.code.id in ("VP203", "VP204") and ("stops short of" in d.message or "does not start from" in d.message)
 TYPE_ERRORS = {"VP101", "VP102", "VP103", "VP105", "VP107", "VP108", "VP109"}
 
 
@@ -158,7 +162,9 @@ class Runner:
         t = time.perf_counter()
         res = check_text(m.text, path=f"<{m.id}>")
         T.seconds_vecproof += time.perf_counter() - t
-        codes = {d.code.id for d in res.diagnostics if d.level == Severity.ERROR}
+        # a chain whose end equals the theorem's side only after real work is refused by policy
+        # (VP203/VP204 "stops short"), not because anything is false: the oracle has nothing to refute
+        codes = {d.code.id for d in res.diagnostics if d.level == Severity.ERROR and not _stops_short(d)}
         for d in res.diagnostics:
             if d.code.id == "VP902":
                 T.findings.append(Finding("internal", m, f"line {d.span.line}", d.message))

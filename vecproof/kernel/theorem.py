@@ -64,6 +64,12 @@ def instantiate(e: Expr, slots: tuple, at: tuple) -> Expr:
     return substitute(e, {s: a for s, a in zip(slots, at) if s is not None and a is not None and s != a})
 
 
+def _same_range(a, b) -> bool:
+    """Two dimensions whose indices run over the same values: the same dimension, or two concrete
+    ones of the same size (a literal `[s; s]` has an anonymous dimension of size 2)."""
+    return a == b or (not a.symbolic and not b.symbolic and a.size == b.size)
+
+
 def conclude(lhs: Expr, rhs: Expr, slots: tuple, at: tuple, chain: list[Expr], verdicts: list) -> Theorem | None:
     """The theorem lhs = rhs, or None when the evidence does not prove it.
 
@@ -81,7 +87,7 @@ def conclude(lhs: Expr, rhs: Expr, slots: tuple, at: tuple, chain: list[Expr], v
         return None
     moved = [(s, a) for s, a in zip(slots, at) if (s is None) != (a is None) or (s is not None and s != a)]
     for s, a in moved:
-        if s is None or a is None or not isinstance(a, Index) or a.dim != s.dim:
+        if s is None or a is None or not isinstance(a, Index) or not _same_range(a.dim, s.dim):
             return None
     if moved:
         new = [a for _, a in moved]
