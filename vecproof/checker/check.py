@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import functools
 import re
@@ -272,6 +273,7 @@ class _TheoremChecker:
         self.options = options
         self.el = Elaborator(scope)
         self.diags: list[Diagnostic] = []
+        self.allowed: set | None = None  # the free indices of the statement at the proof's components
 
     def emit(self, span: Span, code: dg.Code, message: str, *detail: str, cex=None) -> None:
         self.diags.append(Diagnostic(span, code, message, tuple(detail), path=self.path,
@@ -318,6 +320,11 @@ class _TheoremChecker:
         else:
             sides = (None, None)
 
+        if sides[0] is not None and sides[1] is not None:
+            self.allowed = kernel.free_slots(kernel.Add(sides))
+            for node, line in zip(chain_nodes, chain):
+                if line is not None and self.stray_indices(node, line):
+                    failed = True
         # endpoints: the chain must start at the left side and end at the right side
         unproved = False
         ends = []
@@ -371,7 +378,7 @@ class _TheoremChecker:
                 failed = True
                 self.emit(step.expr.span, dg.FALSE_STEP, "this step is false: it does not equal the line before",
                           *self.verdict_detail(v, "line before", "this line", before, after),
-                          cex=v.counterexample)
+                          *self.symmetry_citation(cited, before, after), cex=v.counterexample)
                 continue
             if v.status == "checked":
                 unproved = True
@@ -405,6 +412,21 @@ class _TheoremChecker:
         else:
             res.status = "failed" if failed or not unproved else "unproved"
         return res
+
+    def stray_indices(self, node: ast.Node, line) -> bool:
+        """A line with a free index the statement does not have (a bound index left over after a
+        collapse, say `2 x[i]` for `2 x[k]`) is an error naming it. True when there is one."""
+        stray = sorted(i.name for i in kernel.free_slots(line) - self.allowed if i.name not in (ROW, COL))
+        if not stray:
+            return False
+        names = ", ".join(stray)
+        have = sorted(i.name for i in self.allowed if i.name not in (ROW, COL))
+        self.emit(node.span, dg.STRAY_INDEX, f"index {names} is free in this line, but the statement of "
+                  f"{self.th.name.name} has no free {names}"
+                  + (f" (its free {'index is' if len(have) == 1 else 'indices are'} {', '.join(have)})" if have else ""),
+                  "a bound index left over after a collapse? every index in a line must be summed over, or be "
+                  "one the theorem is about")
+        return True
 
     def component_words(self) -> str:
         comp = self.th.proof.component
@@ -563,7 +585,8 @@ class _TheoremChecker:
                 message += "; no single rule explains it: split the step, or cite `algebra`"
             span = Span(step.rules[0].span.line, step.rules[0].span.col,
                         step.rules[-1].span.end_line, step.rules[-1].span.end_col)
-            self.diags.append(Diagnostic(span, dg.UNEXPLAINED, message, severity=level, path=self.path))
+            self.diags.append(Diagnostic(span, dg.UNEXPLAINED, message, self.symmetry_citation(cited, before, after),
+                                         severity=level, path=self.path))
 
     # -------------------------------------------------------------------------------------------
     def verdict_detail(self, v: Verdict, left: str, right: str, a=None, b=None) -> tuple[str, ...]:
@@ -584,9 +607,9 @@ class _TheoremChecker:
         else:
             out.extend(v.notes)
         if a is not None and b is not None:
-            hint = self.transpose_hint(a, b)
-            if hint:
-                out.append(hint)
+            for hint in (self.factor_hint(v, a, b, left, right), self.transpose_hint(a, b), self.symmetry_hint(a, b)):
+                if hint:
+                    out.append(hint)
         if v.assumptions:
             out.append("assuming " + "; ".join(v.assumptions))
         return tuple(out)
@@ -597,7 +620,8 @@ class _TheoremChecker:
         without a hint when that runs out."""
         try:
             budget = kernel.Budget(kernel.DEFAULT_LIMITS.step_work - _decide(a, b).work)
-            free = sorted(kernel.free_slots(kernel.Add((a, b))))
+            free = sorted(i for i in kernel.free_slots(kernel.Add((a, b)))
+                          if self.allowed is None or i in self.allowed)  # not a stray index: no layout there
             for i, j in ((i, j) for i in free for j in free if i < j and i.dim == j.dim):
                 if kernel.equal(a, kernel.substitute(b, {i: j, j: i}), budget=budget):
                     return self.el.layout_note(
@@ -606,6 +630,65 @@ class _TheoremChecker:
         except Exception:  # a hint must never break a report
             return None
         return None
+
+    def factor_hint(self, v: Verdict, a, b, left: str, right: str) -> str | None:
+        """`the line before is 2 times this line` when the counterexample's ratio holds everywhere."""
+        cx = v.counterexample
+        if cx is None or not cx.lhs or not cx.rhs or cx.lhs == cx.rhs:
+            return None
+        ratio = Fraction(cx.lhs) / Fraction(cx.rhs)
+        try:
+            if _decide(a, kernel.Mul((kernel.Num(ratio), b))).status == "proved":
+                return f"the sides differ by a constant factor: {left} = {_num(ratio)} × ({right})"
+        except Exception:  # a hint must never break a report
+            return None
+        return None
+
+    def symmetry_citation(self, cited, a, b) -> tuple[str, ...]:
+        """`by symmetry` for a step with no object declared symmetric: say which are not."""
+        if not any(r.name == "symmetry" for r in cited):
+            return ()
+        objs = kernel.objects_in(kernel.Add((a, b)))
+        if any(o.symmetric for o in objs):
+            return ()
+        square = sorted(o.name for o in objs if len(o.dims) == 2 and o.dims[0] == o.dims[1])
+        if not square:
+            return ("`symmetry` applies to matrices declared symmetric, and this step has none",)
+        return (f"`symmetry` applies to matrices declared symmetric: {', '.join(square)} "
+                f"{'is' if len(square) == 1 else 'are'} not declared symmetric",)
+
+    def symmetry_hint(self, a, b) -> str | None:
+        """`it would hold if B were declared symmetric` when it would."""
+        square = sorted({o for o in kernel.objects_in(kernel.Add((a, b)))
+                         if o.kind == "const" and not o.symmetric and len(o.dims) == 2 and o.dims[0] == o.dims[1]},
+                        key=lambda o: o.name)
+        for o in square[:4]:
+            try:
+                sym = {o: dataclasses.replace(o, symmetric=True)}
+                if _decide(_with_objects(a, sym), _with_objects(b, sym)).status == "proved":
+                    return (f"it would hold if {o.name} were symmetric: declare it `symmetric` if it is "
+                            f"(then the verdict assumes {o.name} symmetric)")
+            except Exception:  # a hint must never break a report
+                return None
+        return None
+
+
+def _with_objects(e, sub: dict):
+    """`e` with the declared objects in `sub` replaced (generically over the term's fields)."""
+    if isinstance(e, kernel.Entry):
+        return dataclasses.replace(e, obj=sub.get(e.obj, e.obj))
+    if not dataclasses.is_dataclass(e) or isinstance(e, (kernel.Index, kernel.Obj)):
+        return e
+    changes = {}
+    for f in dataclasses.fields(e):
+        value = getattr(e, f.name)
+        if isinstance(value, tuple):
+            new = tuple(_with_objects(x, sub) for x in value)
+        else:
+            new = _with_objects(value, sub)
+        if new is not value:
+            changes[f.name] = new
+    return dataclasses.replace(e, **changes) if changes else e
 
 
 def _cex_data(cx) -> dict | None:

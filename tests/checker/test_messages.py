@@ -1,0 +1,94 @@
+"""Messages that point at the real mistake (issue "First contact"): a leftover bound index, a
+`by symmetry` for a matrix not declared symmetric, a false step that would hold under symmetry, and
+a wrong constant factor. Wording is the feature here, so these tests read it."""
+
+from vecproof.checker import check_text
+
+HEAD = """layout denominator
+dim n
+index i, j, k : n
+var x : vector(n)
+const B : matrix(n, n)
+"""
+
+
+def _diags(text, code):
+    return [d for d in check_text(HEAD + text).diagnostics if d.code.id == code]
+
+
+def test_a_leftover_bound_index_is_an_error_naming_it_without_a_layout_hint():
+    r = check_text(HEAD + """
+theorem t: grad(x^T x, x) = 2 x
+proof (component k):
+     d(x^T x)/dx[k]
+   = sum(i, 2 x[i] delta(i, k))   by product_rule
+   = 2 x[i]                       by index_collapse
+qed
+""")
+    [stray] = [d for d in r.diagnostics if d.code.id == "VP110"]
+    assert stray.span.line == 11 and "index i is free in this line" in stray.message
+    assert "(its free index is k)" in stray.message
+    assert not any("layout" in line for d in r.diagnostics for line in d.detail)
+    assert r.theorems[0].status == "failed"
+
+
+def test_a_line_with_only_the_statements_indices_is_fine():
+    r = check_text(HEAD + """
+theorem t: grad(x^T x, x) = 2 x
+proof (component k):
+     d(x^T x)/dx[k]
+   = sum(i, 2 x[i] delta(i, k))   by product_rule
+   = 2 x[k]                       by index_collapse
+qed
+""")
+    assert not [d for d in r.diagnostics if d.code.id == "VP110"]
+    assert r.theorems[0].status == "proved"
+
+
+SYMMETRY_STEP = """
+theorem t: grad(x^T B x, x) = 2 B x
+proof (component k):
+     d(x^T B x)/dx[k]
+   = sum(j, B[k,j] x[j]) + sum(i, B[i,k] x[i])   by product_rule, index_collapse, matvec_def
+   = 2 sum(j, B[k,j] x[j])                       by symmetry
+   = 2 (B x)[k]                                  by matvec_def
+qed
+"""
+
+
+def test_a_false_step_that_would_hold_under_symmetry_says_so():
+    [d] = _diags(SYMMETRY_STEP, "VP201")
+    assert any(line.startswith("it would hold if B were symmetric") for line in d.detail)
+    assert any("B is not declared symmetric" in line for line in d.detail)
+    [claim] = _diags(SYMMETRY_STEP, "VP207")
+    assert any(line.startswith("it would hold if B were symmetric") for line in claim.detail)
+
+
+def test_declared_symmetric_the_same_proof_is_proved():
+    r = check_text(HEAD.replace("const B : matrix(n, n)", "const B : matrix(n, n) symmetric") + SYMMETRY_STEP)
+    assert r.theorems[0].status == "proved", [d.message for d in r.diagnostics]
+    assert "B symmetric" in r.theorems[0].verdict()
+
+
+def test_a_true_step_citing_symmetry_without_a_symmetric_matrix_says_which_is_not():
+    [d] = _diags("""
+theorem t: x^T B x = x^T B^T x
+proof:
+     x^T B x
+   = x^T B^T x   by symmetry
+qed
+""", "VP202")
+    assert any("B is not declared symmetric" in line for line in d.detail)
+
+
+def test_a_wrong_constant_factor_is_named():
+    [d] = _diags("""
+theorem t: grad(x^T x, x) = 2 x
+proof (component k):
+     d(x^T x)/dx[k]
+   = sum(i, 2 x[i] delta(i, k))   by product_rule
+   = x[k]                         by index_collapse
+   = 2 x[k]                       by algebra
+qed
+""", "VP201")[:1]
+    assert "the sides differ by a constant factor: line before = 2 × (this line)" in d.detail
