@@ -92,3 +92,42 @@ proof (component k):
 qed
 """, "VP201")[:1]
     assert "the sides differ by a constant factor: line before = 2 × (this line)" in d.detail
+
+
+def test_a_sums_bound_index_takes_its_range_from_its_uses():
+    # `i` is not declared: x[i] says it runs over n
+    r = check_text("""layout denominator
+dim n
+index k : n
+var x : vector(n)
+theorem t: grad(x^T x, x) = 2 x
+proof (component k):
+     d(x^T x)/dx[k]
+   = d(sum(i, x[i] x[i]))/dx[k]         by expand_sums
+   = sum(i, 2 x[i] delta(i, k))          by product_rule
+   = 2 x[k]                              by index_collapse
+qed
+""")
+    assert [d.code.id for d in r.diagnostics] == [] and r.theorems[0].status == "proved"
+
+
+def test_an_index_whose_range_does_not_follow_is_named_once_with_the_declaration_it_needs():
+    r = check_text("""layout denominator
+dim n, m
+var x : vector(n)
+const A : matrix(m, n)
+theorem t: sum(z, 1) = n
+proof:
+     sum(z, 1)
+   = n   by index_collapse
+qed
+theorem u: sum(q, x[q] A[q, q]) = 0
+proof:
+     sum(q, x[q] A[q, q])
+   = 0   by algebra
+qed
+""")
+    unknown = [d for d in r.diagnostics if d.code.id == "VP101"]
+    assert [d.span.line for d in unknown] == [5, 10]  # once per theorem, though every line uses it
+    assert "declare it, e.g. `index z : n` or `index z : m`" in unknown[0].message
+    assert "its uses range over n and m" in unknown[1].message

@@ -278,6 +278,28 @@ async def test_code_action_adds_the_missing_last_step(client):
     assert await diagnostics(client, uri, version=2) == []
 
 
+UNDECLARED_INDEX = """layout denominator
+dim n, m
+var x : vector(n)
+theorem t: sum(z, 1) = n
+proof:
+     sum(z, 1)
+   = n   by index_collapse
+qed
+"""
+
+
+async def test_code_action_declares_an_index_whose_range_does_not_follow_from_its_uses(client):
+    uri = new_uri("action-declare")
+    open_doc(client, uri, UNDECLARED_INDEX)
+    got = await diagnostics(client, uri)
+    assert [d.code for d in got] == ["VP101"]  # once, though two lines use z
+    _, fixed = await fix(client, uri, UNDECLARED_INDEX, "VP101")
+    assert "var x : vector(n)\nindex z : n\ntheorem t" in fixed
+    change(client, uri, 2, fixed)
+    assert await diagnostics(client, uri, version=2) == []
+
+
 async def test_diagnostics_carry_their_fixes_as_data(client):
     uri = new_uri("data")
     open_doc(client, uri, STOPS_SHORT)

@@ -283,7 +283,10 @@ class _TheoremChecker:
         try:
             return self.el.expr(node)
         except ElabError as err:
-            self.diags.append(err.diagnostic.with_path(self.path))
+            d = err.diagnostic
+            if d.code is dg.UNKNOWN_NAME and any(x.code is d.code and x.message == d.message for x in self.diags):
+                return None  # said once per theorem (an undeclared index used on every line, say)
+            self.diags.append(d.with_path(self.path))
             return None
 
     # -------------------------------------------------------------------------------------------

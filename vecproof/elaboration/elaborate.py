@@ -3,6 +3,8 @@ expressions for the kernel. Matrix notation becomes `Fold`s so the rule checker 
 
 from __future__ import annotations
 
+import dataclasses
+
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -360,17 +362,80 @@ class Elaborator:
             name, span = head.name, head.span
         else:
             raise ElabError(dg.SHAPE, "the first argument of sum is its index: sum(i, …)", head.span)
-        d = self.scope.lookup(name, span)
-        if d.what != "index":
-            raise ElabError(dg.INDEX_TYPE, f"'{name}' is not an index variable (it is: {d.text}); declare "
-                            f"it with `index {name} : …`", span)
-        dim = d.index.dim
+        if name not in self.scope.names and name not in env:
+            dim = self._inferred_range(name, span, body, env)
+        else:
+            d = self.scope.lookup(name, span)
+            if d.what != "index":
+                raise ElabError(dg.INDEX_TYPE, f"'{name}' is not an index variable (it is: {d.text}); declare "
+                                f"it with `index {name} : …`", span)
+            dim = d.index.dim
         if isinstance(head, ast.BoundedIndex):
             lo, hi = self._bounds(head, dim)
         bound = self._fresh(name, dim)
         inner = self._expr(body, {**env, name: bound})
         ic = inner.comp
         return Typed(inner.rows, inner.cols, lambda r, c: Sum(bound, ic(r, c), lo, hi))
+
+    def _inferred_range(self, name: str, span, body, env) -> Dim:
+        """The range of a sum's undeclared index, read off its uses in the body (`sum(i, x[i])`: the
+        range of x's entries) when every use agrees; otherwise say which declaration is needed."""
+        found: list[Dim] = []
+        self._uses(name, body, env, found)
+        dims = []
+        for d in found:
+            if not any(same_dim(d, e) for e in dims):
+                dims.append(d)
+        if len(dims) == 1:
+            return dims[0]
+        named = [d for d in dims if d.name and not d.name.startswith("#")]
+        choices = named or [d.dim for d in self.scope.names.values() if d.what == "dim"]
+        if len(dims) > 1:
+            why = f"its uses range over {' and '.join(d.name for d in named) or 'different sizes'}"
+        else:
+            why = "its range does not follow from its uses"
+        example = " or ".join(f"`index {name} : {d.name}`" for d in choices[:2]) or f"`index {name} : n`"
+        raise ElabError(dg.UNKNOWN_NAME, f"'{name}' is not a declared index variable and {why}: declare it, "
+                        f"e.g. {example}", span)
+
+    def _uses(self, name: str, node, env, found: list) -> None:
+        """Collect the ranges of the slots where index `name` is used in `node` (an entry x[name],
+        A[name, j], (A x)[name]; a delta against a declared index)."""
+        if isinstance(node, ast.Indexed):
+            positions = [k for k, item in enumerate(node.indices) if item.kind == "name" and item.value == name]
+            if positions:
+                try:
+                    base = self._expr(node.operand, env)
+                    slots = [base.rows, base.cols] if base.cols is not None else [base.rows]
+                    if base.rows is None and base.cols is not None:
+                        slots = [base.cols]
+                    for k in positions:
+                        if k < len(slots) and slots[k] is not None:
+                            found.append(slots[k])
+                except ElabError:
+                    pass
+        elif isinstance(node, ast.Call) and node.callee.name in ("delta", "δ") and len(node.args) == 2:
+            a, b = node.args
+            for this, other in ((a, b), (b, a)):
+                if isinstance(this, ast.Name) and this.name == name and isinstance(other, ast.Name):
+                    d = self.scope.names.get(other.name)
+                    if d is not None and d.what == "index":
+                        found.append(d.index.dim)
+                    elif other.name in env:
+                        found.append(env[other.name].dim)
+        if isinstance(node, ast.Call) and node.callee.name in ("sum", "Σ") and node.args:
+            head = node.args[0]
+            inner = head.index.name if isinstance(head, ast.BoundedIndex) else getattr(head, "name", None)
+            if inner == name:
+                return  # an inner sum over the same name binds its own index
+        for f in dataclasses.fields(node) if dataclasses.is_dataclass(node) else ():
+            value = getattr(node, f.name)
+            for child in (value if isinstance(value, tuple) else (value,)):
+                if isinstance(child, tuple):
+                    for c in child:
+                        self._uses(name, c, env, found)
+                elif isinstance(child, ast.Node):
+                    self._uses(name, child, env, found)
 
     def _bounds(self, head: ast.BoundedIndex, dim: Dim):
         """Check `i = lo..hi` stays inside 1..dim for every size; None, None for the full range."""

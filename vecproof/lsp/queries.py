@@ -260,11 +260,25 @@ def fixes(checked: Checked) -> list[Fix]:
             elif d.code == dg.UNKNOWN_RULE:
                 close = difflib.get_close_matches(text_of(checked.text, d.span), list(rules.RULES), n=3)
                 out += [Fix(n, f"Cite {c}", d.span, c) for c in close]
+            elif d.code == dg.UNKNOWN_NAME and _DECLARE.search(d.message):
+                out += _declare_index(checked, n, d)
             elif d.code == dg.CHAIN_END:  # only a chain that stops short says which step to add
                 out += _add_last_step(checked, n, d)
         except Exception:  # a fix is a convenience: never let one break the diagnostics
             continue
     return out
+
+
+_DECLARE = re.compile(r"declare it, e\.g\. ((?:`index \w+ : \w+`(?: or )?)+)")
+
+
+def _declare_index(checked: Checked, n: int, d) -> list[Fix]:
+    """`index k : n` inserted after the file's declarations, one fix per range the message offers."""
+    decls = [i for i in (checked.result.tree.items if checked.result.tree else ()) if not isinstance(i, ast.Theorem)]
+    line = max((i.span.end_line for i in decls), default=0) + 1
+    at = Span(line, 1, line, 1)
+    return [Fix(n, f"Declare {text}", at, text + "\n")
+            for text in re.findall(r"`(index \w+ : \w+)`", _DECLARE.search(d.message).group(1))]
 
 
 def _cite(checked: Checked, n: int, d, th: ast.Theorem, step: ast.Step) -> list[Fix]:
