@@ -61,4 +61,5 @@ def test_command_prints_what_the_tutorial_shows(tmp_path, at):
         argv.insert(4, "--no-cache")
     run = subprocess.run(argv, cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.stderr == ""
-    assert TIME.sub("(T s)", run.stdout) == TIME.sub("(T s)", shown), command
+    assert TIME.sub("(T s)", run.stdout) == TIME.sub("(T s)", shown), (
+        f"{command}: the tutorial shows other output; if the change is intended, run python tools/update_tutorial.py")

@@ -610,9 +610,13 @@ class _TheoremChecker:
         else:
             out.extend(v.notes)
         if a is not None and b is not None:
-            for hint in (self.factor_hint(v, a, b, left, right), self.transpose_hint(a, b), self.symmetry_hint(a, b)):
-                if hint:
-                    out.append(hint)
+            hint = self.factor_hint(v, a, b, left, right)
+            if hint:
+                out.append(hint)
+            # a transposed side already says what symmetry would (A = Aᵀ): only one of the two
+            hint = self.transpose_hint(a, b) or self.symmetry_hint(a, b)
+            if hint:
+                out.append(hint)
         if v.assumptions:
             out.append("assuming " + "; ".join(v.assumptions))
         return tuple(out)
