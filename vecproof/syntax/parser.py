@@ -93,9 +93,8 @@ def parse_recovering(text: str) -> Partial:
         except ParseFailure as err:
             failures.append(err)
         before += text.count("\n", a, b)
-    if not failures:  # the parts parse, the whole does not: trust none of them
-        return Partial(ast.File(()), [whole])
-    return Partial(ast.File(tuple(items)), failures)
+    # Parts that all parse make a whole that parses; `whole` only guarantees that a failed file fails.
+    return Partial(ast.File(tuple(items)), failures or [whole])
 
 
 def _parse_part(part: str, before: int, lines: list[str], final: bool = True) -> ast.File:
