@@ -18,8 +18,8 @@ from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..numtext import SHOWN_DIGITS, number_text
 from ..readfile import read_limited
 from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
-from ..syntax import ParseFailure, ast, parse
-from ..syntax.parser import InputLimit
+from ..syntax import ast
+from ..syntax.parser import InputLimit, parse_recovering
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files get VP901 at once (see docs/reliability.md)
 MAX_THEOREMS = 1000  # per file; the rest get VP901
@@ -149,21 +149,20 @@ def _expectations(text: str) -> tuple[tuple[str, ...], Span]:
 def _check_into(result: FileResult, text: str, path: str, cache, options) -> None:
     diags = result.diagnostics
     try:
-        tree = parse(text)
-    except InputLimit as err:
-        diags.append(Diagnostic(err.span, dg.LIMIT, err.message, path=path))
-        return
-    except ParseFailure as err:
-        diags.append(Diagnostic(err.span, dg.SYNTAX, err.message, path=path))
-        return
+        parsed = parse_recovering(text)  # after a syntax error: the theorems and declarations that parse
     except RecursionError:
         diags.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to read", path=path))
         return
+    for err in parsed.failures:
+        diags.append(Diagnostic(err.span, dg.LIMIT if isinstance(err, InputLimit) else dg.SYNTAX, err.message,
+                                err.detail, path=path))
+    if parsed.failures and not parsed.tree.items:
+        return
     items = []
-    for item in tree.items:
+    for item in parsed.tree.items:
         items.extend(item if isinstance(item, list) else [item])
     tree = ast.File(tuple(items))
-    result.tree = tree
+    result.tree = None if parsed.failures else tree  # a tree is the whole file's (the LSP relies on it)
     errors: list[Diagnostic] = []
     scope = declare(items, errors)
     result.scope = scope

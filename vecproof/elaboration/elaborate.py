@@ -161,6 +161,11 @@ class Elaborator:
     def _divide(self, node: ast.BinOp, left: Typed, env) -> Typed:
         den = node.right
         if not isinstance(den, ast.Number):
+            by = den.operand if isinstance(den, ast.Indexed) else den  # `d(E)/dx[l]/dx[k]`: the last dx[k]
+            wrt = isinstance(by, ast.Name) and len(by.name) > 1 and by.name[0] in "d∂"
+            if isinstance(node.left, ast.Partial) and wrt:
+                raise ElabError(dg.UNSUPPORTED, "only division by a whole number is supported; for a second "
+                                "derivative write d(d(E)/dx[l])/dx[k]", den.span)
             raise ElabError(dg.UNSUPPORTED, "only division by a whole number is supported (vecproof "
                             "checks polynomial identities)", den.span)
         if den.value == 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lark import Lark, Token, Transformer_NonRecursive, v_args
@@ -11,6 +12,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from ..diagnostics import Span
 from . import ast
 from .grammar import grammar_text
+from .hints import habit_at
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
@@ -19,10 +21,13 @@ def _parser() -> Lark:
 
 
 class ParseFailure(Exception):
-    def __init__(self, message: str, span: Span):
+    """A syntax error: a message, its position, and detail lines (e.g. what the grammar expected there)."""
+
+    def __init__(self, message: str, span: Span, detail: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
         self.span = span
+        self.detail = detail
 
 
 class AmbiguousPower(ParseFailure):
@@ -53,18 +58,80 @@ MAX_DEPTH = 1500  # syntax-tree depth (a sum of k terms is k deep)
 
 def parse(text: str) -> ast.File:
     """Parse a whole file. Raises ParseFailure with a position on any syntax error."""
+    return _parse_part(text, 0, text.split("\n"))
+
+
+@dataclass
+class Partial:
+    """What `parse_recovering` read: the items of every part that parsed, in file order, and the
+    failure of every part that did not (none when the whole file parsed)."""
+
+    tree: ast.File
+    failures: list[ParseFailure]
+
+
+# A top-level item starts here: a theorem, lemma or declaration keyword first on its line.
+_ITEM_START = re.compile(r"^[ \t]*(?:theorem|lemma|layout|dim|index|var|const|func)[ \t]+[A-Za-z_]", re.M)
+
+
+def parse_recovering(text: str) -> Partial:
+    """Parse a whole file; after a syntax error, parse each part of it that runs from one line
+    starting a top-level item to the next on its own, so an error hides no other theorem or
+    declaration. Positions are those of the whole text. ParseFailure is never raised."""
     try:
-        tree = _parser().parse(text)
+        return Partial(parse(text), [])
+    except ParseFailure as err:
+        whole = err
+    lines = text.split("\n")
+    bounds = [0] + [m.start() for m in _ITEM_START.finditer(text) if m.start() > 0] + [len(text)]
+    items: list = []
+    failures: list[ParseFailure] = []
+    before = 0
+    for a, b in zip(bounds, bounds[1:]):
+        try:
+            items.extend(_parse_part(text[a:b], before, lines, b == len(text)).items)
+        except ParseFailure as err:
+            failures.append(err)
+        before += text.count("\n", a, b)
+    # Parts that all parse make a whole that parses; `whole` only guarantees that a failed file fails.
+    return Partial(ast.File(tuple(items)), failures or [whole])
+
+
+def _parse_part(part: str, before: int, lines: list[str], final: bool = True) -> ast.File:
+    """Parse `part`, a piece of the file starting at the beginning of line `before` + 1 (and ending
+    where the file ends if `final`), with positions in the whole file (whose lines are `lines`)."""
+    try:
+        tree = _parser().parse(part)
     except UnexpectedInput as err:
-        raise ParseFailure(_describe(err, text), _error_span(err, text)) from None
+        raise _failure(err, part, before, final) from None
+    if before:
+        _move(tree, before)
     _check_depth(tree)
     try:
-        return _Build(text).transform(tree)
+        return _Build(lines).transform(tree)
     except VisitError as err:
         inner = err.orig_exc
         if isinstance(inner, ParseFailure):
             raise inner from None
         raise
+
+
+def _move(tree, lines: int) -> None:
+    """Move every position in a Lark tree down by `lines` lines (without recursion)."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        meta = node.meta
+        if not getattr(meta, "empty", True):
+            meta.line += lines
+            meta.end_line += lines
+        for child in node.children:
+            if isinstance(child, Token):
+                if child.line is not None:
+                    child.line += lines
+                    child.end_line += lines
+            elif hasattr(child, "children"):
+                stack.append(child)
 
 
 def _check_depth(tree) -> None:
@@ -106,9 +173,9 @@ class _Build(Transformer_NonRecursive):
     """Only builds nodes; all checking happens in elaboration (except for what only the text shows:
     whether a power's base was written in parentheses)."""
 
-    def __init__(self, text: str):
+    def __init__(self, lines: list[str]):
         super().__init__()
-        self._lines = text.split("\n")
+        self._lines = lines
 
     # -- file and declarations
     def start(self, meta, items):
@@ -337,6 +404,58 @@ def _terminal_text(name: str) -> str:
                 return f"'{t.pattern.value}'"
             break
     return name.lower()
+
+
+def _failure(err: UnexpectedInput, part: str, before: int, final: bool = True) -> ParseFailure:
+    """The ParseFailure for a Lark error in `part` (which starts after line `before`; `final`: it
+    ends where the file ends). A missing `qed` is placed where the proof ends, as is an item cut
+    short by the next one; a habit from another notation gets its vecproof spelling (hints.HABITS),
+    with what the grammar expected there as a detail line."""
+    at = _error_span(err, part)
+    part_lines = part.split("\n")
+    ends = isinstance(err, UnexpectedEOF) or isinstance(err, UnexpectedToken) and err.token.type == "$END"
+    cut = ends and not final
+    said = ("this is unfinished where the next theorem or declaration begins" + _expected(err.expected) if cut
+            else _describe(err, part))
+    line, col = _content_end(part_lines, *((len(part_lines), len(part_lines[-1]) + 1) if ends else (at.line, at.col)))
+    where = Span(line + before, col, line + before, col + 1)
+    if _missing_qed(err) and not re.search(r"\bqed$", part_lines[line - 1][:col - 1]):  # not `= qed`
+        return ParseFailure("this proof has no `qed`: add it after the last step", where, (said,))
+    if cut:
+        return ParseFailure(said, where)
+    span = Span(at.line + before, at.col, at.end_line + before, at.end_col)
+    if isinstance(err, UnexpectedToken) and err.token.type == "WRT" and _before(part, err.token).endswith("/"):
+        return ParseFailure("a derivative divides by one ∂x only; for a second derivative write "
+                            "∂(∂(E)/∂x[l])/∂x[k]", span, (said,))
+    habit = habit_at(part_lines[at.line - 1], at.col - 1) if at.line <= len(part_lines) else None
+    if habit is not None:
+        return ParseFailure(habit.message(), span, (said,))
+    return ParseFailure(said, span)
+
+
+def _before(part: str, tok: Token) -> str:
+    """The code before `tok` on its line, without trailing spaces."""
+    return part[:tok.start_pos].rsplit("\n", 1)[-1].rstrip()
+
+
+def _missing_qed(err: UnexpectedInput) -> bool:
+    """Whether a proof could have ended with `qed` where the text ends or the next theorem begins."""
+    if isinstance(err, UnexpectedEOF):
+        return "QED" in err.expected
+    if isinstance(err, UnexpectedToken):
+        return "QED" in err.expected and (err.token.type == "$END" or str(err.token) in ("theorem", "lemma"))
+    return False
+
+
+def _content_end(lines: list[str], line: int, col: int) -> tuple[int, int]:
+    """The position just after the last character of code (not a comment) before (line, col)."""
+    text = lines[line - 1][:col - 1] if line <= len(lines) else ""
+    while True:
+        code = text.split("#", 1)[0].rstrip()
+        if code or line == 1:
+            return line, len(code) + 1
+        line -= 1
+        text = lines[line - 1]
 
 
 def _describe(err: UnexpectedInput, text: str) -> str:
