@@ -124,14 +124,20 @@ def markdown_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+def argument_notation(rules, before: Expr, after: Expr) -> frozenset:
+    """The notation that a definition applied to a compound argument may unfold as bookkeeping: what
+    is written inside the cited definitions' own notation (the products in tr(A X B)), when the step
+    applies one of them (their notation is written more often on one side); else nothing."""
+    own = frozenset().union(*(r.unfold for r in rules))
+    if not own or rewrite.notation_count(own, before) == rewrite.notation_count(own, after):
+        return frozenset()
+    return frozenset(rewrite.notation_inside(own, before) | rewrite.notation_inside(own, after))
+
+
 def _policy(rules, before: Expr, after: Expr) -> Policy:
-    """The normalisation that the rules allow. A definition applied to a compound argument may also
-    unfold the notation written in its argument (the products in tr(A X B)): bookkeeping for it."""
-    unfold = frozenset().union(*(r.unfold for r in rules))
-    if unfold:
-        unfold |= rewrite.notation_inside(unfold, before) | rewrite.notation_inside(unfold, after)
+    """The normalisation that the rules allow: their own, and argument_notation."""
     return Policy(
-        unfold=frozenset(unfold),
+        unfold=frozenset().union(*(r.unfold for r in rules)) | argument_notation(rules, before, after),
         differentiate=any(r.differentiate for r in rules),
         collapse=any(r.collapse for r in rules),
         symmetry=any(r.symmetry for r in rules),

@@ -268,3 +268,8 @@ def notation_inside(tags: frozenset, e: Expr, inside: bool = False, out: set | N
     for kid in _children(e):
         notation_inside(tags, kid, inside, out)
     return out
+
+
+def notation_count(tags: frozenset, e: Expr) -> int:
+    """How many times notation tagged in `tags` is written in `e`."""
+    return int(isinstance(e, Fold) and e.tag in tags) + sum(notation_count(tags, kid) for kid in _children(e))
