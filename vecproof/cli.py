@@ -239,11 +239,11 @@ def _source_lines(path: Path) -> list[str]:
 
 
 def _rules() -> int:
-    from .rules import ALIASES, RULES
+    from .rules import RULES, aliases_of
 
     for r in RULES.values():
-        print(f"{r.name}\n    {r.statement}")
-    print("\naliases: " + ", ".join(f"{a} = {t}" for a, t in sorted(ALIASES.items())))
+        also = ", ".join(aliases_of(r.name))
+        print(f"{r.name}" + (f" (also: {also})" if also else "") + f"\n    {r.statement}")
     return EXIT_OK
 
 

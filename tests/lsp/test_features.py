@@ -26,7 +26,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcMethodNotFound
 
 from vecproof.checker import check_text
-from vecproof.rules import RULES
+from vecproof.rules import names as rule_names
 
 pytestmark = [pytest.mark.asyncio(loop_scope="module"),
               pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")]
@@ -180,7 +180,7 @@ async def test_completion_offers_rules_after_by_and_names_keywords_and_a_skeleto
     await diagnostics(client, uri)
     enc = encoding(client)
     items = await complete(client, uri, text, find(text, "by mat", enc, end=True))
-    assert {i.label for i in items} == set(RULES)
+    assert {i.label for i in items} == set(rule_names())  # the rules and their aliases
     assert all(i.documentation for i in items)
     line = text.split("\n").index("qed", text.split("\n").index("proof (component k):")) + 1
     items = await complete(client, uri, text, lsp.Position(line, 0))

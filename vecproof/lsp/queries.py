@@ -100,10 +100,11 @@ def hover(checked: Checked, line: int, col: int, scope=None) -> Hover | None:
 def _rule_text(name: str) -> str:
     rule = rules.lookup(name)
     if rule is None:
-        close = difflib.get_close_matches(name, list(rules.RULES) + list(rules.ALIASES), n=1)
+        close = difflib.get_close_matches(name, rules.names(), n=1)
         return f"there is no rule named `{name}`" + (f"; did you mean `{close[0]}`?" if close else "")
     alias = f" (`{name}` is another name for `{rule.name}`)" if rule.name != name else ""
-    return f"**rule** `{rule.name}`{alias}\n\n{rule.statement}"
+    also = ", ".join(f"`{a}`" for a in rules.aliases_of(rule.name))
+    return f"**rule** `{rule.name}`{alias}\n\n{rule.statement}" + (f"\n\nalso cited as {also}" if also else "")
 
 
 def _theorem_text(checked: Checked, th: ast.Theorem) -> str:
@@ -206,7 +207,8 @@ def completions(text: str, line: int, col: int, scope=None) -> list[Completion]:
     if "#" in before:
         return []
     if _CITING.search(before):
-        return [Completion(name, "rule", "rule", r.statement) for name, r in rules.RULES.items()]
+        return [Completion(name, "rule", "rule" if r.name == name else f"rule (another name for {r.name})",
+                           r.statement) for name in rules.names() if (r := rules.lookup(name))]
     out = [Completion(name, kind, detail) for name, (kind, detail) in sorted(_declared(text, scope).items())]
     out += [Completion(w, "keyword") for w in sorted(keywords())]
     out += [Completion(b, "builtin", "built-in", BUILTIN_DOCS.get(b, "")) for b in sorted(BUILTINS)]

@@ -1,8 +1,12 @@
-"""Rules: what a step may cite, with a statement a reader can check, and whether a rule explains a step.
+"""Rules: what a step may cite. A rule is a name, a statement a reader can check, and `apply`, which
+rewrites an index expression by the rule (the next line of a proof); `explains` says whether the
+cited rules reach a step's next line, up to bookkeeping (reordering factors and terms, renaming bound
+indices, distributing, merging like terms).
 
-Explanation is not soundness: the kernel decides whether a step is true. A rule "explains" a step
-a → b when a and b agree after the rule's own transformation plus bookkeeping (reordering factors
-and terms, renaming bound indices, distributing, merging like terms).
+The rules are not trusted: neither `apply` nor `explains` ever makes a step proved. The kernel
+decides every step, whatever it cites and whoever wrote it; a rule only names the reason.
+This module is the one list of rule names: the CLI, the docs table, the checker and the language
+server read it.
 """
 
 from __future__ import annotations
@@ -14,10 +18,15 @@ from fractions import Fraction
 
 from ..kernel import Add, Budget, Expr, KernelLimit, Mul, Normalizer, Num, Policy
 from ..kernel.normal_form import OutsideFragment
+from . import rewrite
 
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule: what it does is given by one of the switches (the notation it unfolds, or
+    differentiating, collapsing deltas, symmetry, or the catch-all). `apply` and `explains` both
+    read them."""
+
     name: str
     statement: str
     unfold: frozenset = frozenset()
@@ -26,8 +35,21 @@ class Rule:
     symmetry: bool = False
     catch_all: bool = False
 
-    def ops(self) -> tuple:
-        return (self.unfold, self.differentiate, self.collapse, self.symmetry)
+    def apply(self, expr: Expr) -> Expr | None:
+        """`expr` rewritten by this rule wherever it applies, or None where it applies nowhere (and
+        always for the catch-all). A definition unfolds its own notation and leaves its argument's
+        notation folded; product_rule takes every derivative; index_collapse collapses deltas
+        against sums (distributing products); symmetry writes S[j,i] as S[i,j]. KernelLimit when
+        distributing is too large. Not trusted: the result is a line for the kernel to decide."""
+        if self.unfold:
+            return rewrite.unfold(self.unfold, expr)
+        if self.differentiate:
+            return rewrite.differentiate(expr)
+        if self.collapse:
+            return rewrite.collapse(expr)
+        if self.symmetry:
+            return rewrite.sort_symmetric(expr)
+        return None
 
 
 _RULES = [
@@ -83,10 +105,39 @@ def lookup(name: str) -> Rule | None:
     return RULES.get(ALIASES.get(name, name))
 
 
-def _policy(rules) -> Policy:
-    unfold: set = set()
+def names() -> list[str]:
+    """Every name a step may cite: the rules, then the aliases."""
+    return list(RULES) + sorted(ALIASES)
+
+
+def aliases_of(name: str) -> list[str]:
+    """The other names of the rule `name`."""
+    return sorted(a for a, target in ALIASES.items() if target == name)
+
+
+def markdown_table() -> str:
+    """The rules table of docs/language.md (between its `rules-table` markers)."""
+    rows = ["| rule | also cited as | statement |", "|---|---|---|"]
+    for r in _RULES:
+        also = ", ".join(f"`{a}`" for a in aliases_of(r.name))
+        rows.append(f"| `{r.name}` | {also} | {r.statement.replace('|', chr(92) + '|')} |")
+    return "\n".join(rows) + "\n"
+
+
+def argument_notation(rules, before: Expr, after: Expr) -> frozenset:
+    """The notation that a definition applied to a compound argument may unfold as bookkeeping: what
+    is written inside the cited definitions' own notation (the products in tr(A X B)), when the step
+    applies one of them (their notation is written more often on one side); else nothing."""
+    own = frozenset().union(*(r.unfold for r in rules))
+    if not own or rewrite.notation_count(own, before) == rewrite.notation_count(own, after):
+        return frozenset()
+    return frozenset(rewrite.notation_inside(own, before) | rewrite.notation_inside(own, after))
+
+
+def _policy(rules, before: Expr, after: Expr) -> Policy:
+    """The normalisation that the rules allow: their own, and argument_notation."""
     return Policy(
-        unfold=frozenset(unfold.union(*(r.unfold for r in rules))),
+        unfold=frozenset().union(*(r.unfold for r in rules)) | argument_notation(rules, before, after),
         differentiate=any(r.differentiate for r in rules),
         collapse=any(r.collapse for r in rules),
         symmetry=any(r.symmetry for r in rules),
@@ -114,7 +165,7 @@ def _explains(rules: tuple, before: Expr, after: Expr) -> tuple[bool | None, int
     diff = Add((before, Mul((Num(Fraction(-1)), after))))
     budget = Budget(EXPLAIN_WORK)
     try:
-        return Normalizer(_policy(rules), budget=budget).is_zero(diff), budget.spent
+        return Normalizer(_policy(rules, before, after), budget=budget).is_zero(diff), budget.spent
     except (OutsideFragment, KernelLimit):
         return None, budget.spent
 
