@@ -131,3 +131,14 @@ qed
     assert [d.span.line for d in unknown] == [5, 10]  # once per theorem, though every line uses it
     assert "declare it, e.g. `index z : n` or `index z : m`" in unknown[0].message
     assert "its uses range over n and m" in unknown[1].message
+
+
+def test_a_misspelt_alias_is_suggested():
+    [d] = _diags("""
+theorem t: x^T x = sum(i, x[i] x[i])
+proof:
+     x^T x
+   = sum(i, x[i] x[i])   by definiton
+qed
+""", "VP106")
+    assert "did you mean 'definition'?" in d.message

@@ -537,7 +537,7 @@ class _TheoremChecker:
         for ident in step.rules:
             r = rules.lookup(ident.name)
             if r is None:
-                close = difflib.get_close_matches(ident.name, list(rules.RULES), n=1, cutoff=0.7)
+                close = difflib.get_close_matches(ident.name, rules.names(), n=1, cutoff=0.7)
                 self.emit(ident.span, dg.UNKNOWN_RULE, f"there is no rule named '{ident.name}'"
                           + (f"; did you mean '{close[0]}'?" if close else ""),
                           "rules: " + ", ".join(rules.RULES))
