@@ -142,3 +142,14 @@ proof:
 qed
 """, "VP106")
     assert "did you mean 'definition'?" in d.message
+
+
+def test_a_subscript_written_the_latex_way_gets_the_entry_spelling():
+    [d] = _diags("""
+theorem t: x_i = x[i]
+proof:
+     x_i
+   = x[i]   by algebra
+qed
+""", "VP101")
+    assert "write x[i] for an entry" in d.message

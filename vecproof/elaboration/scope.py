@@ -47,8 +47,11 @@ class Scope:
         return got
 
     def suggest(self, name: str) -> str:
+        base, sep, sub = name.partition("_")
+        if sep and sub and base in self.names and self.names[base].what in ("var", "const", "func"):
+            return f"; `{name}` is LaTeX subscript notation: write {base}[{sub}] for an entry"
         close = difflib.get_close_matches(name, list(self.names) + sorted(BUILTINS), n=1)
-        return f"; did you mean '{close[0]}'?" if close else ""
+        return f"; did you mean '{close[0]}'?" if close and close[0] != name else ""
 
 
 def declare(items, errors: list[Diagnostic]) -> Scope:
