@@ -200,6 +200,10 @@ _MAP_SLOTS = {
 }
 
 
+_ATOMS = frozenset(k for k, f in _CHILDREN.items() if f is _none)
+_SLOTTED = frozenset(k for k, f in _SLOTS.items() if f is not _none)
+
+
 def _kind(table: dict, e):
     try:
         return table[type(e)]
@@ -265,7 +269,7 @@ def node_count(e: Expr) -> int:
     while todo:
         e = todo.pop()
         count += 1
-        todo.extend(children(e))
+        todo.extend(_kind(_CHILDREN, e)(e))
     return count
 
 
@@ -274,15 +278,21 @@ def substitute(e: Expr, sub: dict) -> Expr:
     callers keep bound names fresh, and a binder shadows its own name (in its body, not its range)."""
     if not sub:
         return e
-    if type(e) is Sum:
-        inner = {k: v for k, v in sub.items() if k != e.index}
-        return Sum(
-            e.index,
-            substitute(e.body, inner),
-            None if e.lo is None else substitute(e.lo, sub),
-            None if e.hi is None else substitute(e.hi, sub),
-        )
-    return map_children(map_slots(e, lambda s: sub.get(s, s)), lambda kid: substitute(kid, sub))
+
+    def slot(s):
+        return sub.get(s, s)
+
+    def go(e: Expr) -> Expr:  # the hot path of the normal form: the tables without their wrappers
+        kind = type(e)
+        if kind is Sum:
+            inner = {k: v for k, v in sub.items() if k != e.index}
+            return Sum(e.index, substitute(e.body, inner), None if e.lo is None else go(e.lo),
+                       None if e.hi is None else go(e.hi))
+        if kind in _SLOTTED:
+            e = _MAP_SLOTS[kind](e, slot)
+        return e if kind in _ATOMS else _kind(_MAP_CHILDREN, e)(e, go)
+
+    return go(e)
 
 
 def mentioned(e: Expr):
