@@ -199,7 +199,6 @@ _MAP_SLOTS = {
     Select: lambda e, f: Select(f(e.index), e.options),
 }
 
-
 _ATOMS = frozenset(k for k, f in _CHILDREN.items() if f is _none)
 _SLOTTED = frozenset(k for k, f in _SLOTS.items() if f is not _none)
 
