@@ -18,7 +18,7 @@ from fractions import Fraction
 from .checker.check import COL, ROW
 from .elaboration import BUILTINS
 from .kernel import Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Pow, Select, Size, Sum
-from .kernel.terms import free_slots
+from .kernel.terms import binders, free_slots
 
 SUM, PROD, POSTFIX, ATOM = range(4)  # what a printed form is, loosest first (see grammar/vproof.lark)
 
@@ -50,9 +50,7 @@ class Printer:
     def print(self, *exprs: Expr) -> list[str]:
         """The text of each expression; free indices are named once for all of them."""
         free = set().union(*(free_slots(e) for e in exprs)) if exprs else set()
-        bases: set[str] = set()
-        for e in exprs:
-            _binder_bases(e, bases)
+        bases = {_base(i.name) for e in exprs for i in binders(e)}
         for idx in sorted(free - set(self.names), key=lambda i: (i.name in _SLOT_BASE, i.name)):
             # a free index keeps its name; an entry slot takes one that no bound index wants
             slot = idx.name in _SLOT_BASE
@@ -207,25 +205,6 @@ def _base(name: str) -> str:
     """The source name of an index: without the suffixes that made it fresh."""
     out = _FRESH.sub("", name).strip("()")
     return out if _IDENT.fullmatch(out) else "i"
-
-
-def _binder_bases(e: Expr, out: set) -> None:
-    if isinstance(e, Sum):
-        out.add(_base(e.index.name))
-    for kid in _children(e):
-        _binder_bases(kid, out)
-
-
-def _children(e: Expr) -> tuple:
-    if isinstance(e, (Add, Mul)):
-        return e.args
-    if isinstance(e, Pow):
-        return (e.base,)
-    if isinstance(e, (Sum, Deriv, Fold)):
-        return (e.body,)
-    if isinstance(e, Select):
-        return e.options
-    return ()
 
 
 def _negated(e: Expr) -> Expr | None:

@@ -17,7 +17,7 @@ from .normal_form import (
 from .theorem import Theorem, conclude, instantiate, is_theorem, seal
 from .terms import (
     IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
-    alpha_equal, differentiated_objects, free_slots, objects_in, substitute,
+    alpha_equal, differentiated_objects, free_slots, objects_in, substitute, walk,
 )
 
 __all__ = [
@@ -172,7 +172,7 @@ def _assumptions(e: Expr) -> tuple[str, ...]:
         if o.symmetric:
             out.append(f"{o.name} symmetric")
     under = differentiated_objects(e)
-    wrt = sorted({v.name for v in _deriv_vars(e)})
+    wrt = sorted({d.var.name for d in walk(e) if isinstance(d, Deriv)})
     consts = sorted(o.name for o in under if o.kind == "const")
     if consts and wrt:
         out.append(f"{', '.join(consts)} independent of {', '.join(wrt)}")
@@ -180,25 +180,6 @@ def _assumptions(e: Expr) -> tuple[str, ...]:
     if others and wrt:
         out.append(f"{', '.join(others)} independent of {', '.join(wrt)}")
     return tuple(out)
-
-
-def _deriv_vars(e: Expr, out: set | None = None) -> set:
-    if out is None:
-        out = set()
-    if isinstance(e, Deriv):
-        out.add(e.var)
-        _deriv_vars(e.body, out)
-    elif isinstance(e, (Add, Mul)):
-        for a in e.args:
-            _deriv_vars(a, out)
-    elif isinstance(e, (Pow,)):
-        _deriv_vars(e.base, out)
-    elif isinstance(e, (Sum, Fold)):
-        _deriv_vars(e.body, out)
-    elif isinstance(e, Select):
-        for o in e.options:
-            _deriv_vars(o, out)
-    return out
 
 
 def _describe_grid(bounds) -> str:

@@ -19,7 +19,7 @@ from sympy.polys.rings import PolyRing
 
 from .terms import (
     IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
-    free_slots,
+    children, free_slots, mentioned, slots, walk,
 )
 
 
@@ -39,52 +39,30 @@ def grid_bounds(expr: Expr) -> dict[Dim, tuple[int, int]]:
     return out
 
 
-def _dims_in(e: Expr, out: set | None = None) -> set[Dim]:
-    if out is None:
-        out = set()
-    if isinstance(e, Size):
-        if e.dim.symbolic:
-            out.add(e.dim)
-    elif isinstance(e, Entry):
-        for s in e.idx + tuple(s for _, d in e.derivs for s in d):
-            if isinstance(s, Index) and s.dim.symbolic:
-                out.add(s.dim)
-    elif isinstance(e, Delta):
-        for s in (e.a, e.b):
-            if isinstance(s, Index) and s.dim.symbolic:
-                out.add(s.dim)
-    elif isinstance(e, (Add, Mul)):
-        for a in e.args:
-            _dims_in(a, out)
-    elif isinstance(e, Pow):
-        _dims_in(e.base, out)
-    elif isinstance(e, Sum):
-        if e.index.dim.symbolic:
-            out.add(e.index.dim)
-        for x in (e.body, e.lo, e.hi):
-            if x is not None:
-                _dims_in(x, out)
-    elif isinstance(e, Deriv):
-        for s in e.idx:
-            if isinstance(s, Index) and s.dim.symbolic:
-                out.add(s.dim)
-        _dims_in(e.body, out)
-    elif isinstance(e, Fold):
-        _dims_in(e.body, out)
-    elif isinstance(e, Select):
-        for o in e.options:
-            _dims_in(o, out)
+def _dims_in(e: Expr) -> set[Dim]:
+    """The symbolic dimensions `e` mentions: as sizes, through index slots and through Σ binders."""
+    out = set()
+    for node in walk(e):
+        if type(node) is Size:
+            dims = (node.dim,)
+        elif type(node) is Sum:
+            dims = (node.index.dim,)
+        else:
+            dims = tuple(s.dim for s in slots(node) if isinstance(s, Index))
+        out.update(d for d in dims if d.symbolic)
     return out
 
 
 def _bound_count(e: Expr, d: Dim, with_degree: bool) -> int:
-    """Max over flattened terms of (#bound d-indices [+ degree in n_d if with_degree])."""
+    """Max over flattened terms of (#bound d-indices [+ degree in n_d if with_degree]).
+
+    Alternatives (a sum's terms, an explicit list's options) take the max; anything else adds up
+    its children (a product's factors; the one body of a derivative or a folded notation), which
+    for a new kind of term errs on the safe side (a larger grid)."""
     if isinstance(e, Size):
         return 1 if (with_degree and e.dim == d) else 0
-    if isinstance(e, Add):
-        return max((_bound_count(a, d, with_degree) for a in e.args), default=0)
-    if isinstance(e, Mul):
-        return sum(_bound_count(a, d, with_degree) for a in e.args)
+    if isinstance(e, (Add, Select)):
+        return max((_bound_count(a, d, with_degree) for a in children(e)), default=0)
     if isinstance(e, Pow):
         return e.exp * _bound_count(e.base, d, with_degree)
     if isinstance(e, Sum):
@@ -92,11 +70,7 @@ def _bound_count(e: Expr, d: Dim, with_degree: bool) -> int:
             (_bound_count(x, d, with_degree) for x in (e.lo, e.hi) if x is not None), default=0
         )
         return _bound_count(e.body, d, with_degree) + (1 if e.index.dim == d else 0) + extra
-    if isinstance(e, (Deriv, Fold)):
-        return _bound_count(e.body, d, with_degree)
-    if isinstance(e, Select):
-        return max((_bound_count(o, d, with_degree) for o in e.options), default=0)
-    return 0
+    return sum(_bound_count(a, d, with_degree) for a in children(e))
 
 
 def size_grid(bounds: dict[Dim, tuple[int, int]]) -> list[dict[Dim, int]]:
@@ -183,7 +157,7 @@ class Evaluator:
         depth = 0
         for e in exprs:
             depth = max(depth, _deriv_depth(e))
-            _collect_objs(e, self.objs)
+            self.objs.update((o.name, o) for o in mentioned(e))
         self._count_entries(depth)
         keys: list[GenKey] = []
         for obj in sorted(self.objs.values(), key=lambda o: o.name):
@@ -356,39 +330,12 @@ def _ring(count: int) -> PolyRing:
 
 
 def _deriv_depth(e: Expr) -> int:
+    """The most derivatives stacked on one entry of `e`."""
     if isinstance(e, Deriv):
         return 1 + _deriv_depth(e.body)
     if isinstance(e, Entry):
         return len(e.derivs)
-    if isinstance(e, (Add, Mul)):
-        return max((_deriv_depth(a) for a in e.args), default=0)
-    if isinstance(e, Pow):
-        return _deriv_depth(e.base)
-    if isinstance(e, (Sum, Fold)):
-        return _deriv_depth(e.body)
-    if isinstance(e, Select):
-        return max((_deriv_depth(o) for o in e.options), default=0)
-    return 0
-
-
-def _collect_objs(e: Expr, out: dict) -> None:
-    if isinstance(e, Entry):
-        out[e.obj.name] = e.obj
-        for v, _ in e.derivs:
-            out[v.name] = v
-    elif isinstance(e, (Add, Mul)):
-        for a in e.args:
-            _collect_objs(a, out)
-    elif isinstance(e, Pow):
-        _collect_objs(e.base, out)
-    elif isinstance(e, (Sum, Fold)):
-        _collect_objs(e.body, out)
-    elif isinstance(e, Deriv):
-        out[e.var.name] = e.var
-        _collect_objs(e.body, out)
-    elif isinstance(e, Select):
-        for o in e.options:
-            _collect_objs(o, out)
+    return max((_deriv_depth(a) for a in children(e)), default=0)
 
 
 def find_point(diff, budget) -> dict[int, int]:

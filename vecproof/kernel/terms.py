@@ -149,6 +149,100 @@ ZERO = Num(Fraction(0))
 ONE = Num(Fraction(1))
 
 
+# ---- the one traversal -----------------------------------------------------------------------------
+# Every walker below goes through these tables: a new term kind is taught to the kernel here (its
+# sub-expressions and its index slots), and tests/kernel/test_traversal.py fails until it is.
+
+def _none(e):
+    return ()
+
+
+def _same(e, f):
+    return e
+
+
+_CHILDREN = {
+    Num: _none, Size: _none, Entry: _none, Delta: _none,
+    Add: lambda e: e.args,
+    Mul: lambda e: e.args,
+    Pow: lambda e: (e.base,),
+    Sum: lambda e: (e.body,) + tuple(x for x in (e.lo, e.hi) if x is not None),
+    Deriv: lambda e: (e.body,),
+    Fold: lambda e: (e.body,),
+    Select: lambda e: e.options,
+}
+
+_MAP_CHILDREN = {
+    Num: _same, Size: _same, Entry: _same, Delta: _same,
+    Add: lambda e, f: Add(tuple(map(f, e.args))),
+    Mul: lambda e, f: Mul(tuple(map(f, e.args))),
+    Pow: lambda e, f: Pow(f(e.base), e.exp),
+    Sum: lambda e, f: Sum(e.index, f(e.body), None if e.lo is None else f(e.lo), None if e.hi is None else f(e.hi)),
+    Deriv: lambda e, f: Deriv(e.var, e.idx, f(e.body)),
+    Fold: lambda e, f: Fold(e.tag, f(e.body)),
+    Select: lambda e, f: Select(e.index, tuple(map(f, e.options))),
+}
+
+_SLOTS = {
+    Num: _none, Size: _none, Add: _none, Mul: _none, Pow: _none, Sum: _none, Fold: _none,
+    Entry: lambda e: e.idx + tuple(s for _, d in e.derivs for s in d),
+    Delta: lambda e: (e.a, e.b),
+    Deriv: lambda e: e.idx,
+    Select: lambda e: (e.index,),
+}
+
+_MAP_SLOTS = {
+    Num: _same, Size: _same, Add: _same, Mul: _same, Pow: _same, Sum: _same, Fold: _same,
+    Entry: lambda e, f: Entry(e.obj, tuple(map(f, e.idx)), tuple((v, tuple(map(f, d))) for v, d in e.derivs)),
+    Delta: lambda e, f: Delta(f(e.a), f(e.b)),
+    Deriv: lambda e, f: Deriv(e.var, tuple(map(f, e.idx)), e.body),
+    Select: lambda e, f: Select(f(e.index), e.options),
+}
+
+_ATOMS = frozenset(k for k, f in _CHILDREN.items() if f is _none)
+_SLOTTED = frozenset(k for k, f in _SLOTS.items() if f is not _none)
+
+
+def _kind(table: dict, e):
+    try:
+        return table[type(e)]
+    except KeyError:
+        raise TypeError(f"not an index expression: {e!r}") from None
+
+
+def children(e: Expr) -> tuple[Expr, ...]:
+    """The direct sub-expressions of `e`, in field order (a Sum's body, then its lo and hi when
+    given); () for an atom."""
+    return _kind(_CHILDREN, e)(e)
+
+
+def map_children(e: Expr, f) -> Expr:
+    """`e` rebuilt with `f` applied to each of its `children` (an atom is returned as it is)."""
+    return _kind(_MAP_CHILDREN, e)(e, f)
+
+
+def slots(e: Expr) -> tuple[Slot, ...]:
+    """The index slots `e` holds itself, not those of its children (a Sum's bound index is not a
+    slot of the Sum: it binds the slots of its body)."""
+    return _kind(_SLOTS, e)(e)
+
+
+def map_slots(e: Expr, f) -> Expr:
+    """`e` rebuilt with `f` applied to each of its own `slots`."""
+    return _kind(_MAP_SLOTS, e)(e, f)
+
+
+def walk(e: Expr):
+    """`e` and every sub-expression of it, each parent before its children, left to right."""
+    todo = [e]
+    while todo:
+        e = todo.pop()
+        yield e
+        todo.extend(reversed(children(e)))
+
+
+# ---- walkers -----------------------------------------------------------------------------------------
+
 def free_slots(expr: Expr) -> set[Index]:
     """The index variables that occur free in `expr`."""
     out: set[Index] = set()
@@ -157,40 +251,15 @@ def free_slots(expr: Expr) -> set[Index]:
 
 
 def _free(e: Expr, bound: frozenset, out: set) -> None:
-    if isinstance(e, Entry):
-        for s in e.idx:
-            if isinstance(s, Index) and s not in bound:
-                out.add(s)
-        for _, d in e.derivs:
-            for s in d:
-                if isinstance(s, Index) and s not in bound:
-                    out.add(s)
-    elif isinstance(e, Delta):
-        for s in (e.a, e.b):
-            if isinstance(s, Index) and s not in bound:
-                out.add(s)
-    elif isinstance(e, (Add, Mul)):
-        for a in e.args:
-            _free(a, bound, out)
-    elif isinstance(e, Pow):
-        _free(e.base, bound, out)
-    elif isinstance(e, Sum):
+    if type(e) is Sum:  # the index is bound in the body, not in the range
         for b in (e.lo, e.hi):
             if b is not None:
                 _free(b, bound, out)
         _free(e.body, bound | {e.index}, out)
-    elif isinstance(e, Deriv):
-        for s in e.idx:
-            if isinstance(s, Index) and s not in bound:
-                out.add(s)
-        _free(e.body, bound, out)
-    elif isinstance(e, Fold):
-        _free(e.body, bound, out)
-    elif isinstance(e, Select):
-        if isinstance(e.index, Index) and e.index not in bound:
-            out.add(e.index)
-        for o in e.options:
-            _free(o, bound, out)
+        return
+    out.update(s for s in slots(e) if isinstance(s, Index) and s not in bound)
+    for kid in children(e):
+        _free(kid, bound, out)
 
 
 def node_count(e: Expr) -> int:
@@ -199,103 +268,63 @@ def node_count(e: Expr) -> int:
     while todo:
         e = todo.pop()
         count += 1
-        if isinstance(e, (Add, Mul)):
-            todo.extend(e.args)
-        elif isinstance(e, (Pow,)):
-            todo.append(e.base)
-        elif isinstance(e, Sum):
-            todo.extend(x for x in (e.body, e.lo, e.hi) if x is not None)
-        elif isinstance(e, (Deriv, Fold)):
-            todo.append(e.body)
-        elif isinstance(e, Select):
-            todo.extend(e.options)
+        todo.extend(_kind(_CHILDREN, e)(e))
     return count
 
 
 def substitute(e: Expr, sub: dict) -> Expr:
     """Replace free index variables by slots (index variables or numerals), avoiding no capture:
-    callers keep bound names fresh, and a binder shadows its own name."""
+    callers keep bound names fresh, and a binder shadows its own name (in its body, not its range)."""
     if not sub:
         return e
-    if isinstance(e, Entry):
-        return Entry(
-            e.obj,
-            tuple(sub.get(s, s) for s in e.idx),
-            tuple((v, tuple(sub.get(s, s) for s in d)) for v, d in e.derivs),
-        )
-    if isinstance(e, Delta):
-        return Delta(sub.get(e.a, e.a), sub.get(e.b, e.b))
-    if isinstance(e, Add):
-        return Add(tuple(substitute(a, sub) for a in e.args))
-    if isinstance(e, Mul):
-        return Mul(tuple(substitute(a, sub) for a in e.args))
-    if isinstance(e, Pow):
-        return Pow(substitute(e.base, sub), e.exp)
-    if isinstance(e, Sum):
-        inner = {k: v for k, v in sub.items() if k != e.index}
-        return Sum(
-            e.index,
-            substitute(e.body, inner),
-            None if e.lo is None else substitute(e.lo, sub),
-            None if e.hi is None else substitute(e.hi, sub),
-        )
-    if isinstance(e, Deriv):
-        return Deriv(e.var, tuple(sub.get(s, s) for s in e.idx), substitute(e.body, sub))
-    if isinstance(e, Fold):
-        return Fold(e.tag, substitute(e.body, sub))
-    if isinstance(e, Select):
-        return Select(sub.get(e.index, e.index), tuple(substitute(o, sub) for o in e.options))
-    return e
+
+    def slot(s):
+        return sub.get(s, s)
+
+    def go(e: Expr) -> Expr:  # the hot path of the normal form: the tables without their wrappers
+        kind = type(e)
+        if kind is Sum:
+            inner = {k: v for k, v in sub.items() if k != e.index}
+            return Sum(e.index, substitute(e.body, inner), None if e.lo is None else go(e.lo),
+                       None if e.hi is None else go(e.hi))
+        if kind in _SLOTTED:
+            e = _MAP_SLOTS[kind](e, slot)
+        return e if kind in _ATOMS else _kind(_MAP_CHILDREN, e)(e, go)
+
+    return go(e)
 
 
-def objects_in(e: Expr, out: set | None = None) -> set[Obj]:
+def mentioned(e: Expr):
+    """The declared objects `e` mentions, in `walk` order, with repeats: each entry's object and the
+    variables it is differentiated by, and each derivative's variable."""
+    for node in walk(e):
+        if type(node) is Entry:
+            yield node.obj
+            yield from (v for v, _ in node.derivs)
+        elif type(node) is Deriv:
+            yield node.var
+
+
+def objects_in(e: Expr) -> set[Obj]:
     """Every declared object an expression mentions (entries and variables of derivatives)."""
-    if out is None:
-        out = set()
-    if isinstance(e, Entry):
-        out.add(e.obj)
-        for v, _ in e.derivs:
-            out.add(v)
-    elif isinstance(e, (Add, Mul)):
-        for a in e.args:
-            objects_in(a, out)
-    elif isinstance(e, Pow):
-        objects_in(e.base, out)
-    elif isinstance(e, Sum):
-        objects_in(e.body, out)
-    elif isinstance(e, Deriv):
-        out.add(e.var)
-        objects_in(e.body, out)
-    elif isinstance(e, Fold):
-        objects_in(e.body, out)
-    elif isinstance(e, Select):
-        for o in e.options:
-            objects_in(o, out)
-    return out
+    return set(mentioned(e))
 
 
 def differentiated_objects(e: Expr, under: bool = False, out: set | None = None) -> set[Obj]:
     """Objects that occur inside a derivative (their dependence on the variable matters)."""
     if out is None:
         out = set()
-    if isinstance(e, Entry):
+    if type(e) is Entry:
         if under:
             out.add(e.obj)
-    elif isinstance(e, (Add, Mul)):
-        for a in e.args:
-            differentiated_objects(a, under, out)
-    elif isinstance(e, Pow):
-        differentiated_objects(e.base, under, out)
-    elif isinstance(e, Sum):
-        differentiated_objects(e.body, under, out)
-    elif isinstance(e, Deriv):
-        differentiated_objects(e.body, True, out)
-    elif isinstance(e, Fold):
-        differentiated_objects(e.body, under, out)
-    elif isinstance(e, Select):
-        for o in e.options:
-            differentiated_objects(o, under, out)
+    for kid in children(e):
+        differentiated_objects(kid, under or type(e) is Deriv, out)
     return out
+
+
+def binders(e: Expr) -> list[Index]:
+    """The index of every Σ in `e`, in `walk` order, with repeats."""
+    return [node.index for node in walk(e) if type(node) is Sum]
 
 
 def alpha_equal(a: Expr, b: Expr) -> bool:
@@ -308,32 +337,15 @@ def alpha_equal(a: Expr, b: Expr) -> bool:
     return _alpha(a, b, {}, {})
 
 
-def _binders(e: Expr, out: list) -> None:
-    if isinstance(e, Sum):
-        out.append(e.index)
-        _binders(e.body, out)
-    elif isinstance(e, (Add, Mul)):
-        for x in e.args:
-            _binders(x, out)
-    elif isinstance(e, Pow):
-        _binders(e.base, out)
-    elif isinstance(e, (Deriv, Fold)):
-        _binders(e.body, out)
-    elif isinstance(e, Select):
-        for o in e.options:
-            _binders(o, out)
-
-
 def _clean_binders(e: Expr) -> bool:
-    names: list = []
-    _binders(e, names)
+    names = binders(e)
     return len(set(names)) == len(names) and not (set(names) & free_slots(e))
 
 
 def _alpha(a: Expr, b: Expr, fwd: dict, rev: dict) -> bool:
     if type(a) is not type(b):
         return False
-    if isinstance(a, Sum):
+    if type(a) is Sum:
         if a.index.dim != b.index.dim:
             return False
         if not (_opt_alpha(a.lo, b.lo, fwd, rev) and _opt_alpha(a.hi, b.hi, fwd, rev)):
@@ -343,25 +355,14 @@ def _alpha(a: Expr, b: Expr, fwd: dict, rev: dict) -> bool:
         f2[a.index] = b.index
         r2[b.index] = a.index
         return _alpha(a.body, b.body, f2, r2)
-    if isinstance(a, Entry):
-        return (a.obj == b.obj and _slots_alpha(a.idx, b.idx, fwd, rev)
-                and len(a.derivs) == len(b.derivs)
-                and all(v1 == v2 and _slots_alpha(d1, d2, fwd, rev)
-                        for (v1, d1), (v2, d2) in zip(a.derivs, b.derivs)))
-    if isinstance(a, Delta):
-        return _slots_alpha((a.a, a.b), (b.a, b.b), fwd, rev)
-    if isinstance(a, (Add, Mul)):
-        return len(a.args) == len(b.args) and all(_alpha(x, y, fwd, rev) for x, y in zip(a.args, b.args))
-    if isinstance(a, Pow):
-        return a.exp == b.exp and _alpha(a.base, b.base, fwd, rev)
-    if isinstance(a, Deriv):
-        return a.var == b.var and _slots_alpha(a.idx, b.idx, fwd, rev) and _alpha(a.body, b.body, fwd, rev)
-    if isinstance(a, Fold):
-        return a.tag == b.tag and _alpha(a.body, b.body, fwd, rev)
-    if isinstance(a, Select):
-        return (_slots_alpha((a.index,), (b.index,), fwd, rev) and len(a.options) == len(b.options)
-                and all(_alpha(x, y, fwd, rev) for x, y in zip(a.options, b.options)))
-    return a == b
+    xs, ys = children(a), children(b)
+    return (len(xs) == len(ys) and _shape(a) == _shape(b) and _slots_alpha(slots(a), slots(b), fwd, rev)
+            and all(_alpha(x, y, fwd, rev) for x, y in zip(xs, ys)))
+
+
+def _shape(e: Expr) -> Expr:
+    """`e` with every child and slot blanked: what is left to compare once they are compared."""
+    return map_slots(map_children(e, lambda _: ZERO), lambda _: 0)
 
 
 def _opt_alpha(a, b, fwd, rev) -> bool:

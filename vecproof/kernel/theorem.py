@@ -8,7 +8,7 @@ every front end read theorems; none can make one.
 
 from __future__ import annotations
 
-from .terms import Add, Expr, Index, _binders, free_slots, substitute
+from .terms import Add, Expr, Index, binders, free_slots, substitute
 
 _SEAL = object()  # set on a Verdict by `decide` only; `conclude` believes no other verdict
 
@@ -95,8 +95,7 @@ def conclude(lhs: Expr, rhs: Expr, slots: tuple, at: tuple, chain: list[Expr], v
             return None  # (k, k) would prove the diagonal only
         statement = Add((lhs, rhs))
         outside = free_slots(statement) - {s for s in slots if s is not None}
-        bound: list = []
-        _binders(statement, bound)
+        bound = binders(statement)
         if any(a in outside for a in new) or any(a in bound for a in new):
             return None
     ends = [instantiate(lhs, slots, at), *chain, instantiate(rhs, slots, at)]
