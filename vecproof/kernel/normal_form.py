@@ -115,10 +115,6 @@ def _padd_into(acc: Poly, b: Poly) -> None:
             acc.pop(m, None)
 
 
-def poly_degree(p: Poly, dim_name: str) -> int:
-    return max((dict(m).get(dim_name, 0) for m in p), default=0)
-
-
 # ---- flattened terms -----------------------------------------------------------------------------
 
 
