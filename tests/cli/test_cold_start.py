@@ -1,8 +1,11 @@
 """A cold run pays only for what it uses: SymPy (the kernel's exact cross-check) is imported when a
 step is first decided, never for a file that does not parse; once imported, its heap is frozen like
-the rest (gc.freeze(), vecproof/batch.py)."""
+the rest (gc.freeze(), vecproof/batch.py). Profiling a run works, and the cold-run benchmark
+(benchmarks/bench_cold.py, _stages.py) measures what it says."""
 
 import json
+import os
+import pstats
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +32,19 @@ def probe(*args, cwd) -> tuple[dict, str]:
                        timeout=120)
     return json.loads(r.stderr.strip().splitlines()[-1]), r.stdout
 
+
+PROOF = """layout denominator
+dim n
+index i, k : n
+var x : vector(n)
+
+theorem norm_gradient: grad(x^T x) = 2 x
+proof (component k):
+  d(x^T x)/dx[k]
+  = sum(i, delta(i,k) x[i] + x[i] delta(i,k)) by expand_sums, product_rule
+  = 2 x[k] by index_collapse
+qed
+"""
 
 SYNTAX_ERROR = """dim n
 var x : vector(n)
@@ -57,3 +73,43 @@ def test_a_proof_imports_sympy_and_freezes_its_heap(tmp_path):
     assert out["rc"] == 0
     assert out["sympy"]
     assert out["unfrozen"] == 0  # imported after the batch's gc.freeze(), then frozen as well
+
+
+def test_a_profiled_run_writes_its_profile(tmp_path):
+    """`python -m cProfile -m vecproof check …`: the CLI's fast exit (os._exit) is skipped under a profiler."""
+    (tmp_path / "good.vproof").write_text(PROOF, encoding="utf-8")
+    out = tmp_path / "check.prof"
+    r = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "vecproof", "check", "--no-cache",
+                        "good.vproof"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    stats = pstats.Stats(str(out)).stats
+    assert any(name == "check_text" and path.endswith("check.py") for path, _, name in stats)
+
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+
+
+def test_the_stage_timer_sees_every_decide_the_checker_makes(tmp_path):
+    (tmp_path / "good.vproof").write_text(PROOF, encoding="utf-8")
+    r = subprocess.run([sys.executable, str(BENCHMARKS / "_stages.py"), str(tmp_path / "good.vproof")],
+                       capture_output=True, text=True, timeout=120, check=True,
+                       env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache")))
+    stages = json.loads(r.stdout)
+    assert stages["steps"] == 2
+    assert stages["decide_calls"] >= 2 and stages["decide"] > 0
+
+
+def test_bench_cold_says_how_to_run_it():
+    r = subprocess.run([sys.executable, str(BENCHMARKS / "bench_cold.py"), "--help"], capture_output=True,
+                       text=True, timeout=60, check=True)
+    assert "--only-commands" in r.stdout
+
+
+@pytest.mark.slow  # ~25 s: a dozen commands, each in two cold processes
+def test_bench_cold_times_a_tiny_examples_folder(tmp_path):
+    (tmp_path / "good.vproof").write_text(PROOF, encoding="utf-8")
+    r = subprocess.run([sys.executable, str(BENCHMARKS / "bench_cold.py"), "--runs", "1", "--only-commands",
+                        "--examples", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert "UNEXPECTED" not in r.stdout
+    assert "first run (no saved parser): -j 2" in r.stdout
