@@ -75,6 +75,31 @@ def test_a_proof_imports_sympy_and_freezes_its_heap(tmp_path):
     assert out["unfrozen"] == 0  # imported after the batch's gc.freeze(), then frozen as well
 
 
+COLLECTIONS = """
+import gc, sys
+import vecproof.checker
+if sys.argv[1] == "preloaded":
+    import vecproof.kernel.grid
+gc.freeze()
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(1) if phase == "stop" else None)
+from vecproof.checker import check_text
+assert check_text(sys.stdin.read()).theorems[0].status == "proved"
+print(len(collections))
+"""
+
+
+def test_the_lazy_sympy_import_runs_no_collection_in_a_frozen_process():
+    """Collecting while SymPy is imported is wasted work (its objects are permanent): a process that
+    froze its heap checks a proof with about as many collections as if SymPy had been imported first."""
+    counts = {}
+    for mode in ("lazy", "preloaded"):
+        r = subprocess.run([sys.executable, "-c", COLLECTIONS, mode], input=PROOF, capture_output=True,
+                           text=True, timeout=120, check=True)
+        counts[mode] = int(r.stdout)
+    assert counts["lazy"] - counts["preloaded"] < 20, counts  # ~120 young collections if not paused
+
+
 def test_a_profiled_run_writes_its_profile(tmp_path):
     """`python -m cProfile -m vecproof check …`: the CLI's fast exit (os._exit) is skipped under a profiler."""
     (tmp_path / "good.vproof").write_text(PROOF, encoding="utf-8")

@@ -36,13 +36,21 @@ CHECKED = "checked"  # held on a finite set of sizes; outside the decided fragme
 class _Exact:
     """The exact cross-check's module (`grid`), imported on first use: it imports SymPy (~0.2 s), which
     a run that decides nothing (a syntax error, a warm result cache) does not pay. A process that has
-    frozen its heap for the collector (gc.freeze(), vecproof/batch.py) has SymPy's heap frozen too."""
+    frozen its heap for the collector (gc.freeze(), vecproof/batch.py) imports SymPy with the
+    collector paused and has SymPy's heap frozen too: it is as permanent as the rest."""
 
     def __getattr__(self, name):
         global _grid
-        _grid = importlib.import_module(".grid", __name__)
-        if gc.get_freeze_count():
-            gc.freeze()
+        managed, enabled = gc.get_freeze_count() > 0, gc.isenabled()
+        if managed:
+            gc.disable()
+        try:
+            _grid = importlib.import_module(".grid", __name__)
+        finally:
+            if managed:
+                gc.freeze()
+                if enabled:
+                    gc.enable()
         return getattr(_grid, name)
 
 
