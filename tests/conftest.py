@@ -3,7 +3,8 @@ full-size mutation, fuzz and property runs, installs from package registries, ed
 anything that needs the network — and says so at the end; `pytest -m slow` runs only those, and
 `pytest --run-slow` runs everything. Any explicit `-m` expression is obeyed as written.
 
-This file also gives the tests a private state directory for the cache key, and puts tests/ on sys.path (pytest's default import mode), for tests/proofs.py and
+This file also gives the tests private state and cache directories (the cache key, the saved
+parser), and puts tests/ on sys.path (pytest's default import mode), for tests/proofs.py and
 tests/sizes.py."""
 
 import os
@@ -11,9 +12,11 @@ import tempfile
 
 import pytest
 
-# The result cache keeps its key in the user's state directory (vecproof/cache.py): tests, and the
-# commands they start, use a private one instead of the real home's, and ignore a CI secret.
+# The result cache keeps its key in the user's state directory (vecproof/cache.py), the saved parser
+# lives in the user's cache directory (vecproof/syntax/grammar.py): tests, and the commands they
+# start, use private ones instead of the real home's, and ignore a CI secret.
 os.environ["XDG_STATE_HOME"] = tempfile.mkdtemp(prefix="vecproof-test-state-")
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="vecproof-test-cache-")
 os.environ.pop("VECPROOF_CACHE_KEY", None)
 
 _left_out = pytest.StashKey[int]()

@@ -80,7 +80,8 @@ def check_files(files: list[tuple[str, str]], jobs: int = 1, cache_dir: str | No
 
     from . import checker  # noqa: F401 - imported once here (and inherited by forked workers)
 
-    gc.freeze()  # SymPy's large heap is permanent: keep the collector off it
+    gc.freeze()  # the imported heap is permanent: keep the collector off it (the kernel freezes
+    # SymPy's too when it imports it lazily, on the first step it decides)
     if jobs <= 1 or len(todo) <= 1:
         for i in todo:
             results[i] = result_from_dict(check_one(*files[i], cache_dir, options))
@@ -89,6 +90,11 @@ def check_files(files: list[tuple[str, str]], jobs: int = 1, cache_dir: str | No
         return results
     import multiprocessing
 
+    from .kernel import grid  # noqa: F401 - SymPy once, before the fork, rather than in every worker
+    from .syntax.parser import _parser
+
+    _parser()  # built (or loaded) once, before the fork, rather than in every worker
+    gc.freeze()
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), mp_context=ctx) as pool:
         futures = {pool.submit(check_one, *files[i], cache_dir, options): i for i in todo}

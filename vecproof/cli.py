@@ -20,13 +20,17 @@ SKIP_DIRS = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache_
 
 def run() -> None:
     """The console entry point: main(), then exit without the interpreter's slow teardown. When the
-    reader of the output goes away (`vecproof check … | head -1`), stop quietly with status 141."""
+    reader of the output goes away (`vecproof check … | head -1`), stop quietly with status 141.
+    Under a profiler or a tracer (`python -m cProfile -m vecproof`, coverage) the exit is the ordinary
+    one, so that they can write what they measured."""
     try:
         code = main()
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:
         code = EXIT_BROKEN_PIPE  # nothing more can be written; os._exit flushes nothing
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)
     os._exit(code)
 
 

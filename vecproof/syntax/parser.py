@@ -11,13 +11,13 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from ..diagnostics import Span
 from . import ast
-from .grammar import grammar_text
+from .grammar import build_parser
 from .hints import habit_at
+
 
 @lru_cache(maxsize=1)
 def _parser() -> Lark:
-    return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=False)
+    return build_parser()
 
 
 class ParseFailure(Exception):
