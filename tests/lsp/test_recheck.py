@@ -59,7 +59,9 @@ def edit(text: str, rng: random.Random) -> str:
     return "\n".join(lines)
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+# the good examples by default; every bad one too in the slow run
+@pytest.mark.parametrize("path", [p if p.parent == EXAMPLES else pytest.param(p, marks=pytest.mark.slow) for p in FILES],
+                         ids=lambda p: p.name)
 def test_a_recheck_says_what_a_whole_file_check_says(path):
     rng = random.Random(path.name)
     shortcuts = 0
