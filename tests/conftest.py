@@ -38,7 +38,10 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    left_out = config.stash.get(_left_out, 0)
-    if left_out:
-        terminalreporter.write_line(f"{left_out} slow tests left out (deselected): `pytest -m slow` runs only "
-                                    "them, `pytest --run-slow` runs everything", yellow=True)
+    if config.getoption("--run-slow") or config.getoption("markexpr"):
+        return
+    left_out = config.stash.get(_left_out, 0)  # counted where the tests were collected (not the
+    # controller of an xdist run, which collects nothing itself)
+    what = f"{left_out} slow tests left out" if left_out else "tests marked slow are left out"
+    terminalreporter.write_line(f"{what} (deselected): `pytest -m slow` runs only them, "
+                                "`pytest --run-slow` runs everything", yellow=True)
