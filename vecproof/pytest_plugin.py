@@ -35,7 +35,6 @@ from pathlib import Path
 import pytest
 
 SUFFIX = ".vproof"
-_MAX_FILE_BYTES = 10 * 1024 * 1024  # as the checker's limit; a larger file is checked (and refused) by it
 # Loose on purpose: any `# expect:` line in the leading comments makes the file one item; whether the
 # header is well-formed is the checker's call (FileResult.expected), made when the item runs.
 _EXPECT_HINT = re.compile(r"#\s*expect\s*:")
@@ -138,13 +137,13 @@ class VproofFile(pytest.File):
             yield VproofItem.from_parent(self, name=name, kind="theorem", theorem=th)
 
     def _read(self) -> bytes | None:
-        from .readfile import read_limited
+        from .readfile import MAX_FILE_BYTES, read_limited
 
-        try:
-            data = read_limited(self.path, _MAX_FILE_BYTES)
+        try:  # a larger file than the checker's limit is one item, which the checker refuses (VP901)
+            data = read_limited(self.path, MAX_FILE_BYTES)
         except OSError:  # missing, unreadable, a FIFO or a device: the checker says which
             return None
-        return data if len(data) <= _MAX_FILE_BYTES else None
+        return data if len(data) <= MAX_FILE_BYTES else None
 
     @staticmethod
     def _plan(data: bytes | None):

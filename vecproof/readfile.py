@@ -10,6 +10,9 @@ import os
 import stat
 
 
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the largest file vecproof checks; larger ones get VP901 (docs/reliability.md)
+
+
 class NotRegularFile(OSError):
     """The path names a FIFO, a device, a socket or a directory, not a regular file."""
 

@@ -342,3 +342,12 @@ def test_a_declared_warning_code_does_not_exempt_a_false_theorem(pytester):
     write(pytester, **{"bad.vproof": "# expect: VP206, VP201, VP207\n" + HEADER
                        + NORM_AS_SUM.replace(" by norm_def", "") + SQUARE_OF_SUM})
     run(pytester).assert_outcomes(passed=1)
+
+
+def test_a_file_over_the_checkers_size_limit_is_one_failing_item(pytester):
+    # the plugin reads with the checker's limit (2 MiB): a 3 MB file is one item, refused with VP901
+    big = (HEADER + NORM_AS_SUM).encode() + b"# padding\n" * 300_000
+    write(pytester, **{"big.vproof": big})
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*error[[]VP901[]]*"])

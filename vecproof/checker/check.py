@@ -16,12 +16,11 @@ from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..numtext import SHOWN_DIGITS, number_text
-from ..readfile import read_limited
+from ..readfile import MAX_FILE_BYTES, read_limited
 from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
 from ..syntax import ast
 from ..syntax.parser import InputLimit, parse_recovering
 
-MAX_FILE_BYTES = 2 * 1024 * 1024  # larger files get VP901 at once (see docs/reliability.md)
 MAX_THEOREMS = 1000  # per file; the rest get VP901
 
 # Elaboration and the kernel recurse over expressions as deep as the syntax tree (≤ MAX_DEPTH).
