@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 
@@ -80,6 +80,17 @@ INTERNAL = _code("VP902", "internal-error", E, "vecproof's two decision procedur
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A fix the checker proposes, as data (front ends turn it into edits; none parses messages):
+    `cite` — the step follows by `names`; `add-step` — the chain stops short and a last step by
+    `names` reaches the theorem's side; `declare` — add the declaration `text`."""
+
+    kind: str
+    names: tuple[str, ...] = ()
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Diagnostic:
     span: Span
     code: Code
@@ -89,15 +100,14 @@ class Diagnostic:
     path: str = ""
     counterexample: dict | None = field(default=None, compare=False)
     theorem: int | None = field(default=None, compare=False)  # index in FileResult.theorems, if inside one
+    fixes: tuple[Suggestion, ...] = field(default=(), compare=False)
 
     @property
     def level(self) -> Severity:
         return self.severity or self.code.severity
 
     def with_path(self, path: str) -> "Diagnostic":
-        return Diagnostic(self.span, self.code, self.message, self.detail, self.severity, path, self.counterexample,
-                          self.theorem)
+        return replace(self, path=path)
 
     def in_theorem(self, index: int) -> "Diagnostic":
-        return Diagnostic(self.span, self.code, self.message, self.detail, self.severity, self.path,
-                          self.counterexample, index)
+        return replace(self, theorem=index)

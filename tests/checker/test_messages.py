@@ -153,3 +153,29 @@ proof:
 qed
 """, "VP101")
     assert "write x[i] for an entry" in d.message
+
+
+def test_fixes_are_data_on_the_diagnostic_not_words_in_its_message():
+    from vecproof.diagnostics import Suggestion
+
+    r = check_text(HEAD + """
+theorem short: grad(x^T x, x) = 2 x
+proof (component k):
+     d(x^T x)/dx[k]
+   = sum(i, 2 x[i] delta(i, k))   by product_rule, dot_def
+qed
+theorem uncited: x^T x = sum(i, x[i] x[i])
+proof:
+     x^T x
+   = sum(i, x[i] x[i])
+qed
+theorem undeclared: sum(z, 1) = n
+proof:
+     sum(z, 1)
+   = n   by index_collapse
+qed
+""")
+    by_code = {d.code.id: d for d in r.diagnostics}
+    assert by_code["VP204"].fixes == (Suggestion("add-step", ("index_collapse",)),)
+    assert by_code["VP206"].fixes and by_code["VP206"].fixes[0].kind == "cite"
+    assert by_code["VP101"].fixes == (Suggestion("declare", text="index z : n"),)

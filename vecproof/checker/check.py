@@ -528,8 +528,9 @@ class _TheoremChecker:
         words = "stops short of" if which == "right" else "does not start from"
         how = f" the {which} side is reached only by {', '.join(fix)}" if fix else f" the {which} side differs"
         step = f"; add the step `= … by {', '.join(fix)}`" if which == "right" and fix else ""
+        fixes = (dg.Suggestion("add-step", tuple(fix)),) if which == "right" and fix else ()
         self.diags.append(Diagnostic(span, code, f"the proof {words} the {which} side of {self.th.name.name}:"
-                                     f"{how}{step}", path=self.path))
+                                     f"{how}{step}", path=self.path, fixes=fixes))
 
     def cited_rules(self, step: ast.Step):
         out = []
@@ -554,7 +555,7 @@ class _TheoremChecker:
             self.diags.append(Diagnostic(step.expr.span, dg.UNCITED, "this step is true but cites no rule" + (
                 f"; it follows by {', '.join(fix)}" if fix else
                 "; no single rule explains it: split the step" if exercise else "; cite `algebra` if no rule fits"),
-                severity=level, path=self.path))
+                severity=level, path=self.path, fixes=(dg.Suggestion("cite", tuple(fix)),) if fix else ()))
             return
         if exercise:
             banned = [i for i in step.rules if (r := rules.lookup(i.name)) is not None and r.catch_all]
@@ -587,7 +588,8 @@ class _TheoremChecker:
             span = Span(step.rules[0].span.line, step.rules[0].span.col,
                         step.rules[-1].span.end_line, step.rules[-1].span.end_col)
             self.diags.append(Diagnostic(span, dg.UNEXPLAINED, message, self.symmetry_citation(cited, before, after),
-                                         severity=level, path=self.path))
+                                         severity=level, path=self.path,
+                                         fixes=(dg.Suggestion("cite", tuple(fix)),) if fix else ()))
 
     # -------------------------------------------------------------------------------------------
     def verdict_detail(self, v: Verdict, left: str, right: str, a=None, b=None) -> tuple[str, ...]:

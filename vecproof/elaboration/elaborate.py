@@ -399,9 +399,10 @@ class Elaborator:
             why = f"its uses range over {' and '.join(d.name for d in named) or 'different sizes'}"
         else:
             why = "its range does not follow from its uses"
-        example = " or ".join(f"`index {name} : {d.name}`" for d in choices[:2]) or f"`index {name} : n`"
+        decls = [f"index {name} : {d.name}" for d in choices[:2]] or [f"index {name} : n"]
+        example = " or ".join(f"`{d}`" for d in decls)
         raise ElabError(dg.UNKNOWN_NAME, f"'{name}' is not a declared index variable and {why}: declare it, "
-                        f"e.g. {example}", span)
+                        f"e.g. {example}", span, fixes=tuple(dg.Suggestion("declare", text=d) for d in decls))
 
     def _uses(self, name: str, node, env, found: list) -> None:
         """Collect the ranges of the slots where index `name` is used in `node` (an entry x[name],

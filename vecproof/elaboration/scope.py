@@ -16,9 +16,9 @@ BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "D", "dot", "norm", "normF", "tr
 class ElabError(Exception):
     """One positioned problem found while elaborating; carries a diagnostic."""
 
-    def __init__(self, code: dg.Code, message: str, span: Span, *detail: str):
+    def __init__(self, code: dg.Code, message: str, span: Span, *detail: str, fixes: tuple = ()):
         super().__init__(message)
-        self.diagnostic = Diagnostic(span, code, message, tuple(detail))
+        self.diagnostic = Diagnostic(span, code, message, tuple(detail), fixes=fixes)
 
 
 @dataclass

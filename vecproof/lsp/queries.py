@@ -241,12 +241,11 @@ def _skeleton(kind: str) -> str:
 
 # ---- quick fixes ----------------------------------------------------------------------------------
 
-_ADD_STEP = re.compile(r"add the step `= … by ([A-Za-z_]\w*(?:, [A-Za-z_]\w*)*)`")
-
-
 def fixes(checked: Checked) -> list[Fix]:
     """Quick fixes for the diagnostics of `checked`: cite the rule that explains a step (VP202,
-    VP206), correct a misspelt rule (VP106), add the missing last step of a chain that stops short (VP204)."""
+    VP206), correct a misspelt rule (VP106), add the missing last step of a chain that stops short
+    (VP204), declare an index (VP101). What to propose comes from the checker's suggestions
+    (Diagnostic.fixes), never from the wording of a message."""
     out: list[Fix] = []
     steps = {}  # the span a VP202/VP206 diagnostic points at -> (theorem, step)
     for th in checked.theorems:
@@ -262,32 +261,28 @@ def fixes(checked: Checked) -> list[Fix]:
             elif d.code == dg.UNKNOWN_RULE:
                 close = difflib.get_close_matches(text_of(checked.text, d.span), list(rules.RULES), n=3)
                 out += [Fix(n, f"Cite {c}", d.span, c) for c in close]
-            elif d.code == dg.UNKNOWN_NAME and _DECLARE.search(d.message):
-                out += _declare_index(checked, n, d)
-            elif d.code == dg.CHAIN_END:  # only a chain that stops short says which step to add
-                out += _add_last_step(checked, n, d)
+            for suggestion in d.fixes:
+                if suggestion.kind == "declare":
+                    out += _declare(checked, n, suggestion.text)
+                elif suggestion.kind == "add-step":
+                    out += _add_last_step(checked, n, d, suggestion.names)
         except Exception:  # a fix is a convenience: never let one break the diagnostics
             continue
     return out
 
 
-_DECLARE = re.compile(r"declare it, e\.g\. ((?:`index \w+ : \w+`(?: or )?)+)")
-
-
-def _declare_index(checked: Checked, n: int, d) -> list[Fix]:
-    """`index k : n` inserted after the file's declarations, one fix per range the message offers."""
+def _declare(checked: Checked, n: int, text: str) -> list[Fix]:
+    """The declaration `text` inserted after the file's declarations."""
     decls = [i for i in (checked.result.tree.items if checked.result.tree else ()) if not isinstance(i, ast.Theorem)]
     line = max((i.span.end_line for i in decls), default=0) + 1
-    at = Span(line, 1, line, 1)
-    return [Fix(n, f"Declare {text}", at, text + "\n")
-            for text in re.findall(r"`(index \w+ : \w+)`", _DECLARE.search(d.message).group(1))]
+    return [Fix(n, f"Declare {text}", Span(line, 1, line, 1), text + "\n")]
 
 
 def _cite(checked: Checked, n: int, d, th: ast.Theorem, step: ast.Step) -> list[Fix]:
     sr = _step_result(checked, th, step)
     if sr is None or sr.before is None or sr.after is None:
         return []
-    fix = rules.suggest(sr.before, sr.after)  # memoised: the checker asked the same question
+    fix = next((f.names for f in d.fixes if f.kind == "cite"), ())
     names = ", ".join(fix) if fix else "algebra"
     if d.code == dg.UNCITED:
         end = step.expr.span
@@ -295,13 +290,7 @@ def _cite(checked: Checked, n: int, d, th: ast.Theorem, step: ast.Step) -> list[
     return [Fix(n, f"Cite {names} instead", d.span, names)]
 
 
-def _add_last_step(checked: Checked, n: int, d) -> list[Fix]:
-    m = _ADD_STEP.search(d.message)
-    if m is None:
-        return []
-    names = [r.strip() for r in m.group(1).split(",")]
-    if not all(r in rules.RULES for r in names):
-        return []
+def _add_last_step(checked: Checked, n: int, d, names: tuple[str, ...]) -> list[Fix]:
     th = next((t for t in checked.theorems if t.span.line <= d.span.line <= t.span.end_line), None)
     if th is None:
         return []
