@@ -48,3 +48,12 @@ async def test_reopening_a_document_mid_check_publishes_only_the_new_text(fresh)
     await until(lambda: len(published(fresh, uri)) >= 2)
     await asyncio.sleep(0.3)
     assert [{d.code for d in p.diagnostics} for p in published(fresh, uri)] == [set(), {"VP202"}]
+
+
+def test_the_debounce_adapts_to_what_a_check_costs():
+    from vecproof.lsp.documents import MIN_DELAY, debounce
+
+    assert debounce(0.1, 0.0) == MIN_DELAY  # nothing known yet: the shortest wait
+    assert debounce(0.1, 0.015) == 0.03  # a 15 ms check: wait 30 ms, not 100
+    assert debounce(0.1, 0.5) == 0.1  # a costly check: the client's bound
+    assert debounce(0.0, 0.5) == 0.0  # a client that asked for no wait gets none
