@@ -22,3 +22,19 @@ proof (component k):
    = (A x)[k] + (A^T x)[k]                                       by matvec_def
 qed
 """
+
+# The gradient of ‖x‖² as the first seed note proves it: three explained steps, proved for all n.
+SQUARED_NORM_GRADIENT = """layout denominator
+dim n
+index i, k : n
+var x : vector(n)
+
+theorem squared_norm_gradient:
+  grad(‖x‖²) = 2 x
+proof (component k):
+     d(‖x‖²)/dx[k]
+   = d(sum(i, x[i]^2))/dx[k]            by norm_def
+   = sum(i, 2 x[i] delta(i, k))         by product_rule
+   = 2 x[k]                             by index_collapse
+qed
+"""

@@ -6,21 +6,9 @@ import subprocess
 import sys
 
 import pytest
+from proofs import SQUARED_NORM_GRADIENT
 
-PROOF = """layout denominator
-dim n
-index i, k : n
-var x : vector(n)
-
-theorem squared_norm_gradient:
-  grad(‖x‖²) = 2 x
-proof (component k):
-     d(‖x‖²)/dx[k]
-   = d(sum(i, x[i]^2))/dx[k]            by norm_def
-   = sum(i, 2 x[i] delta(i, k))         by product_rule
-   = 2 x[k]                             by index_collapse
-qed
-"""
+PROOF = SQUARED_NORM_GRADIENT
 CITES_ALGEBRA = PROOF.replace("by product_rule", "by algebra")
 UNEXPLAINED = PROOF.replace("by product_rule", "by norm_def")
 

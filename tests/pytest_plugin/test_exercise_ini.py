@@ -9,23 +9,11 @@ import vecproof.options  # noqa: F401
 import vecproof.pytest_plugin  # noqa: F401
 import vecproof.report  # noqa: F401
 import vecproof.syntax.parser  # noqa: F401
+from proofs import SQUARED_NORM_GRADIENT
 
 pytest_plugins = ["pytester"]
 
-PROOF = """layout denominator
-dim n
-index i, k : n
-var x : vector(n)
-
-theorem squared_norm_gradient:
-  grad(‖x‖²) = 2 x
-proof (component k):
-     d(‖x‖²)/dx[k]
-   = d(sum(i, x[i]^2))/dx[k]            by norm_def
-   = sum(i, 2 x[i] delta(i, k))         by product_rule
-   = 2 x[k]                             by index_collapse
-qed
-"""
+PROOF = SQUARED_NORM_GRADIENT
 
 
 def run(pytester, *args):
