@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
+import time
 
 
 def frame(id_, method, params=None) -> bytes:
@@ -16,9 +18,47 @@ def frame(id_, method, params=None) -> bytes:
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-def run(*frames: bytes) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "vecproof", "lsp"], input=b"".join(frames),
-                          capture_output=True, timeout=120, check=False)
+def run(*frames: bytes, then: tuple[bytes, ...] = (), after_reply: int | None = None) -> subprocess.CompletedProcess:
+    """The server's answers to `frames`; with `then`, those frames are sent only once the reply to
+    request `after_reply` has arrived, as a client waits for a reply before it shuts the server down
+    (a shutdown cancels the requests still pending, so sending it at once would race the check)."""
+    if not then:
+        return subprocess.run([sys.executable, "-m", "vecproof", "lsp"], input=b"".join(frames),
+                              capture_output=True, timeout=120, check=False)
+    proc = subprocess.Popen([sys.executable, "-m", "vecproof", "lsp"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = bytearray()
+    def read() -> None:
+        for chunk in iter(lambda: proc.stdout.read1(65536), b""):
+            out.extend(chunk)
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    proc.stdin.write(b"".join(frames))
+    proc.stdin.flush()
+    deadline = time.monotonic() + 120
+    while not any(m.get("id") == after_reply and "method" not in m for m in _complete(bytes(out))):
+        assert time.monotonic() < deadline and proc.poll() is None, "no reply to request %s" % after_reply
+        time.sleep(0.01)
+    proc.stdin.write(b"".join(then))
+    proc.stdin.close()
+    returncode = proc.wait(timeout=120)
+    reader.join(timeout=10)
+    return subprocess.CompletedProcess(proc.args, returncode, bytes(out), proc.stderr.read())
+
+
+def _complete(out: bytes) -> list[dict]:
+    """The whole messages at the start of `out` (the last one may still be arriving)."""
+    found = []
+    while b"\r\n\r\n" in out:
+        head, _, rest = out.partition(b"\r\n\r\n")
+        fields = dict(line.split(b": ", 1) for line in head.split(b"\r\n"))
+        length = int(fields[b"Content-Length"])
+        if len(rest) < length:
+            break
+        found.append(json.loads(rest[:length]))
+        out = rest[length:]
+    return found
 
 
 def messages(out: bytes) -> list[dict]:
@@ -54,8 +94,8 @@ def test_malformed_messages_get_errors_and_the_server_goes_on():
         "uri": "file:///y.vproof", "languageId": "vproof", "version": 1, "text": "dim n\nvar x : vector(n)"}})
     hover = frame(4, "textDocument/hover", {"textDocument": {"uri": "file:///y.vproof"},
                                             "position": {"line": 1, "character": 4}})
-    done = run(init, frame(None, "initialized", {}), *garbage, open_, hover, frame(5, "shutdown"),
-               frame(None, "exit"))
+    done = run(init, frame(None, "initialized", {}), *garbage, open_, hover,
+               then=(frame(5, "shutdown"), frame(None, "exit")), after_reply=4)
     assert done.returncode == 0, done.stderr.decode()
     replies = {m["id"]: m for m in messages(done.stdout) if "id" in m and "method" not in m}
     assert "error" in replies[2] and replies[3]["error"]["code"] == -32601  # MethodNotFound
