@@ -15,6 +15,7 @@ from .. import kernel, rules
 from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
+from ..kernel.terms import map_children
 from ..numtext import SHOWN_DIGITS, number_text
 from ..readfile import MAX_FILE_BYTES, read_limited
 from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
@@ -681,21 +682,10 @@ class _TheoremChecker:
 
 
 def _with_objects(e, sub: dict):
-    """`e` with the declared objects in `sub` replaced (generically over the term's fields)."""
+    """`e` with the declared objects in `sub` replaced in its entries (the kernel's traversal)."""
     if isinstance(e, kernel.Entry):
         return dataclasses.replace(e, obj=sub.get(e.obj, e.obj))
-    if not dataclasses.is_dataclass(e) or isinstance(e, (kernel.Index, kernel.Obj)):
-        return e
-    changes = {}
-    for f in dataclasses.fields(e):
-        value = getattr(e, f.name)
-        if isinstance(value, tuple):
-            new = tuple(_with_objects(x, sub) for x in value)
-        else:
-            new = _with_objects(value, sub)
-        if new is not value:
-            changes[f.name] = new
-    return dataclasses.replace(e, **changes) if changes else e
+    return map_children(e, lambda child: _with_objects(child, sub))
 
 
 def _cex_data(cx) -> dict | None:
