@@ -78,3 +78,16 @@ def test_ten_thousand_theorems():
     assert "VP901" in _codes(r) and _positioned(r)
     assert len(r.theorems) == 1000
     assert seconds < 120
+
+
+def test_bracket_depth_is_refused_before_parsing_at_the_bracket_past_the_limit():
+    from vecproof.syntax.parser import MAX_BRACKETS
+    r, _ = _run(HEAD + "theorem t:\n  " + "(" * (MAX_BRACKETS + 5) + "x[k]" + ")" * (MAX_BRACKETS + 5) + " = x[k] proof: x[k] qed")
+    (d,) = [d for d in r.diagnostics if d.code.id == "VP901"]
+    assert (d.span.line, d.span.col) == (7, 3 + MAX_BRACKETS)
+
+
+def test_brackets_in_comments_are_not_counted():
+    from vecproof.syntax.parser import MAX_BRACKETS
+    r, _ = _run(HEAD + "# " + "(" * (MAX_BRACKETS + 5) + "\ntheorem t: x[k] = x[k] proof: x[k] = x[k] by algebra qed")
+    assert r.theorems[0].status == "proved" and not r.diagnostics

@@ -54,6 +54,10 @@ def _int(tok: Token) -> int:
 
 
 MAX_DEPTH = 1500  # syntax-tree depth (a sum of k terms is k deep)
+# Open brackets at once, counted on the text before the parser runs: parentheses alone do not nest the
+# tree, but a text nested this deep is refused without spending seconds building a tree to measure.
+MAX_BRACKETS = 10_000
+_BRACKET_OR_COMMENT = re.compile(r"[(\[{]|[)\]}]|#[^\n]*")
 
 
 def parse(text: str) -> ast.File:
@@ -100,6 +104,7 @@ def parse_recovering(text: str) -> Partial:
 def _parse_part(part: str, before: int, lines: list[str], final: bool = True) -> ast.File:
     """Parse `part`, a piece of the file starting at the beginning of line `before` + 1 (and ending
     where the file ends if `final`), with positions in the whole file (whose lines are `lines`)."""
+    _check_brackets(part, before)
     try:
         tree = _parser().parse(part)
     except UnexpectedInput as err:
@@ -132,6 +137,23 @@ def _move(tree, lines: int) -> None:
                     child.end_line += lines
             elif hasattr(child, "children"):
                 stack.append(child)
+
+
+def _check_brackets(part: str, before: int) -> None:
+    """Refuse a text with more than MAX_BRACKETS brackets open at once (comments skipped), at the
+    bracket that goes past the limit, before the parser spends time on it."""
+    depth = 0
+    for m in _BRACKET_OR_COMMENT.finditer(part):
+        c = m.group()
+        if c in "([{":
+            depth += 1
+            if depth > MAX_BRACKETS:
+                line = part.count("\n", 0, m.start())
+                col = m.start() - (part.rfind("\n", 0, m.start()) + 1) + 1
+                raise TooDeep(f"this expression has more than {MAX_BRACKETS} brackets open at once; split it "
+                              f"into smaller steps", Span(before + line + 1, col, before + line + 1, col + 1))
+        elif c in ")]}":
+            depth -= 1
 
 
 def _check_depth(tree) -> None:
