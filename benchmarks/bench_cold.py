@@ -128,7 +128,7 @@ WHATIF_PRELUDE = """
 import gc, sys
 if sys.argv.pop(1) == "gc-off":
     gc.disable()
-from vecproof.cli import main
+from vecproof.frontends.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

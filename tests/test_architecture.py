@@ -37,7 +37,7 @@ def test_kernel_depends_only_on_the_standard_library_and_sympy():
 
 
 def test_checker_and_cli_import_no_editor_or_test_stack():
-    mods = _imported_modules("import vecproof.checker, vecproof.cli, vecproof.report")
+    mods = _imported_modules("import vecproof.checker, vecproof.frontends.cli, vecproof.frontends.report")
     for banned in ("pygls", "lsprotocol", "pytest", "_pytest", "hypothesis"):
         assert banned not in mods, banned
 
@@ -95,3 +95,21 @@ def test_proof_text_crafted_to_run_python_yields_only_diagnostics(tmp_path):
         assert r.diagnostics, text
         assert all(d.code.id.startswith("VP") and d.span.line >= 1 for d in r.diagnostics)
     assert not marker.exists()
+
+
+def test_nothing_below_the_front_ends_imports_them():
+    """The library (syntax, elaboration, kernel, checker, batch, cache, rules, printer, …) never
+    imports vecproof.frontends: front ends present results, the library does not know them."""
+    for path in PACKAGE.rglob("*.py"):
+        if "frontends" in path.relative_to(PACKAGE).parts:
+            continue
+        if path.name == "__main__.py" and path.parent == PACKAGE:
+            continue  # `python -m vecproof` is the CLI
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                names = [module] + [f"{module}.{a.name}" if module else a.name for a in node.names]
+                assert not any("frontends" in n.split(".") for n in names), f"{path}:{node.lineno} imports a front end"
+            elif isinstance(node, ast.Import):
+                assert not any("frontends" in a.name.split(".") for a in node.names), f"{path}:{node.lineno}"

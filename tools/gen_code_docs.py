@@ -18,7 +18,7 @@ from pathlib import Path
 from vecproof.checker import check_bytes
 from vecproof.diagnostics import CODES
 from vecproof.options import CheckOptions
-from vecproof.report import TextReport
+from vecproof.frontends.report import TextReport
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES_DIR = ROOT / "docs" / "codes"

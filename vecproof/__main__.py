@@ -1,5 +1,5 @@
 """`python -m vecproof`."""
 
-from .cli import run
+from .frontends.cli import run
 
 run()

@@ -17,7 +17,7 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # Runs the CLI's main() (not run(), which leaves through os._exit) and reports on the process after it.
 PROBE = """
 import gc, json, sys
-from vecproof.cli import main
+from vecproof.frontends.cli import main
 rc = main(sys.argv[1:])
 sys.stdout.flush()
 unfrozen_sympy_classes = sum(1 for o in gc.get_objects()

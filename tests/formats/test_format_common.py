@@ -11,8 +11,8 @@ import sys
 import pytest
 from formats_support import REPO
 
-from vecproof.formats import FORMATS, render
-from vecproof.formats._common import attribute
+from vecproof.frontends.formats import FORMATS, render
+from vecproof.frontends.formats._common import attribute
 from vecproof.serialize import result_from_dict, result_to_dict
 from vecproof.syntax import ast
 
@@ -77,7 +77,7 @@ SCRIPT = r"""
 import os, sys
 from pathlib import Path
 from vecproof.checker import check_path
-from vecproof.formats import FORMATS, render
+from vecproof.frontends.formats import FORMATS, render
 os.chdir(sys.argv[1])
 files = sorted(p for p in Path("examples").rglob("*.vproof"))
 results = [check_path(p, display=p.as_posix()) for p in files]

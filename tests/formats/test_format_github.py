@@ -10,9 +10,9 @@ import pytest
 from formats_support import by_path
 
 from vecproof.diagnostics import Severity, Span
-from vecproof.formats import render
-from vecproof.formats._common import full_message
-from vecproof.formats.github import annotation
+from vecproof.frontends.formats import render
+from vecproof.frontends.formats._common import full_message
+from vecproof.frontends.formats.github import annotation
 
 # The runner's unescaping, applied in this order (%25 last, so an escaped "%" never starts another
 # escape): data %0D %0A %25; property values also %3A %2C.

@@ -12,7 +12,7 @@ import pytest
 from formats_support import REPO
 
 from vecproof import diagnostics as dg
-from vecproof.formats import render
+from vecproof.frontends.formats import render
 from vecproof.serialize import report_to_dict
 
 SCHEMA_PATH = REPO / "docs" / "schema" / "report.schema.json"

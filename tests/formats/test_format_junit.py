@@ -9,9 +9,9 @@ import pytest
 from formats_support import by_path, junit_xsd
 from junitparser import Error, Failure, JUnitXml
 
-from vecproof.formats import render
-from vecproof.formats._common import xml_safe
-from vecproof.formats.junit import classname
+from vecproof.frontends.formats import render
+from vecproof.frontends.formats._common import xml_safe
+from vecproof.frontends.formats.junit import classname
 
 
 def xml_bytes(results, **kw) -> bytes:

@@ -15,8 +15,8 @@ from formats_support import by_path, sarif_schema
 
 from vecproof import __version__
 from vecproof.diagnostics import CODES
-from vecproof.formats import render
-from vecproof.formats._common import full_message
+from vecproof.frontends.formats import render
+from vecproof.frontends.formats._common import full_message
 
 # RFC 3986 URI-reference characters: unreserved, sub-delims, ":" "@" "/" "?" "#", and %XX escapes.
 URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#]|%[0-9A-Fa-f]{2})*")

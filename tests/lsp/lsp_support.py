@@ -1,5 +1,5 @@
 """Helpers for the language-server tests: documents, positions in each encoding, waiting for
-diagnostics. Positions are computed here independently of vecproof.lsp.convert."""
+diagnostics. Positions are computed here independently of vecproof.frontends.lsp.convert."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ def encoding(client: LanguageClient) -> str:
 
 
 def units(s: str, enc: str) -> int:
-    """Length of `s` in the code units of `enc` (written independently of vecproof.lsp.convert)."""
+    """Length of `s` in the code units of `enc` (written independently of vecproof.frontends.lsp.convert)."""
     return {"utf-8": len(s.encode("utf-8")), "utf-16": len(s.encode("utf-16-le")) // 2, "utf-32": len(s)}[enc]
 
 

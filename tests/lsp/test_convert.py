@@ -7,8 +7,8 @@ import pytest
 from lsprotocol import types as lsp
 
 from vecproof.diagnostics import Span
-from vecproof.lsp.convert import Positions
-from vecproof.lsp.tokens import keywords, lex
+from vecproof.frontends.lsp.convert import Positions
+from vecproof.frontends.lsp.tokens import keywords, lex
 
 # BMP characters the seeds use (Σ ∂ ‖ ², 1 UTF-16 unit, 2 UTF-8 bytes) and an astral one (𝑥:
 # 2 UTF-16 units, 4 UTF-8 bytes), each followed by an ASCII letter.

@@ -9,11 +9,12 @@ import pytest
 from lsp_support import NORM, big_document, change, diagnostics, doc, new_uri, open_doc, published, until
 from lsprotocol import types as lsp
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")]
+pytestmark = [pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")]
 
 BUSY = 0.3  # seconds after opening: the big document's check (well over a second cold) is under way
 
 
+@pytest.mark.asyncio
 async def test_a_result_for_an_older_version_is_never_published(fresh):
     uri = new_uri("race")
     open_doc(fresh, uri, big_document(50))
@@ -26,6 +27,7 @@ async def test_a_result_for_an_older_version_is_never_published(fresh):
     assert [p.version for p in published(fresh, uri)] == [2]  # version 1's result was dropped
 
 
+@pytest.mark.asyncio
 async def test_a_document_closed_while_it_is_checked_gets_no_diagnostics(fresh):
     uri, other = new_uri("closed"), new_uri("other")
     open_doc(fresh, uri, big_document(50, first=100))
@@ -39,6 +41,7 @@ async def test_a_document_closed_while_it_is_checked_gets_no_diagnostics(fresh):
     assert await fresh.text_document_hover_async(lsp.HoverParams(doc(uri), lsp.Position(0, 2))) is None
 
 
+@pytest.mark.asyncio
 async def test_reopening_a_document_mid_check_publishes_only_the_new_text(fresh):
     uri = new_uri("reopened")
     open_doc(fresh, uri, big_document(50, first=200))
@@ -51,7 +54,7 @@ async def test_reopening_a_document_mid_check_publishes_only_the_new_text(fresh)
 
 
 def test_the_debounce_adapts_to_what_a_check_costs():
-    from vecproof.lsp.documents import MIN_DELAY, debounce
+    from vecproof.frontends.lsp.documents import MIN_DELAY, debounce
 
     assert debounce(0.1, 0.0) == MIN_DELAY  # nothing known yet: the shortest wait
     assert debounce(0.1, 0.015) == 0.03  # a 15 ms check: wait 30 ms, not 100

@@ -1,4 +1,4 @@
-"""Re-checking after an edit (vecproof.lsp.recheck), in process: the short path gives exactly what a
+"""Re-checking after an edit (vecproof.frontends.lsp.recheck), in process: the short path gives exactly what a
 whole-file check gives, and an edit decides only the steps whose two sides it changed."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from lsp_support import big_document
 from vecproof import kernel
 from vecproof.checker import check as check_module
 from vecproof.checker import check_text
-from vecproof.lsp import queries
-from vecproof.lsp.recheck import recheck
+from vecproof.frontends.lsp import queries
+from vecproof.frontends.lsp.recheck import recheck
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 FILES = sorted(EXAMPLES.glob("*.vproof")) + sorted((EXAMPLES / "bad").glob("*.vproof"))

@@ -54,7 +54,7 @@ PROBE = textwrap.dedent("""\
                 opened.append(os.path.realpath(os.fsdecode(args[0])))
     sys.addaudithook(hook)
     import vecproof
-    from vecproof.cli import main
+    from vecproof.frontends.cli import main
     code = main(["check", "-q", sys.argv[1]])
     import importlib.metadata as md
     print(json.dumps({"exit": code, "module": os.path.realpath(vecproof.__file__),

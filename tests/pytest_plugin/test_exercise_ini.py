@@ -6,8 +6,8 @@ import pytest
 import vecproof.checker  # noqa: F401
 import vecproof.elaboration  # noqa: F401
 import vecproof.options  # noqa: F401
-import vecproof.pytest_plugin  # noqa: F401
-import vecproof.report  # noqa: F401
+import vecproof.frontends.pytest_plugin  # noqa: F401
+import vecproof.frontends.report  # noqa: F401
 import vecproof.syntax.parser  # noqa: F401
 from proofs import SQUARED_NORM_GRADIENT
 
@@ -17,7 +17,7 @@ PROOF = SQUARED_NORM_GRADIENT
 
 
 def run(pytester, *args):
-    return pytester.runpytest_inprocess("-p", "vecproof.pytest_plugin", "-p", "no:cacheprovider",
+    return pytester.runpytest_inprocess("-p", "vecproof.frontends.pytest_plugin", "-p", "no:cacheprovider",
                                         "-p", "no:hypothesispytest", *args)
 
 

@@ -1,8 +1,8 @@
-"""The pytest plugin (vecproof.pytest_plugin): `.vproof` files collected by pytest, one item per theorem.
+"""The pytest plugin (vecproof.frontends.pytest_plugin): `.vproof` files collected by pytest, one item per theorem.
 
 Runs pytest on small proof files with the `pytester` fixture: in process where that is safe (fast),
 in a subprocess for pytest-xdist and for the automatic loading through the `pytest11` entry point.
-Every run passes `-p vecproof.pytest_plugin`, so the tests work whether or not the entry point is
+Every run passes `-p vecproof.frontends.pytest_plugin`, so the tests work whether or not the entry point is
 installed — and, when it is, they exercise the plugin's guard against registering twice.
 """
 
@@ -15,15 +15,15 @@ import pytest
 # Imported here so pytester's in-process runs (which drop the modules they import) reuse them.
 import vecproof.checker  # noqa: F401
 import vecproof.elaboration  # noqa: F401
-import vecproof.pytest_plugin  # noqa: F401
-import vecproof.report  # noqa: F401
+import vecproof.frontends.pytest_plugin  # noqa: F401
+import vecproof.frontends.report  # noqa: F401
 import vecproof.syntax.parser  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
-PLUGIN = ("-p", "vecproof.pytest_plugin")
+PLUGIN = ("-p", "vecproof.frontends.pytest_plugin")
 ENTRY_POINT_INSTALLED = any(
-    ep.value == "vecproof.pytest_plugin" for ep in importlib.metadata.entry_points(group="pytest11")
+    ep.value == "vecproof.frontends.pytest_plugin" for ep in importlib.metadata.entry_points(group="pytest11")
 )
 
 HEADER = """\

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 from vecproof import rules
-from vecproof.lsp import queries
-from vecproof.lsp.recheck import recheck
+from vecproof.frontends.lsp import queries
+from vecproof.frontends.lsp.recheck import recheck
 from vecproof.rules.__main__ import BEGIN, END, with_table
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "language.md"

@@ -20,7 +20,7 @@ from pygls.exceptions import FeatureRequestError, JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 
-from .. import __version__
+from ... import __version__
 from . import convert, queries
 from .documents import Documents
 

@@ -31,8 +31,8 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 
-from .. import __version__
-from ..diagnostics import Severity
+from ... import __version__
+from ...diagnostics import Severity
 from ._common import (
     CANNOT_CHECK_CODES,
     attribute,

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import hashlib
 
-from .. import __version__
-from ..diagnostics import Code
+from ... import __version__
+from ...diagnostics import Code
 from ._common import artifact_uri, attribute, dump_json, full_message, sorted_diagnostics
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"

@@ -22,7 +22,7 @@ def serve() -> int:
 
     gc.disable()
     try:
-        from ..checker import check_text
+        from ...checker import check_text
         from .server import server
 
         check_text("")  # builds the parser

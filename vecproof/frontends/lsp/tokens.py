@@ -15,8 +15,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..diagnostics import Span
-from ..elaboration.scope import BUILTINS as _DECLARED_BUILTINS
+from ...diagnostics import Span
+from ...elaboration.scope import BUILTINS as _DECLARED_BUILTINS
 
 BUILTINS = frozenset(_DECLARED_BUILTINS | {"∇"})
 
@@ -36,7 +36,7 @@ _DERIVATIVE_FOLLOWS = re.compile(r"[^\S\n]*[(/]")
 @lru_cache(maxsize=1)
 def keywords() -> frozenset:
     """The words the grammar spells out ("layout", "theorem", "qed", …), from the grammar file."""
-    from ..syntax.grammar import grammar_text
+    from ...syntax.grammar import grammar_text
 
     return frozenset(re.findall(r'"([a-z]{2,})"', grammar_text()))
 

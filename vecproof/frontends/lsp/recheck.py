@@ -29,11 +29,11 @@ import bisect
 import dataclasses
 from dataclasses import dataclass, field
 
-from .. import diagnostics as dg
-from ..checker import check_text
-from ..diagnostics import Diagnostic, Span
-from ..results import FileResult, TheoremResult
-from ..syntax import ast
+from ... import diagnostics as dg
+from ...checker import check_text
+from ...diagnostics import Diagnostic, Span
+from ...results import FileResult, TheoremResult
+from ...syntax import ast
 
 
 @dataclass

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from lsprotocol import types as lsp
 
-from ..diagnostics import Diagnostic, Severity, Span
+from ...diagnostics import Diagnostic, Severity, Span
 from . import queries
 from .tokens import classify, lex
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-from ..diagnostics import Severity
+from ...diagnostics import Severity
 from ._common import display_path, full_message, sorted_diagnostics
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "notice"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 # Characters that a terminal acts on or that reorder what it shows, which the user's text (names,
 # source lines, file names) can carry: C0 and C1 controls (ESC, BEL, CR, CSI…), DEL, bidirectional
@@ -110,13 +110,13 @@ class TextReport:
             where = f"{result.path}:{t.span.line}:{t.span.col}"
             self._line(f"{where}: {t.verdict()}", t.status if t.status in ("proved", "unproved") else "failed")
             if self.explain:
-                from .printer import explanation
+                from ..printer import explanation
 
                 for text in explanation(result, t):
                     self._line("  " + text)
 
     def summary(self, results, seconds: float) -> None:
-        from .serialize import summarize
+        from ..serialize import summarize
 
         c = summarize(results)
         rejected = c["rejected_as_declared"]
@@ -135,7 +135,7 @@ class TextReport:
 def _failure_reasons(failing, strict: bool) -> str:
     """What failed the run, in a few words per kind: `2 files with errors; 1 file with warnings
     (--strict)`; unreadable files and unmet `# expect:` headers are named as such."""
-    from . import diagnostics as dg
+    from .. import diagnostics as dg
 
     kinds: dict[str, int] = {}
     for r in failing:

@@ -14,8 +14,8 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote_from_bytes
 
-from .. import diagnostics as dg
-from ..diagnostics import Diagnostic
+from ... import diagnostics as dg
+from ...diagnostics import Diagnostic
 
 # Codes only the theorem checker emits: a diagnostic with one of these codes belongs to the theorem
 # above it even when it lies past the theorem's last step expression (a citation `by …` written on

@@ -38,7 +38,7 @@ SUFFIX = ".vproof"
 # Loose on purpose: any `# expect:` line in the leading comments makes the file one item; whether the
 # header is well-formed is the checker's call (FileResult.expected), made when the item runs.
 _EXPECT_HINT = re.compile(r"#\s*expect\s*:")
-_NAMES = ("vecproof", "vecproof.pytest_plugin")  # entry-point name, module name
+_NAMES = ("vecproof", "vecproof.frontends.pytest_plugin")  # entry-point name, module name
 
 
 # ---- registration, options ------------------------------------------------------------------------
@@ -46,7 +46,7 @@ _NAMES = ("vecproof", "vecproof.pytest_plugin")  # entry-point name, module name
 
 def pytest_plugin_registered(plugin, plugin_name, manager):
     """This module can be registered under its entry-point name (`vecproof`, automatically) or its
-    module name (`-p vecproof.pytest_plugin`, `pytest_plugins = [...]`); pluggy refuses the same
+    module name (`-p vecproof.frontends.pytest_plugin`, `pytest_plugins = [...]`); pluggy refuses the same
     module twice under two names. Once it is registered under one, block the other so the second
     registration is skipped instead of failing."""
     if plugin is not sys.modules.get(__name__) or plugin_name not in _NAMES:
@@ -81,7 +81,7 @@ def pytest_configure(config):
 def _check_options(config):
     """CheckOptions for this run: `vecproof_exercise` from the ini file when it is set, else
     `exercise` from [tool.vecproof] (found from where pytest was started, as `vecproof check` does)."""
-    from .options import CheckOptions, ConfigError, read_table
+    from ..options import CheckOptions, ConfigError, read_table
 
     exercise = config.getini("vecproof_exercise")
     if not isinstance(exercise, bool):  # unset (pytest 8 gives [] for an unset option without default)
@@ -137,7 +137,7 @@ class VproofFile(pytest.File):
             yield VproofItem.from_parent(self, name=name, kind="theorem", theorem=th)
 
     def _read(self) -> bytes | None:
-        from .readfile import MAX_FILE_BYTES, read_limited
+        from ..readfile import MAX_FILE_BYTES, read_limited
 
         try:  # a larger file than the checker's limit is one item, which the checker refuses (VP901)
             data = read_limited(self.path, MAX_FILE_BYTES)
@@ -165,7 +165,7 @@ class VproofFile(pytest.File):
             if _EXPECT_HINT.match(stripped):
                 return "expect"
         try:
-            from .syntax import ast, parse
+            from ..syntax import ast, parse
 
             tree = parse(text)
         except Exception:  # ParseFailure, RecursionError, anything: the check will say what it is
@@ -178,7 +178,7 @@ class VproofFile(pytest.File):
             return "no theorem"
         errors: list = []
         try:
-            from .elaboration import declare
+            from ..elaboration import declare
 
             declare(items, errors)
         except Exception:
@@ -188,7 +188,7 @@ class VproofFile(pytest.File):
     # -- the check, once per file per process -----------------------------------------------------------
     def result(self):
         if self._result is None:
-            from .checker import check_bytes, check_path
+            from ..checker import check_bytes, check_path
 
             display = _display_path(self.path, self.config)
             options = self.config.stash[_OPTIONS]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..serialize import report_to_dict
+from ...serialize import report_to_dict
 from ._common import dump_json, sorted_diagnostics
 
 

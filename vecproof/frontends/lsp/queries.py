@@ -10,11 +10,11 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from .. import diagnostics as dg
-from .. import rules
-from ..diagnostics import Span
-from ..printer import Printer, explanation
-from ..syntax import ast
+from ... import diagnostics as dg
+from ... import rules
+from ...diagnostics import Span
+from ...printer import Printer, explanation
+from ...syntax import ast
 from .recheck import Checked, text_of
 from .tokens import BUILTINS, classify, keywords, lex, token_at
 

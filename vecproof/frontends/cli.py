@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
-from .options import COLORS, FORMATS
+from .. import __version__
+from ..options import COLORS, FORMATS
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for cat or grep whose reader went away
@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from .batch import default_jobs
+    from ..batch import default_jobs
 
     p = argparse.ArgumentParser(prog="vecproof", description="Check calculational proofs of vector and "
                                 "matrix calculus written in .vproof files.")
@@ -133,8 +133,8 @@ def _walk(root: Path):
 
 
 def _check(args) -> int:
-    from .batch import check_files
-    from .options import CheckOptions
+    from ..batch import check_files
+    from ..options import CheckOptions
     from .report import TextReport, visible
 
     start = time.perf_counter()
@@ -150,7 +150,7 @@ def _check(args) -> int:
     progress = _Progress(len(files)) if (not args.no_progress and len(files) > 1 and sys.stderr.isatty()) else None
     try:
         if args.explain:  # the index forms do not survive the cache or a worker's plain-data result
-            from .checker import check_path
+            from ..checker import check_path
 
             results = [check_path(f, display=str(f), options=CheckOptions(exercise=args.exercise)) for f in files]
         else:
@@ -184,8 +184,8 @@ def _check(args) -> int:
 def _settle(args) -> bool:
     """Fill the options not given on the command line from [tool.vecproof], then from the built-in
     defaults. False (with the error printed) when the table is wrong."""
-    from .batch import default_jobs
-    from .options import ConfigError, read_table
+    from ..batch import default_jobs
+    from ..options import ConfigError, read_table
 
     try:
         table, _ = read_table()
@@ -232,8 +232,8 @@ class _Progress:
 
 
 def _source_lines(path: Path) -> list[str]:
-    from .checker.check import MAX_FILE_BYTES
-    from .readfile import read_limited
+    from ..checker.check import MAX_FILE_BYTES
+    from ..readfile import read_limited
 
     try:
         text = read_limited(path, MAX_FILE_BYTES).decode("utf-8-sig")
@@ -243,7 +243,7 @@ def _source_lines(path: Path) -> list[str]:
 
 
 def _rules() -> int:
-    from .rules import RULES, aliases_of
+    from ..rules import RULES, aliases_of
 
     for r in RULES.values():
         also = ", ".join(aliases_of(r.name))
