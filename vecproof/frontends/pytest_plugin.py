@@ -18,7 +18,8 @@ file it collects — the same directories, `testpaths`, `--ignore` and `norecurs
 - Switch it off with the ini option `vecproof = false` or with `--no-vecproof` (or `-p no:vecproof`).
 - Items carry the marker `vecproof`: `-m vecproof`, `-m "not vecproof"`.
 
-Collection only parses (cheap and deterministic, so pytest-xdist workers collect the same items);
+Collection only outlines each file (`vecproof.checker.outline`: cheap and deterministic, so pytest-xdist
+workers collect the same items);
 the check runs once per file per process, when the first of its items runs.
 
 This module imports only pytest and the standard library at import time: it is loaded by every
@@ -28,16 +29,12 @@ pytest run in an environment where vecproof is installed.
 from __future__ import annotations
 
 import os
-import re
 import sys
 from pathlib import Path
 
 import pytest
 
 SUFFIX = ".vproof"
-# Loose on purpose: any `# expect:` line in the leading comments makes the file one item; whether the
-# header is well-formed is the checker's call (FileResult.expected), made when the item runs.
-_EXPECT_HINT = re.compile(r"#\s*expect\s*:")
 _NAMES = ("vecproof", "vecproof.frontends.pytest_plugin")  # entry-point name, module name
 
 
@@ -114,25 +111,23 @@ class VproofFile(pytest.File):
     """A .vproof file. Collection parses it; the check (`result()`) runs once, when first needed."""
 
     def collect(self):
+        from ..checker.outline import outline
+
         self._data = self._read()
         self._result = None
         self._lines: list[str] = []
-        self._theorem_spans: list = []
-        self._declarations_item = False
-        plan = self._plan(self._data)
-        if plan is None or isinstance(plan, str):
+        plan = outline(self._data)
+        self._declarations_item = plan.declaration_errors
+        if plan.whole is not None:
             yield VproofItem.from_parent(self, name=self.path.name, kind="file", theorem=None)
             return
-        theorems, declaration_errors = plan
-        self._theorem_spans = [th.span for th in theorems]
-        self._declarations_item = declaration_errors
-        if declaration_errors:
+        if plan.declaration_errors:
             yield VproofItem.from_parent(self, name=self.path.name, kind="declarations", theorem=None)
         seen: set[str] = set()
-        for th in theorems:
-            name = th.name.name
+        for th in plan.theorems:
+            name = th.name
             if name in seen:  # a duplicate theorem name (VP104): keep node ids distinct
-                name = f"{name}[line{th.name.span.line}]"
+                name = f"{name}[line{th.name_span.line}]"
             seen.add(name)
             yield VproofItem.from_parent(self, name=name, kind="theorem", theorem=th)
 
@@ -144,46 +139,6 @@ class VproofFile(pytest.File):
         except OSError:  # missing, unreadable, a FIFO or a device: the checker says which
             return None
         return data if len(data) <= MAX_FILE_BYTES else None
-
-    @staticmethod
-    def _plan(data: bytes | None):
-        """What the file is tested as: a reason string (or None) for one item for the whole file;
-        otherwise (theorem nodes, whether declarations outside them are wrong)."""
-        if data is None:
-            return "unreadable"
-        if b"\x00" in data:
-            return "binary"
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return "not UTF-8"
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        for line in text.split("\n"):
-            stripped = line.strip()
-            if stripped and not stripped.startswith("#"):
-                break
-            if _EXPECT_HINT.match(stripped):
-                return "expect"
-        try:
-            from ..syntax import ast, parse
-
-            tree = parse(text)
-        except Exception:  # ParseFailure, RecursionError, anything: the check will say what it is
-            return "syntax"
-        items = []
-        for item in tree.items:
-            items.extend(item if isinstance(item, list) else [item])
-        theorems = [i for i in items if isinstance(i, ast.Theorem)]
-        if not theorems:
-            return "no theorem"
-        errors: list = []
-        try:
-            from ..elaboration import declare
-
-            declare(items, errors)
-        except Exception:
-            errors.append(None)
-        return theorems, bool(errors)
 
     # -- the check, once per file per process -----------------------------------------------------------
     def result(self):
@@ -206,10 +161,6 @@ class VproofFile(pytest.File):
         self.result()
         return self._lines
 
-    def outside_theorems(self, diagnostics) -> list:
-        return [d for d in diagnostics if not any(_within(d.span, s) for s in self._theorem_spans)]
-
-
 class VproofItem(pytest.Item):
     # Some plugins assume every item has `funcargs` (pytest-lsp 1.0's runtest wrapper returns
     # without yielding otherwise, which breaks every non-Python item); we have no fixtures.
@@ -218,12 +169,12 @@ class VproofItem(pytest.Item):
     def __init__(self, *, kind: str, theorem, **kw):
         super().__init__(**kw)
         self.kind = kind  # theorem | file | declarations
-        self.theorem = theorem  # the syntax node (its span covers the whole theorem) for kind == theorem
+        self.theorem = theorem  # the checker.outline.TheoremHead, for kind == theorem
         self.add_marker("vecproof")
 
     def reportinfo(self):
         if self.kind == "theorem":
-            return self.path, self.theorem.name.span.line - 1, f"{self.theorem.kind} {self.theorem.name.name}"
+            return self.path, self.theorem.name_span.line - 1, f"{self.theorem.kind} {self.theorem.name}"
         return self.path, 0, f"vecproof file {self.path.name}"
 
     def runtest(self):
@@ -241,31 +192,37 @@ class VproofItem(pytest.Item):
     def _theorem_verdict(self, res, strict: bool):
         """Fails when the theorem is not proved, or a diagnostic inside it is an error (a warning,
         when strict); the report shows every diagnostic inside the theorem."""
+        from ..results import attribute
+
         th = self.theorem
         file: VproofFile = self.parent
-        shown = [d for d in res.diagnostics if _within(d.span, th.span)]
+        outside, per = attribute(res)
+        index = next((k for k, t in enumerate(res.theorems) if t.name == th.name and t.span.line == th.name_span.line),
+                     None)
+        found = None if index is None else res.theorems[index]
+        shown = [] if index is None else per[index]
         if not file._declarations_item:  # no item of its own for errors outside every theorem (an
             # internal error at 1:1, say): they fail every theorem rather than pass silently
-            shown = [d for d in file.outside_theorems(res.diagnostics) if _level(d) == "error"] + shown
+            shown = [d for d in outside if _level(d) == "error"] + shown
         if res.unreadable or res.expected:  # the file changed since it was collected
             shown = list(res.diagnostics)
-        found = next((t for t in res.theorems if t.name == th.name.name and t.span.line == th.name.span.line),
-                     None)
-        where = f"{res.path}:{th.name.span.line}:{th.name.span.col}"
+        where = f"{res.path}:{th.name_span.line}:{th.name_span.col}"
         failed = _fails(shown, strict) or found is None or found.status != "proved"
         if found is None:
-            footer = f"{where}: failed: {th.kind} {th.name.name} (not checked)\n"
+            footer = f"{where}: failed: {th.kind} {th.name} (not checked)\n"
         elif found.status != "proved":
             footer = f"{where}: {found.verdict()}\n"
         else:  # proved, but an error (or a warning, when strict) lies inside it
-            footer = f"{where}: failed: {th.kind} {th.name.name}\n"
+            footer = f"{where}: failed: {th.kind} {th.name}\n"
         return failed, shown, footer
 
     def _file_verdict(self, res, strict: bool):
         where = f"{res.path}:1:1"
         file: VproofFile = self.parent
         if self.kind == "declarations":
-            shown = file.outside_theorems(res.diagnostics)
+            from ..results import attribute
+
+            shown = attribute(res)[0]
             return _fails(shown, strict), shown, f"{where}: failed: declarations outside the theorems\n"
         shown = list(res.diagnostics)
         if res.expected:  # deliberately wrong: passes when the declared codes are reported
@@ -291,10 +248,6 @@ def _level(d) -> str:
 
 def _fails(diagnostics, strict: bool) -> bool:
     return any(_level(d) == "error" or (strict and _level(d) == "warning") for d in diagnostics)
-
-
-def _within(span, outer) -> bool:
-    return (outer.line, outer.col) <= (span.line, span.col) <= (outer.end_line, outer.end_col)
 
 
 def _render_all(diags, lines) -> str:

@@ -7,7 +7,6 @@ process render identically.
 
 from __future__ import annotations
 
-import bisect
 import json
 import os
 import re
@@ -16,60 +15,15 @@ from urllib.parse import quote_from_bytes
 
 from ... import diagnostics as dg
 from ...diagnostics import Diagnostic
-
-# Codes only the theorem checker emits: a diagnostic with one of these codes belongs to the theorem
-# above it even when it lies past the theorem's last step expression (a citation `by …` written on
-# the next line, the end of a multi-line step).
-THEOREM_CODES = frozenset({
-    dg.UNKNOWN_RULE.id, dg.FALSE_STEP.id, dg.UNEXPLAINED.id, dg.CHAIN_START.id, dg.CHAIN_END.id,
-    dg.NOT_PROVED.id, dg.UNCITED.id, dg.FALSE_CLAIM.id,
-})
+from ...results import THEOREM_CODES, attribute, diagnostic_key  # noqa: F401  (for the formats)
 
 # Codes that mean "the file (or theorem) could not be checked", as opposed to "the proof is wrong".
 # JUnit reports these as <error>, everything else as <failure>.
 CANNOT_CHECK_CODES = frozenset({dg.SYNTAX.id, dg.UNREADABLE.id, dg.LIMIT.id, dg.INTERNAL.id})
 
 
-def diagnostic_key(d: Diagnostic) -> tuple:
-    """A total order on a file's diagnostics: position first, then everything else that is shown."""
-    s = d.span
-    return (s.line, s.col, s.end_line, s.end_col, d.code.id, d.level.value, d.message, d.detail)
-
-
 def sorted_diagnostics(diags) -> list[Diagnostic]:
     return sorted(diags, key=diagnostic_key)
-
-
-def attribute(result) -> tuple[list[Diagnostic], list[list[Diagnostic]]]:
-    """Split a file's diagnostics into file-level ones and, per theorem (same order as
-    `result.theorems`), the ones inside that theorem. Both lists are sorted.
-
-    Diagnostics the checker tagged with their theorem go there. For untagged ones (results from
-    elsewhere): a theorem starts on the line of its name and runs to the end of the line of its last step
-    expression (to the next theorem when it has no step); diagnostics with a code only the
-    theorem checker emits (`THEOREM_CODES`) belong to the theorem above them wherever they are.
-    Everything else — syntax errors, unreadable input, declaration errors, VP004 — is file-level.
-    """
-    theorems = list(result.theorems)
-    order = sorted(range(len(theorems)), key=lambda i: (theorems[i].span.line, theorems[i].span.col, i))
-    starts = [theorems[i].span.line for i in order]
-    per: list[list[Diagnostic]] = [[] for _ in theorems]
-    files: list[Diagnostic] = []
-    for d in sorted_diagnostics(result.diagnostics):
-        if d.theorem is not None and 0 <= d.theorem < len(theorems):
-            per[d.theorem].append(d)  # the checker says which theorem it was checking
-            continue
-        k = bisect.bisect_right(starts, d.span.line) - 1
-        if k < 0:
-            files.append(d)
-            continue
-        t = theorems[order[k]]
-        last = max((s.span.end_line for s in t.steps), default=None)
-        if last is None or d.span.line <= last or d.code.id in THEOREM_CODES:
-            per[order[k]].append(d)
-        else:
-            files.append(d)
-    return files, per
 
 
 def full_message(d: Diagnostic) -> str:
