@@ -4,12 +4,10 @@ import pytest
 from proofs import HEAD, QUADRATIC_FORM_GRADIENT
 
 from vecproof.checker import check_bytes, check_text
+from harness import codes
 
 QUADRATIC = QUADRATIC_FORM_GRADIENT
 
-
-def codes(result):
-    return sorted(d.code.id for d in result.diagnostics)
 
 
 def only(result, code):

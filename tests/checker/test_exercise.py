@@ -6,6 +6,7 @@ from vecproof.cache import Cache
 from vecproof.checker import check_bytes, check_text
 from vecproof.diagnostics import Severity
 from vecproof.options import CheckOptions
+from harness import codes
 
 EXERCISE = CheckOptions(exercise=True)
 
@@ -44,9 +45,6 @@ proof (component k):
 qed
 """).replace("index i, k : n", "index i, j, k : n")
 
-
-def codes(result, level=None):
-    return sorted(d.code.id for d in result.diagnostics if level is None or d.level == level)
 
 
 def test_a_fully_cited_proof_is_proved_in_exercise_mode():

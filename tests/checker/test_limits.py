@@ -7,6 +7,7 @@ import time
 import pytest
 
 from vecproof.checker import check_bytes, check_text
+from harness import code_set as _codes
 
 HEAD = "layout denominator\ndim n\nindex i, j, k : n\nvar x : vector(n)\nconst A : matrix(n, n)\n"
 
@@ -16,9 +17,6 @@ def _run(text_or_bytes):
     r = check_bytes(text_or_bytes) if isinstance(text_or_bytes, bytes) else check_text(text_or_bytes)
     return r, time.monotonic() - start
 
-
-def _codes(r):
-    return {d.code.id for d in r.diagnostics}
 
 
 def _positioned(r):

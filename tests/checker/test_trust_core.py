@@ -11,6 +11,7 @@ import pytest
 from vecproof import kernel
 from vecproof.checker import check_text
 from vecproof.kernel import Add, Dim, Entry, Index, Mul, Num, Obj, Verdict
+from harness import code_set as _codes
 
 HEAD = "layout denominator\ndim n\nindex i, j, k : n\nvar x : vector(n)\nconst A : matrix(n, n)\n"
 FALSE_THEOREM = """
@@ -28,9 +29,6 @@ proof:
 qed
 """
 
-
-def _codes(r):
-    return {d.code.id for d in r.diagnostics}
 
 
 def _cli(tmp_path, text, *args):

@@ -4,10 +4,8 @@ chained powers, size-1 dimensions in derivatives, huge counterexample numbers, c
 import pytest
 
 from vecproof import check_text
+from harness import code_set as _codes
 
-
-def _codes(r):
-    return {d.code.id for d in r.diagnostics}
 
 
 # ---- item 7: a dimension of concrete size 1 in gradients, Jacobians and whole-variable derivatives ----

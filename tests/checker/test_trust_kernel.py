@@ -20,6 +20,7 @@ import pytest
 import vecproof.rules
 from vecproof.checker import check as check_module
 from vecproof.checker import check_text
+from harness import code_set as codes
 
 HEAD = ("layout denominator\ndim n\nindex i, j, k, l, p, q : n\nvar x : vector(n)\n"
         "const A : matrix(n, n)\nconst B : matrix(n, n)\n")
@@ -35,9 +36,6 @@ STEP_LINE = 11  # the line of the step in `theorem(...)`
 # x (x² − 1)(x² − 4) … (x² − 144): zero at every integer in −12..12, where the old search looked.
 VANISHING = "x[k] " + " ".join(f"(x[k]^2 - {c * c})" for c in range(1, 13))
 
-
-def codes(result) -> set[str]:
-    return {d.code.id for d in result.diagnostics}
 
 
 # ---- (A) a false step always gets its counterexample ------------------------------------------

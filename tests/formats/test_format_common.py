@@ -12,7 +12,7 @@ import pytest
 from formats_support import REPO
 
 from vecproof.frontends.formats import FORMATS, render
-from vecproof.frontends.formats._common import attribute
+from vecproof.results import attribute
 from vecproof.serialize import result_from_dict, result_to_dict
 from vecproof.syntax import ast
 

@@ -218,7 +218,6 @@ class VproofItem(pytest.Item):
 
     def _file_verdict(self, res, strict: bool):
         where = f"{res.path}:1:1"
-        file: VproofFile = self.parent
         if self.kind == "declarations":
             from ..results import attribute
 

@@ -15,7 +15,7 @@ from urllib.parse import quote_from_bytes
 
 from ... import diagnostics as dg
 from ...diagnostics import Diagnostic
-from ...results import THEOREM_CODES, attribute, diagnostic_key  # noqa: F401  (for the formats)
+from ...results import diagnostic_key
 
 # Codes that mean "the file (or theorem) could not be checked", as opposed to "the proof is wrong".
 # JUnit reports these as <error>, everything else as <failure>.

@@ -33,9 +33,9 @@ import xml.etree.ElementTree as ET
 
 from ... import __version__
 from ...diagnostics import Severity
+from ...results import attribute
 from ._common import (
     CANNOT_CHECK_CODES,
-    attribute,
     plain_block,
     relative_posix,
     sorted_diagnostics,

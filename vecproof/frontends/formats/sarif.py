@@ -23,7 +23,8 @@ import hashlib
 
 from ... import __version__
 from ...diagnostics import Code
-from ._common import artifact_uri, attribute, dump_json, full_message, sorted_diagnostics
+from ...results import attribute
+from ._common import artifact_uri, dump_json, full_message, sorted_diagnostics
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
