@@ -4,7 +4,7 @@ import pytest
 from proofs import HEAD, QUADRATIC_FORM_GRADIENT
 
 from vecproof.checker import check_bytes, check_text
-from harness import codes
+from harness import assert_codes, codes
 
 QUADRATIC = QUADRATIC_FORM_GRADIENT
 
@@ -66,8 +66,7 @@ def test_numerator_layout_makes_the_gradient_a_row():
         "theorem t: grad(x^T x) = 2 x^T proof (component k): d(x^T x)/dx[k] "
         "= d/dx[k] sum(i, x[i] x[i]) by expand_sums = sum(i, delta(i,k) x[i] + x[i] delta(i,k)) by product_rule "
         "= 2 x[k] by index_collapse qed")
-    r = check_text(text)
-    assert codes(r) == [] and r.theorems[0].status == "proved"
+    assert_codes(text, status={"t": "proved"})
     col = check_text(text.replace("= 2 x^T proof", "= 2 x proof"))
     d = only(col, "VP102")
     assert "1×n" in d.message and "n×1" in d.message
@@ -182,8 +181,7 @@ def test_binary_empty_and_invalid_utf8_input():
 
 
 def test_crlf_and_tabs_are_accepted():
-    r = check_text(QUADRATIC.replace("\n", "\r\n").replace("   ", "\t"))
-    assert codes(r) == [] and r.theorems[0].status == "proved"
+    assert_codes(QUADRATIC.replace("\n", "\r\n").replace("   ", "\t"), status={"quadratic_form_gradient": "proved"})
 
 
 def test_frobenius_sum_with_wrong_range_is_caught_even_though_it_holds_when_sizes_agree():
