@@ -25,6 +25,16 @@ class Span:
     def point(line: int = 1, col: int = 1) -> "Span":
         return Span(line, col, line, col + 1)
 
+    def moved(self, lines: int, cols: int = 0, on_line: int | None = None) -> "Span":
+        """This span `lines` lines further down; an end lying on line `on_line` (before the move) also
+        moves `cols` columns right. The one way every caller moves positions (a theorem's results
+        cached relative to its start, the editor's re-check after lines were inserted above)."""
+        moved = object.__new__(Span)  # the fields, without the frozen dataclass's __init__ (hot path)
+        moved.__dict__.update(line=self.line + lines, col=self.col + (cols if self.line == on_line else 0),
+                              end_line=self.end_line + lines,
+                              end_col=self.end_col + (cols if self.end_line == on_line else 0))
+        return moved
+
 
 @dataclass(frozen=True)
 class Code:

@@ -224,10 +224,7 @@ def _theorem_key(text: str, items, th: ast.Theorem, options) -> str:
 
 def _shift(span: Span, base: Span, sign: int, col0: int) -> Span:
     """Move a span between absolute positions and positions relative to a theorem's start."""
-    dl = sign * (base.line - 1)
-    dc = sign * (col0 - 1)
-    return Span(span.line + dl, span.col + (dc if span.line == (base.line if sign < 0 else 1) else 0),
-                span.end_line + dl, span.end_col + (dc if span.end_line == (base.line if sign < 0 else 1) else 0))
+    return span.moved(sign * (base.line - 1), sign * (col0 - 1), base.line if sign < 0 else 1)
 
 
 def _to_cache(res: TheoremResult, diags, base: Span) -> dict:

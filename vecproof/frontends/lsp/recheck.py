@@ -204,20 +204,13 @@ def _by_theorem(diags, theorems) -> dict:
     return out
 
 
-def _move_span(span: Span, lines: int) -> Span:
-    moved = object.__new__(Span)  # the fields, without the frozen dataclass's __init__ (hot path)
-    moved.__dict__.update(line=span.line + lines, col=span.col, end_line=span.end_line + lines,
-                          end_col=span.end_col)
-    return moved
-
-
 def _move_diag(d: Diagnostic, lines: int) -> Diagnostic:
-    return dataclasses.replace(d, span=_move_span(d.span, lines))
+    return dataclasses.replace(d, span=d.span.moved(lines))
 
 
 def _move_result(r: TheoremResult, lines: int) -> TheoremResult:
-    steps = [dataclasses.replace(st, span=_move_span(st.span, lines)) for st in r.steps]
-    return dataclasses.replace(r, span=_move_span(r.span, lines), steps=steps)
+    steps = [dataclasses.replace(st, span=st.span.moved(lines)) for st in r.steps]
+    return dataclasses.replace(r, span=r.span.moved(lines), steps=steps)
 
 
 _FIELDS: dict[type, tuple[str, ...] | None] = {}
@@ -226,7 +219,7 @@ _FIELDS: dict[type, tuple[str, ...] | None] = {}
 def _move_node(node, lines: int):
     """A syntax tree node with every span in it moved by `lines` lines."""
     if isinstance(node, Span):
-        return _move_span(node, lines)
+        return node.moved(lines)
     if isinstance(node, tuple):
         return tuple(_move_node(x, lines) for x in node)
     cls = type(node)
@@ -235,6 +228,6 @@ def _move_node(node, lines: int):
     names = _FIELDS[cls]
     if names is None:
         return node
-    moved = object.__new__(cls)  # as in _move_span: the syntax tree's dataclasses are frozen
+    moved = object.__new__(cls)  # as in Span.moved: the syntax tree's dataclasses are frozen
     moved.__dict__.update({n: _move_node(getattr(node, n), lines) for n in names})
     return moved
