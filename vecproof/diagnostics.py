@@ -58,7 +58,7 @@ W = Severity.WARNING
 # Input
 SYNTAX = _code("VP001", "syntax-error", E, "The text does not follow the .vproof grammar.")
 UNREADABLE = _code("VP002", "unreadable-file", E, "The file cannot be read as UTF-8 text (binary, or missing).")
-EMPTY = _code("VP003", "empty-file", W, "The file holds no theorem to check.")
+EMPTY = _code("VP003", "empty-file", W, "The file is empty (nothing but blank lines and comments): it checks nothing.")
 EXPECTATION = _code("VP004", "expectation-unmet", E, "A file declares `# expect: VPnnn` but that code was not reported.")
 # Names, shapes, indices
 UNKNOWN_NAME = _code("VP101", "unknown-name", E, "A name is used that was never declared.")
