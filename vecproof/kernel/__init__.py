@@ -8,7 +8,9 @@ that the size-grid theorem makes complete (which cross-checks and finds countere
 from __future__ import annotations
 
 import gc
+import hashlib
 import importlib
+import random
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -126,27 +128,23 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
     dims = tuple(d.name for d in bounds)
     if not nf:
         try:
-            for sizes in _grid.size_grid(bounds):
-                ev = _grid.Evaluator([lhs, rhs], sizes, budget)
-                for env in _grid.free_assignments(free, sizes, all_values=False):
-                    if ev.value(lhs, env) != ev.value(rhs, env):
-                        raise KernelDisagreement(
-                            "the normal form says the sides are equal but the exact check differs at "
-                            + _describe_point(sizes, env)
-                        )
+            _cross_check(lhs, rhs, free, bounds, budget)
         except _grid.GridLimit as why:
             return Verdict(PROVED, assumptions, sizes=described, dims=dims,
                            notes=(f"the exact cross-check was skipped: {why}",))
         return Verdict(PROVED, assumptions, sizes=described, dims=dims)
     try:
-        cex = _search(lhs, rhs, free, _grid.sizes_up_to(bounds), all_values=False, budget=budget)
+        cex, complete = _counterexample(lhs, rhs, free, _grid.sizes_up_to(bounds), False, budget)
     except _grid.GridLimit as why:
         return Verdict(FALSE, assumptions, sizes=described,
                        notes=(f"no counterexample was computed: {why}",))
-    if cex is None:
+    if cex is None and complete:
         raise KernelDisagreement(
             f"the normal form says the sides differ but the exact check finds them equal on {described}"
         )
+    if cex is None:
+        return Verdict(FALSE, assumptions, sizes=described,
+                       notes=("no counterexample was computed: the exact search exceeded the step's budget",))
     return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=dims)
 
 
@@ -158,12 +156,73 @@ def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Ver
     points.sort(key=lambda s: (sum(s.values()), [s[d] for d in dims]))
     described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims) or "the declared sizes"
     try:
-        cex = _search(lhs, rhs, free, points, all_values=True, budget=budget)
+        cex, complete = _counterexample(lhs, rhs, free, points, True, budget)
     except _grid.GridLimit as gl:
         raise KernelLimit(f"{why}, and checking it at small sizes is too large: {gl}") from None
     if cex is not None:
         return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, reason=why)
+    if not complete:
+        raise KernelLimit(f"{why}, and checking it at small sizes is too large: the step needs more work "
+                          f"than its budget of {budget.units:,} units")
     return Verdict(CHECKED, assumptions, sizes=described, reason=why)
+
+
+def _cross_check(lhs, rhs, free, bounds, budget: Budget) -> None:
+    """Evaluate both sides modulo a large prime at POINTS random points per size of the grid, at
+    every free-index assignment; KernelDisagreement where they differ. The points are drawn from a
+    seed derived from the step, so runs are reproducible."""
+    ev = _grid.PointEvaluator([lhs, rhs], budget, _grid.PRIME)
+    rng = random.Random(_seed(lhs, rhs))
+    draw = lambda: rng.randrange(_grid.PRIME)  # noqa: E731
+    for sizes in _grid.size_grid(bounds):
+        for _ in range(_grid.POINTS):
+            ev.reset(sizes, draw)
+            for env in _grid.free_assignments(free, sizes, all_values=False):
+                if ev.value(lhs, env) != ev.value(rhs, env):
+                    raise KernelDisagreement(
+                        "the normal form says the sides are equal but the exact check differs at "
+                        + _describe_point(sizes, env)
+                    )
+
+
+# The polynomial search (readable values, a guarantee) gets this much of a step's budget; past it,
+# the counterexample is looked for by exact evaluation at small random integers.
+POLY_SEARCH_WORK = 250_000
+SEARCH_RANGES = (3, 10, 100, 10_000)  # the random values tried at each size and free-index value
+
+
+def _counterexample(lhs, rhs, free, points, all_values: bool, budget: Budget):
+    """(counterexample or None, whether the search was complete). The polynomial search runs first,
+    within POLY_SEARCH_WORK units; if it is cut short, point evaluation at small random integers
+    (exact rationals) looks for a point where the sides differ, with the rest of the budget."""
+    part = Budget(min(POLY_SEARCH_WORK, budget.units - budget.spent))
+    try:
+        return _search(lhs, rhs, free, points, all_values, part), True
+    except _grid.GridLimit:
+        pass
+    finally:
+        budget.spent += part.spent
+    ev = _grid.PointEvaluator([lhs, rhs], budget, None)
+    rng = random.Random(_seed(lhs, rhs))
+    for sizes in points:
+        for r in SEARCH_RANGES:
+            ev.reset(sizes, lambda r=r: rng.randint(-r, r))
+            for env in _grid.free_assignments(free, sizes, all_values=all_values):
+                if ev.value(lhs, env) == ev.value(rhs, env):
+                    continue
+                a, b = ev.recorded(lhs, env), ev.recorded(rhs, env)
+                return Counterexample(
+                    sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
+                    free=tuple((i.name, v) for i, v in sorted(env.items())),
+                    values=tuple(sorted((_grid.key_text(k), ev.values[k]) for k in ev.read)),
+                    lhs=Fraction(a), rhs=Fraction(b),
+                ), False
+    return None, False
+
+
+def _seed(lhs: Expr, rhs: Expr) -> int:
+    """A seed that depends only on the step (not on the process's hash randomisation)."""
+    return int.from_bytes(hashlib.sha256(repr((lhs, rhs)).encode()).digest()[:8], "big")
 
 
 def _search(lhs, rhs, free, points, all_values: bool, budget: Budget) -> Counterexample | None:
