@@ -550,8 +550,8 @@ class PointEvaluator:
             out = 1
             for a in c[1]:
                 out = self._mul(out, self._ev(a, env))
-                if not (any(out) if type(out) is tuple else out):
-                    return 0
+                if self.read is None and not (any(out) if type(out) is tuple else out):
+                    return 0  # (when recording, every factor's entries are read)
             return out
         if op == _SUM:
             return self._sum(c, env)
