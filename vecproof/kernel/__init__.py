@@ -1,8 +1,9 @@
 """The trusted kernel: decides `lhs = rhs` for index expressions. Only `decide` says "proved".
 
 It depends on the standard library and SymPy only. Two independent procedures must agree before a
-step is proved: the normal form (which decides) and the exact SymPy evaluation on the size grid
-that the size-grid theorem makes complete (which cross-checks and finds counterexamples).
+step is proved: the normal form (which decides) and exact evaluation on the size grid that the
+size-grid theorem makes complete (which cross-checks, at random points modulo a large prime, and
+finds counterexamples, exactly).
 """
 
 from __future__ import annotations
@@ -100,8 +101,8 @@ def equal(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS, budget: Budget 
 def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     """Decide lhs = rhs for all values of the symbolic sizes and the free indices.
 
-    Returns a Verdict: "proved" (normal form empty and the exact grid check agrees), "false" (with a
-    counterexample, unless computing one exceeds the budget), or "checked" (outside the decided
+    Returns a Verdict: "proved" (normal form empty and the randomized exact grid check agrees),
+    "false" (with a counterexample, unless computing one exceeds the budget), or "checked" (outside the decided
     fragment; held at every size tried). Raises KernelDisagreement if the two procedures disagree
     and KernelLimit if a resource cap is hit. All of it shares one Budget of `limits.step_work`
     units; `Verdict.work` says how much was spent. The verdict is sealed as the kernel's own: only

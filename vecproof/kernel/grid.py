@@ -1,4 +1,6 @@
-"""The exact cross-check: evaluate both sides at concrete sizes as SymPy polynomials in the entries.
+"""The exact checks at concrete sizes: the cross-check evaluates both sides at random points modulo a
+large prime (`PointEvaluator`); the counterexample search compares them as SymPy polynomials in the
+entries (`Evaluator`, `find_point`) or, for large steps, at small random integers.
 
 `grid_bounds` gives, per symbolic dimension τ, N_τ (the most distinct τ-indices a flattened term can
 hold) and D_τ (the most "coefficient degree in n_τ + bound τ-indices"); by the size-grid theorem
