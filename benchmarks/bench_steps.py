@@ -31,7 +31,16 @@ The SymPy baseline is built here, independently of vecproof's own evaluator (ker
     free indices); with --free all every assignment of values is built and simplified, and the
     times are summed over the assignments.
 
+With --growth it times instead the growth series of issue 10, one generated one-step theorem each:
+d tr(X A2 … Ak)/dX = (A2 … Ak)ᵀ for k = 2..8 (sums nested k deep), ∇(xᵀAx)^k = k (xᵀAx)^(k−1)(A + Aᵀ)x
+for k = 1..6, and ∇xᵀAx = (A + Aᵀ)x at a concrete n = 8, 16, 32: `decide` (default limits, so the
+step budget applies) and the normal form alone, medians of --repeat runs, with the verdict and
+whether the exact cross-check ran (no VP208 note). --ref REV also times `decide` of the kernel at
+git revision REV in the same run (its grid.py and __init__.py, loaded beside the current ones: the
+term language and the normal form must be the same files), for a before/after comparison.
+
 Usage:  .venv/bin/python benchmarks/bench_steps.py [FILES...] [--repeat N] [--free one|all]
+        .venv/bin/python benchmarks/bench_steps.py --growth [--repeat N] [--ref main]
 """
 
 from __future__ import annotations
@@ -45,8 +54,11 @@ import os
 import platform
 import signal
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
+import types
 from pathlib import Path
 
 import sympy
@@ -214,7 +226,11 @@ def main(argv=None) -> int:
     ap.add_argument("--gc-freeze", action="store_true",
                     help="gc.freeze() after the warm-up (not what vecproof does: a what-if that shows how much "
                          "of each figure is the garbage collector walking SymPy's heap)")
+    ap.add_argument("--growth", action="store_true", help="time the growth series of issue 10 instead (see above)")
+    ap.add_argument("--ref", metavar="REV", help="with --growth: also time decide of the kernel at git revision REV")
     args = ap.parse_args(argv)
+    if args.growth:
+        return growth(args.repeat, args.ref)
     brepeat = args.baseline_repeat or args.repeat
     signal.signal(signal.SIGALRM, _alarm)
 
@@ -333,6 +349,95 @@ def main(argv=None) -> int:
                 "baseline_repeat": brepeat, "size": args.size, "free": args.free}
         Path(args.json).write_text(json.dumps({"meta": meta, "summary": summary, "steps": rows}, indent=1,
                                               default=str))
+    return 0
+
+
+# ---- the growth series (issue 10) ----------------------------------------------------------------
+
+def _one_step(decls: str, lhs: str, rhs: str) -> str:
+    return (f"layout denominator\n{decls}theorem t:\n  {lhs} = {rhs}\nproof:\n  {lhs}\n"
+            f"  = {rhs} by algebra\nqed\n")
+
+
+def growth_cases() -> list[tuple[str, str]]:
+    out = []
+    for k in range(2, 9):
+        mats = " ".join(f"A{j}" for j in range(2, k + 1))
+        decls = "dim n\nvar X : matrix(n, n)\n" + "".join(f"const A{j} : matrix(n, n)\n" for j in range(2, k + 1))
+        out.append((f"d tr(X A2..A{k})/dX", _one_step(decls, f"grad(tr(X {mats}), X)", f"({mats})^T")))
+    for k in range(1, 7):
+        rhs = f"{k} (x^T A x)^{k - 1} (A + A^T) x" if k > 1 else "(A + A^T) x"
+        out.append((f"grad (x^T A x)^{k}", _one_step("dim n\nvar x : vector(n)\nconst A : matrix(n, n)\n",
+                                                   f"grad((x^T A x)^{k}, x)", rhs)))
+    for n in (8, 16, 32):
+        out.append((f"grad x^T A x at n = {n}", _one_step(f"dim n = {n}\nvar x : vector(n)\nconst A : matrix(n, n)\n",
+                                                          "grad(x^T A x, x)", "(A + A^T) x")))
+    return out
+
+
+def reference_kernel(rev: str):
+    """The kernel package at git revision `rev`, loaded as `_kernel_at_ref` beside the current one: its
+    own __init__.py and grid.py, the current terms, normal_form and theorem modules (which must be
+    unchanged since `rev`, so that both kernels read the same expressions)."""
+    here = Path(kernel.__file__).parent
+    for name in ("terms.py", "normal_form.py", "theorem.py"):
+        old = subprocess.run(["git", "show", f"{rev}:vecproof/kernel/{name}"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout
+        if old != (here / name).read_text():
+            raise SystemExit(f"vecproof/kernel/{name} changed since {rev}: the two kernels are not comparable")
+    tmp = Path(tempfile.mkdtemp(prefix="vecproof-ref-"))
+    for name in ("__init__.py", "grid.py"):
+        (tmp / name).write_text(subprocess.run(["git", "show", f"{rev}:vecproof/kernel/{name}"], cwd=ROOT,
+                                               capture_output=True, text=True, check=True).stdout)
+    pkg = types.ModuleType("_kernel_at_ref")
+    pkg.__path__ = [str(tmp)]
+    sys.modules["_kernel_at_ref"] = pkg
+    for name in ("terms", "normal_form", "theorem"):
+        sys.modules[f"_kernel_at_ref.{name}"] = sys.modules[f"vecproof.kernel.{name}"]
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("_kernel_at_ref", tmp / "__init__.py",
+                                                  submodule_search_locations=[str(tmp)])
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["_kernel_at_ref"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _timed_decide(decide, b, a, repeat: int):
+    """(median ms, outcome) of decide(b, a); the outcome says the verdict, or the exception raised."""
+    try:
+        s, v = timed(lambda: decide(b, a), repeat)
+    except Exception as why:  # a resource limit (KernelLimit) is a result here, not a failure
+        t0 = time.perf_counter()
+        try:
+            decide(b, a)
+        except Exception:
+            pass
+        return (time.perf_counter() - t0) * 1e3, type(why).__name__
+    skipped = any("cross-check was skipped" in n for n in v.notes)
+    return s * 1e3, v.status + (" (VP208: cross-check skipped)" if skipped else "")
+
+
+def growth(repeat: int, ref: str | None) -> int:
+    from vecproof.checker import check_text
+    old = reference_kernel(ref) if ref else None
+    print(f"growth series; medians of {repeat} runs after a warm-up; decide with the default limits")
+    head = f"{'case':<26} {'normal form ms':>14} {'decide ms':>10}  verdict"
+    print(head + (f"{'':<30} {ref + ' decide ms':>16}  verdict" if old else ""))
+    for name, text in growth_cases():
+        step = check_text(text).theorems[0].steps[0]
+        b, a = step.before, step.after
+        try:
+            nf_s, _ = timed(lambda: kernel.Normalizer().is_zero(b - a), repeat)
+            nf = f"{nf_s * 1e3:14.1f}"
+        except kernel.KernelLimit:
+            nf = f"{'KernelLimit':>14}"
+        ms, outcome = _timed_decide(kernel.decide, b, a, repeat)
+        line = f"{name:<26} {nf} {ms:10.1f}  {outcome:<30}"
+        if old:
+            oms, oout = _timed_decide(old.decide, b, a, repeat)
+            line += f" {oms:16.1f}  {oout}"
+        print(line, flush=True)
     return 0
 
 

@@ -67,14 +67,15 @@ FREE6 = "x[i] x[j] x[k] x[l] x[p] x[q]"
 BUDGET_CASES = {
     # canonical renaming of 11 bound indices with large ties: the normal form exceeds the budget
     "renaming": (theorem("grad((x^T A x)^6, x)", "6 (x^T A x)^5 (A + A^T) x"), "VP901"),
-    # the exact cross-check multiplies polynomials of thousands of terms: skipped, proof stands
-    "big_exact_check": (theorem("grad((x^T A x)^5, x)", "5 (x^T A x)^4 (A + A^T) x"), "VP208"),
+    # the exact cross-check multiplied polynomials of thousands of terms and was skipped (VP208);
+    # evaluated at random points it now runs within the budget: proved, with no note
+    "big_exact_check": (theorem("grad((x^T A x)^5, x)", "5 (x^T A x)^4 (A + A^T) x"), None),
     "trace_of_powers": (theorem("tr(A A A A A A B B B B B B)", "tr(B B B B B B A A A A A A)"), "VP208"),
     # judging the citation and searching for a rule that explains it (up to 175 questions) share
     # a bounded amount of work too (rules.EXPLAIN_WORK, SUGGEST_WORK): it took 40 s with a fresh
     # budget per question
     "explaining_a_citation": (theorem("grad((x^T A x)^5, x)", "5 (x^T A x)^4 (A + A^T) x")
-                              .replace("by algebra", "by product_rule"), "VP208"),
+                              .replace("by algebra", "by product_rule"), "VP202"),
     # a false step with 6 free indices: the transposition hint tries 15 exchanges, each a normal form
     "hint_search": (theorem(f"{FREE6} (x^T A x)^4 (x^T x)^3",
                             f"x[j] x[i] x[k] x[l] x[p] x[q] (x^T A x)^4 (x^T x)^3 + x[i]"), "VP201"),
@@ -110,9 +111,8 @@ def test_budget_case_ends_within_five_seconds_and_500_mb(name):
     text, code = BUDGET_CASES[name]
     got = run_child(text)
     assert got["seconds"] < 5.0, got
-    assert [code, STEP_LINE, 5] in got["diagnostics"], got
-    assert "VP902" not in {c for c, _, _ in got["diagnostics"]}
-    assert got["statuses"] == ["proved" if code == "VP208" else "failed"]
+    assert {c for c, line, _ in got["diagnostics"] if line == STEP_LINE} == ({code} if code else set()), got
+    assert got["statuses"] == ["failed" if code in ("VP201", "VP901") else "proved"]
 
 
 def _fresh_check(text: str):

@@ -1,14 +1,17 @@
 """The trusted kernel: decides `lhs = rhs` for index expressions. Only `decide` says "proved".
 
 It depends on the standard library and SymPy only. Two independent procedures must agree before a
-step is proved: the normal form (which decides) and the exact SymPy evaluation on the size grid
-that the size-grid theorem makes complete (which cross-checks and finds counterexamples).
+step is proved: the normal form (which decides) and exact evaluation on the size grid that the
+size-grid theorem makes complete (which cross-checks, at random points modulo a large prime, and
+finds counterexamples, exactly).
 """
 
 from __future__ import annotations
 
 import gc
+import hashlib
 import importlib
+import random
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
@@ -98,8 +101,8 @@ def equal(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS, budget: Budget 
 def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     """Decide lhs = rhs for all values of the symbolic sizes and the free indices.
 
-    Returns a Verdict: "proved" (normal form empty and the exact grid check agrees), "false" (with a
-    counterexample, unless computing one exceeds the budget), or "checked" (outside the decided
+    Returns a Verdict: "proved" (normal form empty and the randomized exact grid check agrees),
+    "false" (with a counterexample, unless computing one exceeds the budget), or "checked" (outside the decided
     fragment; held at every size tried). Raises KernelDisagreement if the two procedures disagree
     and KernelLimit if a resource cap is hit. All of it shares one Budget of `limits.step_work`
     units; `Verdict.work` says how much was spent. The verdict is sealed as the kernel's own: only
@@ -126,27 +129,24 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
     dims = tuple(d.name for d in bounds)
     if not nf:
         try:
-            for sizes in _grid.size_grid(bounds):
-                ev = _grid.Evaluator([lhs, rhs], sizes, budget)
-                for env in _grid.free_assignments(free, sizes, all_values=False):
-                    if ev.value(lhs, env) != ev.value(rhs, env):
-                        raise KernelDisagreement(
-                            "the normal form says the sides are equal but the exact check differs at "
-                            + _describe_point(sizes, env)
-                        )
+            _cross_check(lhs, rhs, free, bounds, budget)
         except _grid.GridLimit as why:
             return Verdict(PROVED, assumptions, sizes=described, dims=dims,
                            notes=(f"the exact cross-check was skipped: {why}",))
         return Verdict(PROVED, assumptions, sizes=described, dims=dims)
     try:
-        cex = _search(lhs, rhs, free, _grid.sizes_up_to(bounds), all_values=False, budget=budget)
+        cex, complete = _counterexample(lhs, rhs, free, _grid.sizes_up_to(bounds), budget)
     except _grid.GridLimit as why:
         return Verdict(FALSE, assumptions, sizes=described,
                        notes=(f"no counterexample was computed: {why}",))
-    if cex is None:
+    if cex is None and complete:
         raise KernelDisagreement(
             f"the normal form says the sides differ but the exact check finds them equal on {described}"
         )
+    if cex is None:
+        return Verdict(FALSE, assumptions, sizes=described,
+                       notes=("no counterexample was computed: the polynomial search exceeded its share of "
+                              "the step's budget and no random point showed a difference",))
     return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=dims)
 
 
@@ -164,6 +164,65 @@ def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Ver
     if cex is not None:
         return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, reason=why)
     return Verdict(CHECKED, assumptions, sizes=described, reason=why)
+
+
+def _cross_check(lhs, rhs, free, bounds, budget: Budget) -> None:
+    """Evaluate both sides modulo a large prime at POINTS random points per size of the grid, at
+    every free-index assignment; KernelDisagreement where they differ. The points are drawn from a
+    seed derived from the step, so runs are reproducible."""
+    ev = _grid.PointEvaluator([lhs, rhs], budget, _grid.PRIME)
+    rng = random.Random(_seed(lhs, rhs))
+    draw = lambda: rng.randrange(_grid.PRIME)  # noqa: E731
+    for sizes in _grid.size_grid(bounds):
+        for _ in range(_grid.POINTS):
+            ev.reset(sizes, draw)
+            for env in _grid.free_assignments(free, sizes, all_values=False):
+                if ev.value(lhs, env) != ev.value(rhs, env):
+                    raise KernelDisagreement(
+                        "the normal form says the sides are equal but the exact check differs at "
+                        + _describe_point(sizes, env)
+                    )
+
+
+# The polynomial search (readable values, a guarantee) gets this much of a step's budget; past it,
+# the counterexample is looked for by exact evaluation at small random integers.
+POLY_SEARCH_WORK = 250_000
+SEARCH_RANGES = (3, 10, 100, 10_000)  # the random values tried at each size and free-index value
+
+
+def _counterexample(lhs, rhs, free, points, budget: Budget):
+    """(counterexample or None, whether the search was complete) for a step of the fragment. The
+    polynomial search runs first, within POLY_SEARCH_WORK units; if it is cut short, point evaluation
+    at small random integers (exact rationals) looks for a point where the sides differ, with the
+    rest of the budget."""
+    part = Budget(min(POLY_SEARCH_WORK, budget.units - budget.spent))
+    try:
+        return _search(lhs, rhs, free, points, False, part), True
+    except _grid.GridLimit:
+        pass
+    finally:
+        budget.spent += min(part.spent, part.units)  # work refused past the share was not done
+    ev = _grid.PointEvaluator([lhs, rhs], budget, None)
+    rng = random.Random(_seed(lhs, rhs))
+    for sizes in points:
+        for r in SEARCH_RANGES:
+            ev.reset(sizes, lambda r=r: rng.randint(-r, r))
+            for env in _grid.free_assignments(free, sizes, all_values=False):
+                if ev.value(lhs, env) == ev.value(rhs, env):
+                    continue
+                a, b = ev.recorded(lhs, env), ev.recorded(rhs, env)
+                return Counterexample(
+                    sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
+                    free=tuple((i.name, v) for i, v in sorted(env.items())),
+                    values=tuple(sorted((_grid.key_text(k), ev.values[k]) for k in ev.read)),
+                    lhs=Fraction(a), rhs=Fraction(b),
+                ), False
+    return None, False
+
+
+def _seed(lhs: Expr, rhs: Expr) -> int:
+    """A seed that depends only on the step (not on the process's hash randomisation)."""
+    return int.from_bytes(hashlib.sha256(repr((lhs, rhs)).encode()).digest()[:8], "big")
 
 
 def _search(lhs, rhs, free, points, all_values: bool, budget: Budget) -> Counterexample | None:

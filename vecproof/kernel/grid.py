@@ -1,4 +1,6 @@
-"""The exact cross-check: evaluate both sides at concrete sizes as SymPy polynomials in the entries.
+"""The exact checks at concrete sizes: the cross-check evaluates both sides at random points modulo a
+large prime (`PointEvaluator`); the counterexample search compares them as SymPy polynomials in the
+entries (`Evaluator`, `find_point`) or, for large steps, at small random integers.
 
 `grid_bounds` gives, per symbolic dimension τ, N_τ (the most distinct τ-indices a flattened term can
 hold) and D_τ (the most "coefficient degree in n_τ + bound τ-indices"); by the size-grid theorem
@@ -391,3 +393,282 @@ def eval_at(p, vals: dict, budget) -> Fraction:
     """The value of polynomial `p` with generator i set to vals[i] (missing generators are 0)."""
     budget.spend(len(p) * (1 + p.ring.ngens // 8), GridLimit)
     return _eval_at(p, vals)
+
+
+# ---- point evaluation: the cross-check and the quick counterexample search --------------------------
+
+PRIME = 2**61 - 1  # the cross-check's field: a nonzero difference of degree d vanishes w.p. ≤ d / PRIME
+POINTS = 2  # random points per size of the grid
+
+
+class PointEvaluator:
+    """Evaluates index expressions at fixed sizes and one point, exactly: modulo `modulus`, or in the
+    rationals when it is None. Each entry (and each derivative unknown of a function) gets the value
+    `draw()` the first time it is read (`values`, keyed by (object, indices, derivatives) in reading
+    order). No polynomial is built.
+
+    ∂/∂v[a] is taken in forward mode: inside k derivatives a value is a jet, a tuple of 2^k
+    coefficients indexed by subsets of the active directions (hyper-dual numbers, εᵢ² = 0), so nested
+    derivatives give exact mixed partials, with the chain rule through the functions' derivative
+    unknowns. A sum is memoised by the values of its free indices, so a chain of k matrix products
+    costs about k·n³, not n^k. The expressions are first compiled to tuples with index variables
+    numbered. Work is charged to `budget` before it is done (a sum: its length times the size of its
+    body outside inner sums; a product of jets: its width squared); past the budget, GridLimit."""
+
+    def __init__(self, exprs: list[Expr], budget, modulus: int | None):
+        self.budget = budget
+        self.mod = modulus
+        self._slots: dict[Index, int] = {}
+        self._dims: dict[Dim, int] = {}
+        self._code = {id(e): self._compile(e) for e in exprs}
+        self._exprs = exprs  # keeps the ids above valid
+
+    def reset(self, sizes: dict[Dim, int], draw) -> None:
+        """A new point: sizes `sizes`, fresh entry values from `draw`."""
+        self._sz = [d.size if not d.symbolic else sizes[d] for d in self._dims]
+        self.draw = draw
+        self.values: dict[tuple, object] = {}
+        self.read: set[tuple] | None = None  # when a set, every entry read is recorded in it
+        self._memo: dict = {}
+        self._dirs: tuple[tuple[str, tuple[int, ...]], ...] = ()
+
+    def value(self, e: Expr, env: dict):
+        """The value of `e` (one of the compiled expressions) with its free indices set by `env`."""
+        slots = [0] * len(self._slots)
+        for i, v in env.items():
+            if i in self._slots:
+                slots[self._slots[i]] = v
+        return self._ev(self._code[id(e)], slots)
+
+    def recorded(self, e: Expr, env: dict):
+        """`value(e, env)` computed afresh, with the entries it reads added to `self.read`."""
+        self._memo = {}
+        if self.read is None:
+            self.read = set()
+        return self.value(e, env)
+
+    # ---- compilation: (opcode, …) tuples; a slot is an index position ≥ 0 or −numeral --------------
+
+    def _slot(self, s) -> int:
+        if isinstance(s, Index):
+            return self._slots.setdefault(s, len(self._slots))
+        return -s
+
+    def _dim(self, d: Dim) -> int:
+        return self._dims.setdefault(d, len(self._dims))
+
+    def _compile(self, e: Expr):
+        t = type(e)
+        if t is Num:
+            return (_NUM, self._num(e.value))
+        if t is Size:
+            return (_SIZE, self._dim(e.dim))
+        if t is Entry:
+            o = e.obj
+            derivs = tuple((v.name, tuple(map(self._slot, d))) for v, d in e.derivs)
+            if derivs and o.kind != "func":
+                raise IllFormed(f"{o.name} is not a function: its entries have no derivatives")
+            if len(e.idx) != len(o.dims):
+                raise IllFormed(f"{o.name} has {len(o.dims)} slots, not {len(e.idx)}")
+            # an index of the slot's own dimension is always in range (sums and free values are)
+            check = tuple((self._slot(s), self._dim(d)) for s, d in zip(e.idx, o.dims)
+                          if not (isinstance(s, Index) and s.dim == d))
+            return (_ENTRY, o.name, tuple(map(self._slot, e.idx)), check, derivs,
+                    o.symmetric and len(o.dims) == 2, o.kind, o.depends_on)
+        if t is Delta:
+            return (_DELTA, self._slot(e.a), self._slot(e.b))
+        if t is Add or t is Mul:
+            return (_ADD if t is Add else _MUL, tuple(map(self._compile, e.args)))
+        if t is Pow:
+            return (_POW, self._compile(e.base), e.exp)
+        if t is Sum:
+            body = self._compile(e.body)
+            lo, hi = (None if x is None else self._compile(x) for x in (e.lo, e.hi))
+            free = tuple(self._slot(i) for i in sorted(free_slots(e)))
+            return (_SUM, self._slot(e.index), body, lo, hi, self._dim(e.index.dim), free, _local_size(e.body))
+        if t is Deriv:
+            return (_DERIV, e.var.name, tuple(map(self._slot, e.idx)), self._compile(e.body))
+        if t is Fold:
+            return self._compile(e.body)
+        if t is Select:
+            return (_SELECT, self._slot(e.index), tuple(map(self._compile, e.options)))
+        raise TypeError(f"not an index expression: {e!r}")
+
+    # ---- arithmetic on numbers and jets ------------------------------------------------------------
+
+    def _num(self, q: Fraction):
+        if self.mod:
+            return q.numerator * pow(q.denominator, -1, self.mod) % self.mod
+        return q.numerator if q.denominator == 1 else q
+
+    def _add(self, a, b):
+        if type(a) is tuple or type(b) is tuple:
+            a, b = self._jet(a), self._jet(b)
+            return tuple((x + y) % self.mod for x, y in zip(a, b)) if self.mod else tuple(x + y for x, y in zip(a, b))
+        return (a + b) % self.mod if self.mod else a + b
+
+    def _mul(self, a, b):
+        ta, tb = type(a) is tuple, type(b) is tuple
+        if not (ta or tb):
+            return (a * b) % self.mod if self.mod else a * b
+        if not (ta and tb):
+            c, jet = (b, a) if ta else (a, b)
+            if not c:
+                return 0
+            return tuple((c * x) % self.mod for x in jet) if self.mod else tuple(c * x for x in jet)
+        width = len(a)
+        self.budget.spend(width * width, GridLimit)
+        out = []
+        for s in range(width):
+            total, t = 0, s
+            while True:  # every subset t of s: the ε-monomial s splits as t · (s \ t)
+                total += a[t] * b[s ^ t]
+                if not t:
+                    break
+                t = (t - 1) & s
+            out.append(total % self.mod if self.mod else total)
+        return tuple(out)
+
+    def _jet(self, v):
+        if type(v) is tuple:
+            return v
+        return (v,) + (0,) * ((1 << len(self._dirs)) - 1)
+
+    def _entry_value(self, key: tuple):
+        if self.read is not None:
+            self.read.add(key)
+        v = self.values.get(key)
+        if v is None:
+            v = self.values[key] = self.draw()
+        return v
+
+    # ---- evaluation ---------------------------------------------------------------------------------
+
+    def _ev(self, c, env: list):
+        op = c[0]
+        if op == _ENTRY:
+            return self._entry(c, env)
+        if op == _MUL:
+            out = 1
+            for a in c[1]:
+                out = self._mul(out, self._ev(a, env))
+                if self.read is None and not (any(out) if type(out) is tuple else out):
+                    return 0  # (when recording, every factor's entries are read)
+            return out
+        if op == _SUM:
+            return self._sum(c, env)
+        if op == _ADD:
+            out = 0
+            for a in c[1]:
+                out = self._add(out, self._ev(a, env))
+            return out
+        if op == _NUM:
+            return c[1]
+        if op == _DELTA:
+            a, b = c[1], c[2]
+            return 1 if (env[a] if a >= 0 else -a) == (env[b] if b >= 0 else -b) else 0
+        if op == _SIZE:
+            return self._sz[c[1]]
+        if op == _POW:
+            self.budget.spend(c[2], GridLimit)
+            base, out = self._ev(c[1], env), 1
+            for _ in range(c[2]):
+                out = self._mul(out, base)
+            return out
+        if op == _DERIV:
+            return self._derive(c, env)
+        v = env[c[1]] if c[1] >= 0 else -c[1]  # _SELECT
+        if not 1 <= v <= len(c[2]):
+            raise IllFormed(f"entry {v} of an explicit list of {len(c[2])}")
+        return self._ev(c[2][v - 1], env)
+
+    def _entry(self, c, env: list):
+        _, name, slots, check, derivs, symmetric, kind, depends_on = c
+        idx = tuple([env[s] if s >= 0 else -s for s in slots])
+        for s, d in check:
+            if not 1 <= (env[s] if s >= 0 else -s) <= self._sz[d]:
+                raise IllFormed(f"{name}[{','.join(map(str, idx))}] is outside its ranges")
+        if symmetric and idx[0] > idx[1]:
+            idx = (idx[1], idx[0])
+        if derivs:
+            derivs = tuple(sorted((v, tuple(env[s] if s >= 0 else -s for s in d)) for v, d in derivs))
+        key = (name, idx, derivs)
+        if self.read is not None:
+            self.read.add(key)
+        base = self.values.get(key)
+        if base is None:
+            base = self.values[key] = self.draw()
+        dirs = self._dirs
+        if not dirs or kind == "const":
+            return base
+        if kind == "var":
+            hits = [b for b, d in enumerate(dirs) if d[0] == name and d[1] == idx]
+            if not hits:
+                return base
+            jet = [base] + [0] * ((1 << len(dirs)) - 1)
+            for b in hits:
+                jet[1 << b] = 1
+            return tuple(jet)
+        mask = sum(1 << b for b, (v, _) in enumerate(dirs) if v == depends_on)
+        if not mask:
+            return base
+        jet = [base] + [0] * ((1 << len(dirs)) - 1)
+        s = mask
+        while s:  # the chain rule: the coefficient of ε^s is the derivative unknown by the directions in s
+            more = tuple(dirs[b] for b in range(len(dirs)) if s >> b & 1)
+            jet[s] = self._entry_value((name, idx, tuple(sorted(derivs + more))))
+            s = (s - 1) & mask
+        return tuple(jet)
+
+    def _sum(self, c, env: list):
+        _, pos, body, lo_c, hi_c, dim, free, local = c
+        size = self._sz[dim]
+        lo = 1 if lo_c is None else self._int(lo_c, env)
+        hi = size if hi_c is None else self._int(hi_c, env)
+        if lo <= hi and (lo < 1 or hi > size):
+            raise IllFormed(f"a sum runs over {lo}..{hi}, outside 1..{size}")
+        key = (id(c), tuple([env[i] for i in free]), self._dirs)
+        got = self._memo.get(key)
+        if got is not None:
+            return got
+        self.budget.spend(1 + max(0, hi - lo + 1) * local, GridLimit)
+        out, saved = 0, env[pos]
+        for v in range(lo, hi + 1):
+            env[pos] = v
+            out = self._add(out, self._ev(body, env))
+        env[pos] = saved
+        self._memo[key] = out
+        return out
+
+    def _derive(self, c, env: list):
+        k = len(self._dirs)
+        saved = self._dirs
+        self._dirs = saved + ((c[1], tuple(env[s] if s >= 0 else -s for s in c[2])),)
+        try:
+            v = self._ev(c[3], env)
+        finally:
+            self._dirs = saved
+        if type(v) is not tuple:
+            return 0
+        bit = 1 << k
+        return v[bit] if not k else tuple(v[s | bit] for s in range(bit))
+
+    def _int(self, c, env: list) -> int:
+        v = self._ev(c, env)
+        v = v[0] if type(v) is tuple else v
+        if self.mod:
+            return v if v <= self.mod // 2 else v - self.mod
+        return int(v)
+
+
+_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT = range(10)
+
+
+def _local_size(e: Expr) -> int:
+    """The nodes of `e` outside inner sums: the work of one evaluation of a sum's body."""
+    return 1 + sum(1 if type(a) is Sum else _local_size(a) for a in children(e))
+
+
+def key_text(key: tuple) -> str:
+    """The readable name of an entry key (object, indices, derivatives) of PointEvaluator.values."""
+    return GenKey(*key).text()
