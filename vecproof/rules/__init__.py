@@ -82,7 +82,7 @@ _RULES = [
          "for u with m entries and x with n).", unfold=frozenset({"jacobian"})),
     Rule("product_rule",
          "Differentiate: ∂(fg)/∂x[k] = (∂f/∂x[k]) g + f (∂g/∂x[k]), derivatives pass through sums, "
-         "∂x[i]/∂x[k] = δ(i,k), ∂X[i,j]/∂X[k,l] = δ(i,k) δ(j,l), ∂c/∂x[k] = 0 for c independent of x, "
+         "∂x[i]/∂x[k] = δ(i,k), ∂X[i,j]/∂X[k,l] = δ(i,k) δ(j,l), ∂t/∂t = 1 for a scalar t, ∂c/∂x[k] = 0 for c independent of x, "
          "and ∂u[i]/∂x[k] is the Jacobian entry D(u)[i,k].",
          differentiate=True),
     Rule("index_collapse",
