@@ -352,12 +352,6 @@ class Elaborator:
         if name not in self.scope.names:
             if name == IDENTITY:
                 return self._identity(self._dim_arg(node))
-            if name == "hess":
-                if not 1 <= len(args) <= 2:
-                    raise ElabError(dg.SHAPE, "hess takes an expression and optionally the variable: hess(f, x)",
-                                    node.span)
-                var = self._var(args[1] if len(args) == 2 else None, node.span)
-                return self._hessian(self._expr(args[0], env), var, node.span)
             if name in edge.CONSTRUCTS:
                 raise edge.refuse(name, node.callee.span)
         if name in ("sum", "Σ"):
@@ -383,6 +377,11 @@ class Elaborator:
                                 node.span)
             var = self._var(args[1] if len(args) == 2 else None, node.span)
             return self._gradient(self._expr(args[0], env), var, node.span)
+        if name == "hess":
+            if not 1 <= len(args) <= 2:
+                raise ElabError(dg.SHAPE, "hess takes an expression and optionally the variable: hess(f, x)", node.span)
+            var = self._var(args[1] if len(args) == 2 else None, node.span)
+            return self._hessian(self._expr(args[0], env), var, node.span)
         if name == "D":
             if not 1 <= len(args) <= 2:
                 raise ElabError(dg.SHAPE, "D takes an expression and optionally the variable: D(u, x)", node.span)
