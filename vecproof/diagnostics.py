@@ -71,6 +71,8 @@ UNSUPPORTED = _code("VP107", "unsupported", E, "A construct vecproof cannot chec
 LAYOUT = _code("VP108", "layout-required", E, "A layout-dependent derivative is used without `layout`.")
 WHICH_VARIABLE = _code("VP109", "variable-required", E, "A derivative must name its variable: several are declared.")
 STRAY_INDEX = _code("VP110", "stray-index", E, "A line has a free index that the theorem's statement does not have.")
+NOT_YET = _code("VP111", "unsupported-construct", E,
+                "A mathematical construct outside the language (log, exp, det, inverse, ⊙, abs, …): not supported yet or out of scope.")
 # Proofs
 FALSE_STEP = _code("VP201", "false-step", E, "A step is false: the two sides differ (a counterexample is given).")
 UNEXPLAINED = _code("VP202", "rule-does-not-explain", W, "A true step that the cited rule(s) do not explain.")

@@ -73,6 +73,8 @@ def terminal_strategies(start: str = "start") -> dict:
         "NABLA": _pad(st.just("∇")),
         "TRANSPOSE_MARK": _pad(st.just("ᵀ")),
         "SQUARED": _pad(st.just("²")),
+        "INVERSE_MARK": _pad(st.just("⁻¹")),
+        "HADAMARD": _pad(st.just("⊙")),
         "NORM_BAR": _pad(st.just("‖")),
         "DNORM_BAR": _pad(st.just("||")),
         "FROBENIUS": _pad(st.just("_F")),

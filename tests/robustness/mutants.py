@@ -11,6 +11,9 @@ Operators (`OPERATORS`): swap two indices, rename an index, rename a sum's bound
 a transpose, flip a sign, change a coefficient or an exponent, insert a coefficient, drop a term,
 drop a factor, swap the partners of a product rule, drop a derivative, change a summation range
 (explicit bounds, or another dimension's index), drop a step, change a componentwise proof's index;
+for the identity, Hessians and derivatives by a scalar: the identity replaced by a square constant or
+sized by another dimension, a Hessian confused with the outer product of gradients, the two factors of
+a matrix product commuted (d(XY)/dt = (dX/dt)Y + X dY/dt with a factor order slipped);
 and on declarations: exchange two
 dimensions, change a concrete size, declare a function constant (and a constant a function, a
 variable constant), add or remove `symmetric`, swap or drop the layout.
@@ -30,7 +33,8 @@ OPERATORS = (
     "swap_indices", "rename_index", "rename_bound", "drop_transpose", "add_transpose", "flip_sign",
     "change_coefficient", "change_exponent", "insert_coefficient", "drop_term", "drop_factor",
     "swap_partners", "drop_derivative", "change_range", "sum_other_dim", "drop_step",
-    "component_index", "exchange_dims", "change_size", "func_to_const", "const_to_func", "var_to_const",
+    "component_index", "replace_identity", "identity_size", "hess_to_outer", "commute_product",
+    "exchange_dims", "change_size", "func_to_const", "const_to_func", "var_to_const",
     "toggle_symmetric", "swap_layout", "drop_layout",
 )
 
@@ -231,7 +235,23 @@ def expression_edits(src: Source, root, bound_names=()) -> list[tuple[str, list]
                     if v >= 1:
                         E.replace("rename_index", it.span, str(v))
 
+    square = [name for name, d in src.objects.items()
+              if d.kind == "const" and len(d.shape.dims) == 2 and d.shape.dims[0].name == d.shape.dims[1].name]
     for n, parent in walk(root):
+        identity_call = isinstance(n, ast.Call) and n.callee.name == "I" and "I" not in src.objects
+        if identity_call or (isinstance(n, ast.Name) and n.name == "I" and "I" not in src.objects):
+            for o in square:
+                E.replace("replace_identity", n, o)
+            for d in src.dims:  # sized explicitly: the same n (equal), or another dimension
+                E.replace("identity_size", n, f"I({d})")
+        hessian = isinstance(n, ast.GradOp) and n.order == 2 or isinstance(n, ast.Call) and n.callee.name == "hess"
+        if hessian:
+            args = [n.body] if isinstance(n, ast.GradOp) else n.args
+            g = "grad(" + ", ".join(_text(src, a) for a in args) + ")"
+            E.replace("hess_to_outer", n, f"({g} {g}^T)")
+        if isinstance(n, ast.BinOp) and n.op == "*" and not any(isinstance(f, ast.Number) for f in (n.left, n.right)):
+            rl, rr = src.range(n.left.span), src.range(n.right.span)
+            E.add("commute_product", [(rl[0], rl[1], wrap(src, n.right)), (rr[0], rr[1], wrap(src, n.left))])
         if isinstance(n, ast.Indexed):
             item_edits(n.indices)
         if isinstance(n, ast.Partial):

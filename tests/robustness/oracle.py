@@ -12,6 +12,10 @@ docs/language.md directly — it does NOT use vecproof.elaboration or vecproof.k
 * `sum` is the sum of the concrete terms over its range (full, or the explicit bounds), `delta` is
   1 or 0, literals are matrices, `dot`/`tr`/norms by their definitions, and the whole-variable
   derivatives follow the layout table of docs/language.md;
+* the identity `I` is c·I for a scalar c until an operand gives it a size (`I x`, `A + I`, `I[i, j]`
+  by the range of i), `I(n)` is the n×n identity; `hess(f, x)`/`∇²f` is the matrix of
+  ``sympy.diff(f, x[i], x[j])`` (both layouts: SymPy's mixed partials commute), and `d(E)/dt` by a
+  scalar variable differentiates every entry of E, in either layout;
 * a step ``a = b`` is *equal* at a point iff ``sympy.expand(a - b) == 0`` for every entry.
 
 Text is never given to `sympify`, `parse_expr` or `eval`: SymPy objects are built from the tree.
@@ -31,7 +35,7 @@ import sympy
 
 from vecproof.syntax import ast
 
-BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "D", "dot", "norm", "normF", "tr"}
+BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "hess", "D", "dot", "norm", "normF", "tr"}
 
 
 class OracleError(Exception):
@@ -73,7 +77,11 @@ def canon(node) -> str:
         idx = "" if w.indices is None else f"[{', '.join(_item(i) for i in w.indices)}]"
         return f"(d({canon(node.body)})/d{w.var.name}{idx})"
     if isinstance(node, ast.GradOp):
-        return f"(∇ ({canon(node.body)}))"
+        return f"({'∇²' if node.order == 2 else '∇'} ({canon(node.body)}))"
+    if isinstance(node, ast.Unsupported):
+        if node.construct == "⊙":
+            return f"(({canon(node.operands[0])}) ⊙ ({canon(node.operands[1])}))"
+        return f"({canon(node.operands[0])}){node.construct}"
     if isinstance(node, ast.Literal):
         return "([" + "; ".join(", ".join(canon(c) for c in row) for row in node.rows) + "])"
     raise TypeError(f"not an expression node: {node!r}")
@@ -111,6 +119,9 @@ def names_used(node) -> frozenset:
             walk(n.body)
         elif isinstance(n, ast.GradOp):
             walk(n.body)
+        elif isinstance(n, ast.Unsupported):
+            for o in n.operands:
+                walk(o)
         elif isinstance(n, ast.Literal):
             for row in n.rows:
                 for c in row:
@@ -166,6 +177,9 @@ def free_index_names(node, indices: dict) -> set:
             walk(n.body, bound)
         elif isinstance(n, ast.GradOp):
             walk(n.body, bound)
+        elif isinstance(n, ast.Unsupported):
+            for o in n.operands:
+                walk(o, bound)
         elif isinstance(n, ast.Literal):
             for row in n.rows:
                 for c in row:
@@ -301,7 +315,7 @@ class Decls:
                 out.update(o.dims)
                 if o.depends:
                     todo.append(o.depends)
-            elif n in ("grad", "D", "∇"):
+            elif n in ("grad", "hess", "D", "∇"):
                 todo.extend(v.name for v in self.variables())
         return {d.name for d in out if d.size is None}
 
@@ -323,6 +337,21 @@ class Val:
 
     def shape(self) -> str:
         return f"{'1' if self.rows is None else self.rows.name}×{'1' if self.cols is None else self.cols.name}"
+
+
+class ScaledIdentity(Val):
+    """c·I with the size not known yet: it takes the size of what it meets. Reading its entries
+    before that (`.m`) is an OracleError, so every use that needs a size and has none is refused."""
+
+    __slots__ = ("c",)
+
+    def __init__(self, c):
+        self.rows = self.cols = None
+        self.c = c
+
+    @property
+    def m(self):
+        raise OracleError("the size of I does not follow from its context")
 
 
 def same_dim(a, b) -> bool:
@@ -415,8 +444,20 @@ class Oracle:
     def _Number(self, node, env):
         return _scalar(sympy.Integer(node.value))
 
+    def _undeclared(self, name: str) -> bool:
+        return name not in self.d.objects and name not in self.d.dims and name not in self.d.indices
+
+    def identity(self, dim, c=sympy.Integer(1)) -> Val:
+        """c times the identity over `dim`."""
+        if dim is None:
+            raise OracleError("I would be 1×1 here")
+        n = self.size(dim)
+        return Val(dim, dim, [[c if r == k else _ZERO for k in range(n)] for r in range(n)])
+
     def _Name(self, node, env):
         name = node.name
+        if name == "I" and self._undeclared(name) and name not in env:
+            return ScaledIdentity(sympy.Integer(1))
         if name in env or name in self.d.indices:
             raise OracleError(f"index {name} used as a number")
         if name in self.d.dims:
@@ -436,6 +477,15 @@ class Oracle:
             return Val(a.rows, a.cols, [[q * e for e in row] for row in a.m])
         b = self.value(node.right, env)
         if node.op in "+-":
+            s = 1 if node.op == "+" else -1
+            if isinstance(a, ScaledIdentity) and isinstance(b, ScaledIdentity):
+                return ScaledIdentity(a.c + s * b.c)
+            if isinstance(a, ScaledIdentity) or isinstance(b, ScaledIdentity):
+                other = b if isinstance(a, ScaledIdentity) else a
+                if other.rows is None or not same_dim(other.rows, other.cols):
+                    raise OracleError("I beside a non-square operand")
+                a = self.identity(other.rows, a.c) if isinstance(a, ScaledIdentity) else a
+                b = self.identity(other.rows, b.c) if isinstance(b, ScaledIdentity) else b
             if not (same_dim(a.rows, b.rows) and same_dim(a.cols, b.cols)):
                 raise OracleError(f"cannot add {a.shape()} and {b.shape()}")
             s = 1 if node.op == "+" else -1
@@ -443,6 +493,17 @@ class Oracle:
         return self.product(a, b)
 
     def product(self, a: Val, b: Val) -> Val:
+        if isinstance(a, ScaledIdentity) or isinstance(b, ScaledIdentity):
+            if isinstance(a, ScaledIdentity) and isinstance(b, ScaledIdentity):
+                return ScaledIdentity(a.c * b.c)
+            if isinstance(a, ScaledIdentity):
+                if b.scalar:
+                    return ScaledIdentity(a.c * b.m[0][0])
+                a = self.identity(b.rows, a.c)
+            else:
+                if a.scalar:
+                    return ScaledIdentity(a.m[0][0] * b.c)
+                b = self.identity(a.cols, b.c)
         if a.scalar:
             s = a.m[0][0]
             return Val(b.rows, b.cols, [[s * e for e in row] for row in b.m])
@@ -459,10 +520,14 @@ class Oracle:
 
     def _Neg(self, node, env):
         a = self.value(node.operand, env)
+        if isinstance(a, ScaledIdentity):
+            return ScaledIdentity(-a.c)
         return Val(a.rows, a.cols, [[-e for e in row] for row in a.m])
 
     def _Transpose(self, node, env):
         a = self.value(node.operand, env)
+        if isinstance(a, ScaledIdentity):
+            return a
         return Val(a.cols, a.rows, [list(col) for col in zip(*a.m)])
 
     def _Power(self, node, env):
@@ -524,6 +589,11 @@ class Oracle:
     def _Indexed(self, node, env):
         a = self.value(node.operand, env)
         items = node.indices
+        if isinstance(a, ScaledIdentity):
+            named = [i.value for i in items if i.kind == "name" and i.value in self.d.indices]
+            if not named:
+                raise OracleError("the size of I does not follow from its indices")
+            a = self.identity(self.d.indices[named[0]], a.c)
         if len(items) == 1:
             if a.scalar:
                 raise OracleError("a scalar has no entries")
@@ -554,6 +624,15 @@ class Oracle:
             raise OracleError("i = lo..hi outside sum")
         if name in ("sum", "Σ"):
             return self._sum(node, env)
+        if name == "I" and self._undeclared(name):
+            if len(args) != 1 or not isinstance(args[0], ast.Name) or args[0].name not in self.d.dims:
+                raise OracleError("I(…) takes a dimension")
+            return self.identity(self.d.dims[args[0].name])
+        if name == "hess":
+            if not 1 <= len(args) <= 2:
+                raise OracleError("hess takes one or two arguments")
+            var = self._var(args[1] if len(args) == 2 else None)
+            return self.hessian(self.value(args[0], env), var)
         if name in ("delta", "δ"):
             if len(args) != 2:
                 raise OracleError("delta takes two indices")
@@ -696,6 +775,20 @@ class Oracle:
             return Val(p, q, g)
         return _scalar(self._diff(e, xs.m[0][0]))
 
+    def hessian(self, f: Val, var: OObj) -> Val:
+        """The matrix of second partials: the same in both layouts (SymPy's mixed partials commute)."""
+        if not f.scalar:
+            raise OracleError("Hessian of a non-scalar")
+        e = f.m[0][0]
+        xs = self.object(var)
+        if not var.dims:
+            return _scalar(sympy.diff(e, xs.m[0][0], xs.m[0][0]))
+        if len(var.dims) != 1:
+            raise OracleError("Hessian by a matrix")
+        self._layout()
+        col = [row[0] for row in xs.m]
+        return Val(var.dims[0], var.dims[0], [[sympy.diff(e, a, b) for b in col] for a in col])
+
     def jacobian(self, f: Val, var: OObj) -> Val:
         if len(var.dims) != 1:
             raise OracleError("D(…) needs a vector variable")
@@ -712,6 +805,9 @@ class Oracle:
         if var is None or var.kind != "var":
             raise OracleError(f"{w.var.name} is not a var")
         body = self.value(node.body, env)
+        if w.indices is None and not var.dims:  # by a scalar variable: every entry, in either layout
+            t = self.object(var).m[0][0]
+            return Val(body.rows, body.cols, [[self._diff(e, t) for e in row] for row in body.m])
         if w.indices is None:
             if body.scalar:
                 return self.gradient(body, var)
@@ -736,7 +832,12 @@ class Oracle:
         return Val(body.rows, body.cols, [[self._diff(e, sym) for e in row] for row in body.m])
 
     def _GradOp(self, node, env):
+        if node.order == 2:
+            return self.hessian(self.value(node.body, env), self._var(None))
         return self.gradient(self.value(node.body, env), self._var(None))
+
+    def _Unsupported(self, node, env):
+        raise OracleError(f"{node.construct} is outside the language")
 
     def _Literal(self, node, env):
         rows = node.rows

@@ -219,6 +219,8 @@ class Runner:
             if m.theorem is not None and th.name.name != m.theorem or tr.status == "proved":
                 continue
             comp = tuple(i.name for i in th.proof.component) if th.proof.component else None
+            if comp and len(set(comp)) < len(comp):  # (k, k) covers only the diagonal (docs/language.md)
+                return False
             chain = [th.proof.first] + [s.expr for s in th.proof.steps]
             pairs = [(Side(th.lhs), Side(th.rhs)), (Side(th.lhs, comp), Side(chain[0]))]
             pairs += [(Side(a), Side(b)) for a, b in zip(chain, chain[1:])]

@@ -16,9 +16,11 @@ from ..kernel import (
 )
 from ..numtext import number_text
 from ..syntax import ast
+from . import edge
 from .scope import ElabError, Scope
 
 MAX_EXPONENT = 64
+IDENTITY = "I"  # the identity matrix, unless a file declares the name I itself
 
 
 def same_dim(a: Dim | None, b: Dim | None) -> bool:
@@ -44,11 +46,13 @@ Comp = Callable[[object, object], Expr]
 @dataclass(frozen=True)
 class Typed:
     """A matrix-notation expression with its shape; `comp(r, c)` is its (r, c) entry in index form.
-    r (c) is None when the rows (columns) dimension is 1."""
+    r (c) is None when the rows (columns) dimension is 1. An expression whose size comes from its
+    context (the identity `I`, and `2 I`, `-I`, …) has `fit`: its value as an n×n matrix, given n."""
 
     rows: Dim | None
     cols: Dim | None
     comp: Comp
+    fit: Callable[[Dim], "Typed"] | None = None
 
     @property
     def scalar(self) -> bool:
@@ -88,9 +92,15 @@ class Elaborator:
         self._counter = itertools.count()
         return self._expr(node, {})
 
-    def _expr(self, node: ast.Node, env: dict | None = None) -> Typed:
+    def _expr(self, node: ast.Node, env: dict | None = None, unsized: bool = False) -> Typed:
+        """Elaborate `node`; unless `unsized`, an expression whose size would come from its context
+        (the identity `I` where nothing says n) is an error here."""
         method = getattr(self, "_" + type(node).__name__)
-        return method(node, env or {})
+        t = method(node, env or {})
+        if t.fit is not None and not unsized:
+            raise ElabError(dg.SHAPE, "the size of the identity I does not follow from its context here; "
+                            "write I(n) for the n×n identity", node.span)
+        return t
 
     def _fresh(self, name: str, dim: Dim) -> Index:
         return Index(f"{name}'{next(self._counter)}", dim)
@@ -104,6 +114,11 @@ class Elaborator:
         if node.name in env:
             raise ElabError(dg.UNSUPPORTED, f"index {node.name} is used as a number; an index can only "
                             f"select entries, as in x[{node.name}]", node.span)
+        if node.name not in self.scope.names:
+            if node.name == IDENTITY:
+                return _unsized(self._identity)
+            if node.name in edge.CONSTRUCTS:
+                raise edge.refuse(node.name, node.span)
         d = self.scope.lookup(node.name, node.span)
         if d.what == "dim":
             dim = d.dim
@@ -113,6 +128,12 @@ class Elaborator:
             raise ElabError(dg.UNSUPPORTED, f"index {node.name} is used as a number; an index can only "
                             f"select entries, as in x[{node.name}]", node.span)
         return self._object(d.obj)
+
+    def _identity(self, dim: Dim | None) -> Typed:
+        """The identity matrix over `dim`: entry (r, c) is δ(r, c)."""
+        if dim is None:
+            raise _NoSize()
+        return Typed(dim, dim, lambda r, c: Fold("identity", Delta(_one(r), _one(c))))
 
     def _object(self, obj: Obj) -> Typed:
         # A slot of a dimension of size 1 may be reached as "no index" (None): it is entry 1.
@@ -124,22 +145,38 @@ class Elaborator:
 
     # -- arithmetic ------------------------------------------------------------------------------
     def _BinOp(self, node: ast.BinOp, env) -> Typed:
-        left = self._expr(node.left, env)
         if node.op == "/":
-            return self._divide(node, left, env)
-        right = self._expr(node.right, env)
-        if node.op in "+-":
-            if not (same_dim(left.rows, right.rows) and same_dim(left.cols, right.cols)):
-                raise ElabError(dg.SHAPE, f"cannot {'add' if node.op == '+' else 'subtract'} {left.shape} "
-                                f"and {right.shape}", node.span, *self._transpose_hint(left, right))
-            sign = Num(Fraction(1 if node.op == "+" else -1))
-            lc, rc = left.comp, right.comp
-            if node.op == "+":
-                return Typed(left.rows, left.cols, lambda r, c: Add((lc(r, c), rc(r, c))))
-            return Typed(left.rows, left.cols, lambda r, c: Add((lc(r, c), Mul((sign, rc(r, c))))))
-        return self.product(left, right, node.span)
+            return self._divide(node, self._expr(node.left, env), env)
+        left = self._expr(node.left, env, unsized=True)
+        right = self._expr(node.right, env, unsized=True)
+        if node.op == "*":
+            return self.product(left, right, node.span)
+        return self._add(node, left, right)
+
+    def _add(self, node: ast.BinOp, left: Typed, right: Typed) -> Typed:
+        """left + right or left − right; an identity of unknown size takes the other side's size."""
+        if left.fit is not None and right.fit is not None:
+            return _unsized(lambda d: self._add(node, left.fit(d), right.fit(d)))
+        if left.fit is not None or right.fit is not None:
+            other = right if left.fit is not None else left
+            if other.rows is None or not same_dim(other.rows, other.cols):
+                raise ElabError(dg.SHAPE, f"cannot {'add' if node.op == '+' else 'subtract'} the identity I "
+                                f"and {other.shape}: I is square", node.span)
+            left, right = (left.fit(other.rows), right) if left.fit is not None else (left, right.fit(other.rows))
+        if not (same_dim(left.rows, right.rows) and same_dim(left.cols, right.cols)):
+            raise ElabError(dg.SHAPE, f"cannot {'add' if node.op == '+' else 'subtract'} {left.shape} "
+                            f"and {right.shape}", node.span, *self._transpose_hint(left, right))
+        sign = Num(Fraction(1 if node.op == "+" else -1))
+        lc, rc = left.comp, right.comp
+        if node.op == "+":
+            return Typed(left.rows, left.cols, lambda r, c: Add((lc(r, c), rc(r, c))))
+        return Typed(left.rows, left.cols, lambda r, c: Add((lc(r, c), Mul((sign, rc(r, c))))))
 
     def product(self, left: Typed, right: Typed, span) -> Typed:
+        if left.fit is not None or right.fit is not None:
+            left, right = self._fit_factors(left, right, span)
+            if left.fit is not None or right.fit is not None:
+                return _unsized(lambda d: self.product(_fitted(left, d), _fitted(right, d), span))
         lc, rc = left.comp, right.comp
         if left.scalar:
             return Typed(right.rows, right.cols, lambda r, c: Mul((lc(None, None), rc(r, c))))
@@ -158,6 +195,18 @@ class Elaborator:
         return Typed(left.rows, right.cols,
                      lambda r, c: Fold("matmul", Sum(j, Mul((lc(r, j), rc(j, c))))))
 
+    def _fit_factors(self, left: Typed, right: Typed, span) -> tuple[Typed, Typed]:
+        """The factors of a product with an identity of unknown size sized by the other factor: I x
+        takes x's rows, xᵀ I takes xᵀ's columns; beside a scalar (2 I) or another I it stays unsized."""
+        try:
+            if left.fit is not None and right.fit is None and not right.scalar:
+                return left.fit(right.rows), right
+            if right.fit is not None and left.fit is None and not left.scalar:
+                return left, right.fit(left.cols)
+        except _NoSize:
+            raise ElabError(dg.SHAPE, "the identity I here would be 1×1; write 1", span) from None
+        return left, right
+
     def _divide(self, node: ast.BinOp, left: Typed, env) -> Typed:
         den = node.right
         if not isinstance(den, ast.Number):
@@ -175,13 +224,23 @@ class Elaborator:
         return Typed(left.rows, left.cols, lambda r, c: Mul((q, lc(r, c))))
 
     def _Neg(self, node: ast.Neg, env) -> Typed:
-        inner = self._expr(node.operand, env)
+        inner = self._expr(node.operand, env, unsized=True)
+        if inner.fit is not None:
+            return _unsized(lambda d: self._negate(inner.fit(d)))
+        return self._negate(inner)
+
+    def _negate(self, inner: Typed) -> Typed:
         m1 = Num(Fraction(-1))
         ic = inner.comp
         return Typed(inner.rows, inner.cols, lambda r, c: Mul((m1, ic(r, c))))
 
     def _Transpose(self, node: ast.Transpose, env) -> Typed:
-        inner = self._expr(node.operand, env)
+        inner = self._expr(node.operand, env, unsized=True)
+        if inner.fit is not None:
+            return _unsized(lambda d: self._transposed(inner.fit(d)))
+        return self._transposed(inner)
+
+    def _transposed(self, inner: Typed) -> Typed:
         ic = inner.comp
         return Typed(inner.cols, inner.rows, lambda r, c: ic(c, r))
 
@@ -242,9 +301,23 @@ class Elaborator:
                             f"({where}) ranges over {ranges}", item.span)
         return idx
 
+    def _index_dim(self, items, env, span) -> Dim:
+        """The size of an identity of unknown size read off its first index variable: I[i, j] is over i's range."""
+        for item in items:
+            if item.kind == "name":
+                idx = env.get(item.value)
+                if idx is None:
+                    d = self.scope.lookup(item.value, item.span)
+                    idx = d.index if d.what == "index" else None
+                if idx is not None:
+                    return idx.dim
+        raise ElabError(dg.SHAPE, "the size of the identity I does not follow from these indices; write I(n)", span)
+
     def _Indexed(self, node: ast.Indexed, env) -> Typed:
-        base = self._expr(node.operand, env)
+        base = self._expr(node.operand, env, unsized=True)
         items = node.indices
+        if base.fit is not None:
+            base = base.fit(self._index_dim(items, env, node.span))
         bc = base.comp
         if len(items) == 1:
             if base.scalar:
@@ -276,6 +349,11 @@ class Elaborator:
     def _Call(self, node: ast.Call, env) -> Typed:
         name = node.callee.name
         args = node.args
+        if name not in self.scope.names:
+            if name == IDENTITY:
+                return self._identity(self._dim_arg(node))
+            if name in edge.CONSTRUCTS:
+                raise edge.refuse(name, node.callee.span)
         if name in ("sum", "Σ"):
             return self._sum(node, env)
         if name in ("delta", "δ"):
@@ -299,6 +377,11 @@ class Elaborator:
                                 node.span)
             var = self._var(args[1] if len(args) == 2 else None, node.span)
             return self._gradient(self._expr(args[0], env), var, node.span)
+        if name == "hess":
+            if not 1 <= len(args) <= 2:
+                raise ElabError(dg.SHAPE, "hess takes an expression and optionally the variable: hess(f, x)", node.span)
+            var = self._var(args[1] if len(args) == 2 else None, node.span)
+            return self._hessian(self._expr(args[0], env), var, node.span)
         if name == "D":
             if not 1 <= len(args) <= 2:
                 raise ElabError(dg.SHAPE, "D takes an expression and optionally the variable: D(u, x)", node.span)
@@ -337,6 +420,16 @@ class Elaborator:
             # `A(x + y)`: a product written without a space.
             return self.product(self._expr(ast.Name(node.callee.span, name), env), self._expr(args[0], env), node.span)
         raise ElabError(dg.SHAPE, f"'{name}' is not a function", node.callee.span)
+
+    def _dim_arg(self, node: ast.Call) -> Dim:
+        """The dimension named by the one argument of `I(n)`."""
+        if len(node.args) != 1 or not isinstance(node.args[0], ast.Name):
+            raise ElabError(dg.SHAPE, "I(…) takes a dimension, as in I(n)", node.span)
+        arg = node.args[0]
+        d = self.scope.lookup(arg.name, arg.span)
+        if d.what != "dim":
+            raise ElabError(dg.SHAPE, f"I(…) takes a dimension, as in I(n); '{arg.name}' is: {d.text}", arg.span)
+        return d.dim
 
     def _arity(self, node: ast.Call, n: int) -> None:
         if len(node.args) != n or any(isinstance(a, ast.BoundedIndex) for a in node.args):
@@ -573,6 +666,10 @@ class Elaborator:
                             f"{d.text}); declare it with `var`", wrt.var.span)
         var = d.obj
         body = self._expr(node.body, env)
+        if wrt.indices is None and not var.dims:
+            # By a scalar variable t: entry by entry, in either layout.
+            bc = body.comp
+            return Typed(body.rows, body.cols, lambda r, c: _deriv(var, (), bc(r, c)))
         if wrt.indices is None:
             if body.scalar:
                 return self._gradient(body, var, node.span)
@@ -594,7 +691,30 @@ class Elaborator:
         return Typed(body.rows, body.cols, lambda r, c: _deriv(var, slots, bc(r, c)))
 
     def _GradOp(self, node: ast.GradOp, env) -> Typed:
+        if node.order == 2:
+            return self._hessian(self._expr(node.body, env), self._var(None, node.span), node.span)
         return self._gradient(self._expr(node.body, env), self._var(None, node.span), node.span)
+
+    def _hessian(self, f: Typed, var: Obj, span) -> Typed:
+        """The Hessian of a scalar by a vector (or scalar) variable. Both layouts give the matrix of
+        second partials; they differ in the order the two derivatives are taken: denominator
+        H[r, c] = ∂/∂x[r] (∂f/∂x[c]) (the gradient's Jacobian, transposed), numerator
+        H[r, c] = ∂/∂x[c] (∂f/∂x[r]) (the Jacobian of the gradient)."""
+        if not f.scalar:
+            raise ElabError(dg.SHAPE, f"the Hessian is taken of a scalar; this is {f.shape}", span)
+        if len(var.dims) > 1:
+            raise ElabError(dg.SHAPE, f"hess(…) is by a vector or scalar variable; {var.name} is a matrix", span)
+        fc = f.comp
+        if not var.dims:
+            return Typed(None, None, lambda r, c: Fold("hessian", _deriv(var, (), _deriv(var, (), fc(None, None)))))
+        layout = self._need_layout(span)
+        n = var.dims[0]
+        if layout == "numerator":
+            return Typed(n, n, lambda r, c: Fold("hessian", _deriv(var, (c,), _deriv(var, (r,), fc(None, None)))))
+        return Typed(n, n, lambda r, c: Fold("hessian", _deriv(var, (r,), _deriv(var, (c,), fc(None, None)))))
+
+    def _Unsupported(self, node: ast.Unsupported, env) -> Typed:
+        raise edge.refuse(node.construct, node.span)
 
     # -- literals --------------------------------------------------------------------------------------
     def _Literal(self, node: ast.Literal, env) -> Typed:
@@ -653,6 +773,23 @@ class Elaborator:
         if self.scope.layout == "denominator":
             return f"{lead}: a layout slip? This file declares layout denominator (gradients are columns; ∂y/∂x is n×m)"
         return f"{lead} — a layout slip?"
+
+
+class _NoSize(Exception):
+    """An identity of unknown size was asked to be 1×1 (beside a row or a column of size 1)."""
+
+
+def _unsized_comp(r, c) -> Expr:
+    raise AssertionError("an identity of unknown size is sized before its entries are read")  # pragma: no cover
+
+
+def _unsized(fit: Callable[[Dim], Typed]) -> Typed:
+    """An expression whose size comes from its context: `fit(n)` is its value as an n×n matrix."""
+    return Typed(None, None, _unsized_comp, fit=fit)
+
+
+def _fitted(t: Typed, dim: Dim) -> Typed:
+    return t.fit(dim) if t.fit is not None else t
 
 
 def _linear(e: Expr):

@@ -10,7 +10,7 @@ from ..diagnostics import Diagnostic, Span
 from ..kernel import Dim, Index, Obj
 from ..syntax import ast
 
-BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "D", "dot", "norm", "normF", "tr"}
+BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "hess", "D", "dot", "norm", "normF", "tr"}
 
 
 class ElabError(Exception):

@@ -65,17 +65,24 @@ _RULES = [
     Rule("norm_def", "The squared norms: ‖x‖² = Σ_i x[i]²,  ‖X‖_F² = Σ_i Σ_j X[i,j]².",
          unfold=frozenset({"norm"})),
     Rule("trace_def", "The trace: tr A = Σ_i A[i,i].", unfold=frozenset({"trace"})),
+    Rule("identity_def", "The identity matrix, I (sized by its context) or I(n): I[i,j] = δ(i,j).",
+         unfold=frozenset({"identity"})),
     Rule("gradient_def",
          "Derivatives by a whole variable are arrays of partial derivatives, arranged by the declared "
          "layout. numerator: ∇f and ∂f/∂x are rows, (∂y/∂x)[i,j] = ∂y[i]/∂x[j]; denominator: ∇f and "
          "∂f/∂x are columns, (∂y/∂x)[i,j] = ∂y[j]/∂x[i]; by a matrix X, (∂f/∂X)[i,j] = ∂f/∂X[i,j] "
          "(denominator) or ∂f/∂X[j,i] (numerator).",
          unfold=frozenset({"gradient"})),
+    Rule("hessian_def",
+         "The Hessian of a scalar f by a vector x, hess(f, x) = ∇²f: the matrix of second partial derivatives. "
+         "denominator: hess(f, x)[i,j] = ∂(∂f/∂x[j])/∂x[i]; numerator: hess(f, x)[i,j] = ∂(∂f/∂x[i])/∂x[j] "
+         "(the same matrix: mixed partials commute); by a scalar t, hess(f, t) = ∂(∂f/∂t)/∂t.",
+         unfold=frozenset({"hessian"})),
     Rule("jacobian_def", "The Jacobian, whatever the layout: D(u)[i,j] = ∂u[i]/∂x[j] (an m×n matrix "
          "for u with m entries and x with n).", unfold=frozenset({"jacobian"})),
     Rule("product_rule",
          "Differentiate: ∂(fg)/∂x[k] = (∂f/∂x[k]) g + f (∂g/∂x[k]), derivatives pass through sums, "
-         "∂x[i]/∂x[k] = δ(i,k), ∂X[i,j]/∂X[k,l] = δ(i,k) δ(j,l), ∂c/∂x[k] = 0 for c independent of x, "
+         "∂x[i]/∂x[k] = δ(i,k), ∂X[i,j]/∂X[k,l] = δ(i,k) δ(j,l), ∂t/∂t = 1 for a scalar t, ∂c/∂x[k] = 0 for c independent of x, "
          "and ∂u[i]/∂x[k] is the Jacobian entry D(u)[i,k].",
          differentiate=True),
     Rule("index_collapse",
@@ -96,8 +103,10 @@ ALIASES = {"delta_collapse": "index_collapse", "kronecker": "index_collapse", "j
 # What the two ends of a chain may differ from the theorem's sides by: definitions, symmetry and
 # bookkeeping, but no real work (differentiating, collapsing deltas).
 DEFINITIONS = (
-    Rule("definitions", "Unfold every notation (products, norms, traces, gradients, Jacobians).",
-         unfold=frozenset({"matmul", "norm", "trace", "gradient", "jacobian"}), symmetry=True),
+    Rule("definitions", "Unfold every notation (products, norms, traces, the identity, gradients, Hessians, "
+         "Jacobians).",
+         unfold=frozenset({"matmul", "norm", "trace", "identity", "gradient", "hessian", "jacobian"}),
+         symmetry=True),
 )
 
 

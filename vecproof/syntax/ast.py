@@ -108,9 +108,19 @@ class Partial(Node):
 
 @dataclass(frozen=True)
 class GradOp(Node):
-    """∇ body."""
+    """∇ body (order 1) or ∇² body, the Hessian (order 2)."""
 
     body: Node
+    order: int = 1
+
+
+@dataclass(frozen=True)
+class Unsupported(Node):
+    """Notation that parses but is outside the language for now (`X^-1`, `X⁻¹`, `a ⊙ b`): elaboration
+    refuses it with a sentence naming it. `construct` is the notation as written."""
+
+    construct: str
+    operands: tuple[Node, ...]
 
 
 @dataclass(frozen=True)

@@ -357,6 +357,18 @@ class _Build(Transformer_NonRecursive):
     def grad_op(self, meta, c):
         return ast.GradOp(_span(meta), c[1])
 
+    def hess_op(self, meta, c):
+        return ast.GradOp(_span(meta), c[2], order=2)
+
+    def inverse_power(self, meta, c):
+        return ast.Unsupported(_span(meta), f"^-{c[1]}", (c[0],))
+
+    def inverse_mark(self, meta, c):
+        return ast.Unsupported(_span(meta), "⁻¹", (c[0],))
+
+    def hadamard(self, meta, c):
+        return ast.Unsupported(_span(meta), "⊙", (c[0], c[2]))
+
     def literal(self, meta, c):
         return ast.Literal(_span(meta), c[0])
 
@@ -412,6 +424,8 @@ _FRIENDLY = {
     "DNORM_BAR": "||",
     "TRANSPOSE_MARK": "ᵀ",
     "SQUARED": "²",
+    "INVERSE_MARK": "⁻¹",
+    "HADAMARD": "⊙",
     "FROBENIUS": "_F",
     "$END": "the end of the file",
 }

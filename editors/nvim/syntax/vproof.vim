@@ -43,7 +43,7 @@ syn region vproofCitation matchgroup=vproofBy start='\<by\>' end='$\|\ze[^[:spac
 syn match vproofRule '\h\w*' contained
 
 " Operators and built-in functions
-syn match vproofBuiltin '\<\%(sum\|delta\|grad\|D\|dot\|tr\|normF\|norm\)\ze\s*('
+syn match vproofBuiltin '\<\%(sum\|delta\|grad\|hess\|D\|dot\|tr\|normF\|norm\)\ze\s*('
 syn match vproofBuiltin '[Σδ]'
 syn match vproofOperator '[-+*/=]'
 syn match vproofOperator '\.\.'

@@ -22,6 +22,7 @@ BUILTIN_DOCS = {
     "sum": "`sum(i, E)` / `Σ(i, E)`: Σ over the full range of index i; `sum(i = 1..n, E)` with bounds.",
     "delta": "`delta(i, k)` / `δ(i, k)`: the Kronecker delta.",
     "grad": "`grad(E)`, `grad(E, x)` / `∇(E)`, `∇ E`: the gradient (follows the layout).",
+    "hess": "`hess(f)`, `hess(f, x)` / `∇²f`: the Hessian, hess(f, x)[i,j] = ∂²f/∂x[i]∂x[j].",
     "D": "`D(u)`, `D(u, x)`: the Jacobian, always m×n: D(u)[i,j] = ∂u[i]/∂x[j].",
     "dot": "`dot(u, v)`: the inner product uᵀv.",
     "norm": "`norm(x)^2` / `‖x‖²`: the squared Euclidean norm.",
