@@ -61,6 +61,10 @@ UNSUPPORTED = _code("VP107", "unsupported", E, "A construct vecproof cannot chec
 LAYOUT = _code("VP108", "layout-required", E, "A layout-dependent derivative is used without `layout`.")
 WHICH_VARIABLE = _code("VP109", "variable-required", E, "A derivative must name its variable: several are declared.")
 STRAY_INDEX = _code("VP110", "stray-index", E, "A line has a free index that the theorem's statement does not have.")
+UNCITABLE = _code("VP120", "uncitable-theorem", E,
+                  "A step cites a theorem that is not proved before it (later, failed, only checked, or itself).")
+INSTANTIATION = _code("VP121", "instantiation-refused", E,
+                      "A cited theorem's instance is unsound: a condition on its objects, sizes or shapes fails.")
 # Proofs
 FALSE_STEP = _code("VP201", "false-step", E, "A step is false: the two sides differ (a counterexample is given).")
 UNEXPLAINED = _code("VP202", "rule-does-not-explain", W, "A true step that the cited rule(s) do not explain.")
