@@ -87,8 +87,10 @@ def test_the_kernel_still_decides_a_cited_step():
 
 
 def test_assumptions_of_the_cited_theorem_travel():
-    t = theorem(HEAD + step("grad(x^T B x, x)", "(B + B^T) x", "quad"))
-    assert "A independent of x (in quad)" in t.assumptions
+    t = theorem(HEAD + step("(B + B^T) x", "(B + B^T)^T x", "sym[S := B + B^T]"))
+    assert "S symmetric (in sym)" in t.assumptions
+    t = theorem(HEAD + step("grad(x^T B x, x)", "(B + B^T) x", "quad"))  # in the instance's names
+    assert "B independent of x" in t.assumptions and not any("(in quad)" in a for a in t.assumptions)
 
 
 def test_only_proved_earlier_theorems_can_be_cited():

@@ -22,6 +22,7 @@ from ..readfile import MAX_FILE_BYTES, read_limited
 from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
 from ..syntax import ast
 from ..syntax.parser import InputLimit, parse_recovering
+from .imports import load_imports
 from .lemmas import Citable, Lemma, Refused, preset, show_value, statement, theorem_names
 
 MAX_THEOREMS = 1000  # per file; the rest get VP901
@@ -52,7 +53,7 @@ def check_path(path: str | Path, display: str | None = None, cache=None, *, opti
     return check_bytes(data, name, cache, options=options)
 
 
-def check_bytes(data: bytes, path: str = "<input>", cache=None, *, options=None) -> FileResult:
+def check_bytes(data: bytes, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = ()) -> FileResult:
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return _unreadable(path, "this is not a text file (it contains a NUL byte)", Span.point(line, 1))
@@ -63,7 +64,7 @@ def check_bytes(data: bytes, path: str = "<input>", cache=None, *, options=None)
         line_start = data.rfind(b"\n", 0, err.start) + 1
         col = len(data[line_start:err.start].decode("utf-8", "replace")) + 1  # in characters, like every column
         return _unreadable(path, f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})", Span.point(line, col))
-    return check_text(text, path, cache, options=options)
+    return check_text(text, path, cache, options=options, imported_by=imported_by)
 
 
 def _too_large(path: str, size: int) -> FileResult:
@@ -76,12 +77,13 @@ def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult
     return FileResult(path, [d], unreadable=True)
 
 
-def check_text(text: str, path: str = "<input>", cache=None, *, options=None) -> FileResult:
+def check_text(text: str, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = ()) -> FileResult:
     """Check the text of a whole file. Never raises for any input: problems become diagnostics.
 
     `cache` (a vecproof.cache.Cache) reuses the verdict of a theorem whose text, and the text of the
     file's declarations, are unchanged since a run of the same vecproof with the same options.
-    `options` (a vecproof.options.CheckOptions; default: none set) selects e.g. exercise mode."""
+    `options` (a vecproof.options.CheckOptions; default: none set) selects e.g. exercise mode.
+    `imported_by`: the files whose imports led here (for cycles); `import "…"` is relative to `path`."""
     if options is None:
         from ..options import DEFAULT as options
     if len(text) > MAX_FILE_BYTES:
@@ -91,7 +93,7 @@ def check_text(text: str, path: str = "<input>", cache=None, *, options=None) ->
     expected, where = _expectations(text)
     result.expected = expected
     try:
-        _check_into(result, text, path, cache, options)
+        _check_into(result, text, path, cache, options, imported_by)
     except RecursionError:
         result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to check",
                                              path=path))
@@ -148,7 +150,7 @@ def _expectations(text: str) -> tuple[tuple[str, ...], Span]:
     return tuple(codes), where
 
 
-def _check_into(result: FileResult, text: str, path: str, cache, options) -> None:
+def _check_into(result: FileResult, text: str, path: str, cache, options, imported_by: tuple = ()) -> None:
     diags = result.diagnostics
     try:
         parsed = parse_recovering(text)  # after a syntax error: the theorems and declarations that parse
@@ -180,6 +182,11 @@ def _check_into(result: FileResult, text: str, path: str, cache, options) -> Non
         citable.refused.setdefault(th.name.name, f"{th.name.name} is stated later (line {th.name.span.line}): "
                                    "only a theorem proved before the step can be cited")
     cited = _cited_here(theorems, stated)
+    imports = [i for i in items if isinstance(i, ast.Import)]
+    if imports:
+        stack = imported_by or (str(Path(path).resolve()),)
+        result.depends = load_imports(imports, path, options, stack, citable, diags)
+    imported = "\x1f".join(f"{loc}:{digest}" for loc, digest in result.depends)
     if len(theorems) > MAX_THEOREMS:
         extra = theorems[MAX_THEOREMS]
         diags.append(Diagnostic(extra.name.span, dg.LIMIT, f"this file states {len(theorems)} theorems; vecproof "
@@ -193,7 +200,7 @@ def _check_into(result: FileResult, text: str, path: str, cache, options) -> Non
         seen.setdefault(th.name.name, th)
         key = None
         if cache is not None and th.name.name not in cited:  # a cited theorem is checked for its Theorem value
-            key = _theorem_key(text, items, th, options, _depends_text(text, th, stated))
+            key = _theorem_key(text, items, th, options, _depends_text(text, th, stated) + imported)
             hit = _from_cache(cache.get(key, "theorem"), th.span, path)
             if hit is not None:
                 diags.extend(d.in_theorem(len(result.theorems)) for d in hit[1])
@@ -316,7 +323,7 @@ class _TheoremChecker:
         self.options = options
         self.citable = citable if citable is not None else Citable()
         self.text = text
-        self.used: list[Lemma] = []  # the lemmas that explained a step
+        self.used: list = []  # (lemma, the names its instance renames) for each lemma that explained a step
         self.el = Elaborator(scope)
         self.diags: list[Diagnostic] = []
         self.allowed: set | None = None  # the free indices of the statement at the proof's components
@@ -458,9 +465,11 @@ class _TheoremChecker:
         if theorem is not None and not failed:
             res.status = "proved"
             res.assumptions, res.sizes = theorem.assumptions, theorem.dims
-            for lem in self.used:  # assumptions travel from the lemmas cited
-                res.assumptions += tuple(f"{a} (in {lem.name})" for a in lem.theorem.assumptions
-                                         if a not in res.assumptions and f"{a} (in {lem.name})" not in res.assumptions)
+            for lem, names in self.used:  # assumptions travel from the lemmas cited, in the names of the instance
+                for a in lem.theorem.assumptions:
+                    a = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: names.get(m.group(), m.group()), a)
+                    if a not in res.assumptions and f"{a} (in {lem.name})" not in res.assumptions:
+                        res.assumptions += (f"{a} (in {lem.name})",)
         else:
             res.status = "failed" if failed or not unproved else "unproved"
         return res
@@ -697,9 +706,9 @@ class _TheoremChecker:
                             return why
                 return None
 
-            ok, why = match.explains_by(lem.sides, before, after, given, judge, refuse)
-            if ok:
-                self.used.append(lem)
+            inst, why = match.explains_by(lem.sides, before, after, given, judge, refuse)
+            if inst is not None:
+                self.used.append((lem, match.renamed(inst)))
                 return True
             refusals.extend((cite, w) for w in why)
         if refusals:

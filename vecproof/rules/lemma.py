@@ -290,6 +290,17 @@ def _apply(e: Expr, inst: Instance, bound: dict) -> Expr:
 
 # ---- soundness -----------------------------------------------------------------------------------------
 
+def renamed(inst: Instance) -> dict[str, str]:
+    """The theorem's object names that the instance only renames (A := B, x := y), to their new names."""
+    out = {}
+    for obj, value in inst.objects.items():
+        if isinstance(value, Obj):
+            out[obj.name] = value.name
+        elif type(value[1]) is Entry and value[1].idx == value[0] and not value[1].derivs:
+            out[obj.name] = value[1].obj.name
+    return out
+
+
 def differentiates(e: Expr) -> bool:
     """Whether `e` takes a derivative (the theorem is then not closed under every substitution)."""
     return any(type(n) is Deriv or (type(n) is Entry and n.derivs) for n in walk(e))
@@ -359,7 +370,7 @@ def rewrites(lhs: Expr, rhs: Expr, line: Expr, preset: Instance):
 
 
 def explains_by(lemma_sides, line_before: Expr, line_after: Expr, preset: Instance, judge, refuse):
-    """(explained, refusals): whether replacing one subterm of either line by an instance of the
+    """(instance, refusals): the instance (None if there is none) by which replacing one subterm of either line by an instance of the
     theorem (`lemma_sides` = (lhs, rhs)) makes it the other line as `judge(x, y)` says (bookkeeping and
     the other cited rules). An instance that would explain it but that `refuse(inst)` refuses (a
     sentence) is not used; the sentences are returned when nothing explains the step."""
@@ -374,7 +385,7 @@ def explains_by(lemma_sides, line_before: Expr, line_after: Expr, preset: Instan
                 continue
             why = refuse(inst)
             if why is None:
-                return True, []
+                return inst, []
             if why not in refusals:
                 refusals.append(why)
-    return False, refusals
+    return None, refusals
