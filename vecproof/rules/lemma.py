@@ -117,7 +117,7 @@ def _match(p: Expr, t: Expr, inst: Instance, bound: dict, defer: bool) -> bool:
             if not (type(body) is Entry and body.idx == params and body.obj == t.obj):
                 return False
         else:
-            if t.obj.kind == "var" or len(t.obj.dims) != len(p.obj.dims) or \
+            if len(t.obj.dims) != len(p.obj.dims) or \
                     not all(_dim_ok(a, b, inst) for a, b in zip(p.obj.dims, t.obj.dims)):
                 return False
             params = params_for(p.obj, inst)
