@@ -130,6 +130,22 @@ def test_refused_instantiations_name_the_condition():
         assert refused and word in refused[0].message, (cite, [d.message for d in r.diagnostics])
 
 
+def test_two_variables_cannot_become_one():
+    two = """
+lemma mixed:
+  grad(x^T x2, x) = x2
+proof (component k):
+     grad(x^T x2, x)[k]
+   = d(sum(i, x[i] x2[i]))/dx[k]    by gradient_def, dot_def
+   = sum(i, delta(i, k) x2[i])      by product_rule
+   = x2[k]                          by index_collapse
+qed
+"""
+    text = HEAD.replace("var y : vector(m)", "var y : vector(m)\nvar x2 : vector(n)") + two
+    r = check_text(text + step("grad(x^T x, x)", "2 x", "mixed[x := x, x2 := x]"), "t.vproof")
+    assert [d.code.id for d in r.diagnostics] == ["VP121"] and "different variables" in r.diagnostics[0].message
+
+
 def test_symmetric_object_only_by_an_expression_proved_symmetric():
     assert "VP121" in codes(HEAD + step("B x", "B x + B x - B x", "sym[S := B]"))
     assert codes(HEAD + step("(B + B^T) x", "(B + B^T)^T x", "sym[S := B + B^T]")) == []

@@ -119,6 +119,10 @@ def preset(lem: Lemma, cite: ast.Cite, elaborator: Elaborator, symmetric_test, t
                 if len(target.dims) != len(obj.dims) or not all(_bind_dim(inst, d, t) for d, t in
                                                                  zip(obj.dims, target.dims)):
                     raise Refused(_shape_words(name, obj, inst, words, target.dims), b.span)
+                other = next((o.name for o, v in inst.objects.items() if v == target), None)
+                if other is not None:
+                    raise Refused(f"{other} and {name} are different variables of {lem.name}: they cannot both "
+                                  f"be instantiated by {words}", b.span)
                 inst.objects[obj] = target
                 continue
             try:

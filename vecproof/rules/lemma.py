@@ -94,6 +94,8 @@ def _var_ok(p: Obj, t: Obj, inst: Instance) -> bool:
         return False
     if p in inst.objects:
         return inst.objects[p] == t
+    if t in inst.objects.values():
+        return False  # two variables of the theorem, independent there, cannot become one
     if not all(_dim_ok(a, b, inst) for a, b in zip(p.dims, t.dims)):
         return False
     inst.objects[p] = t
