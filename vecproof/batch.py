@@ -30,7 +30,11 @@ def _cached(cache: Cache, path: str, display: str, options):
     hit = cache.get(key("file", options.cache_key(), data), "file")
     if hit is None:
         return None
+    from .checker.imports import unchanged
+
     try:
+        if not unchanged(hit.pop("depends", ())):  # an imported file changed: the verdicts may not stand
+            return None
         return result_from_dict(dict(hit, path=display))  # rebuilt, so a malformed entry fails here
     except (KeyError, TypeError, ValueError, AttributeError):
         return None  # corrupt or foreign: check again and overwrite it
@@ -48,9 +52,10 @@ def check_one(path: str, display: str, cache_dir: str | None, options) -> dict:
         data = None
     if data is None or len(data) > MAX_FILE_BYTES:  # unreadable, not a regular file or too large: the checker says why
         return result_to_dict(check_path(path, display=display, options=options))
-    out = result_to_dict(check_bytes(data, display, cache, options=options))
+    result = check_bytes(data, display, cache, options=options)
+    out = result_to_dict(result)
     if cache is not None and not any(d["code"] in ("VP901", "VP902") for d in out["diagnostics"]):
-        cache.put(key("file", options.cache_key(), data), "file", out)
+        cache.put(key("file", options.cache_key(), data), "file", dict(out, depends=[list(d) for d in result.depends]))
     return out
 
 

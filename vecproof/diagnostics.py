@@ -73,6 +73,12 @@ WHICH_VARIABLE = _code("VP109", "variable-required", E, "A derivative must name 
 STRAY_INDEX = _code("VP110", "stray-index", E, "A line has a free index that the theorem's statement does not have.")
 NOT_YET = _code("VP111", "unsupported-construct", E,
                 "A mathematical construct outside the language (log, exp, det, inverse, ⊙, abs, …): not supported yet or out of scope.")
+UNCITABLE = _code("VP120", "uncitable-theorem", E,
+                  "A step cites a theorem that is not proved before it (later, failed, only checked, or itself).")
+INSTANTIATION = _code("VP121", "instantiation-refused", E,
+                      "A cited theorem's instance is unsound: a condition on its objects, sizes or shapes fails.")
+IMPORT = _code("VP122", "import-failed", E, "An imported file is missing or unreadable, or the library has no such file.")
+IMPORT_CYCLE = _code("VP123", "import-cycle", E, "Imports lead back to the importing file.")
 # Proofs
 FALSE_STEP = _code("VP201", "false-step", E, "A step is false: the two sides differ (a counterexample is given).")
 UNEXPLAINED = _code("VP202", "rule-does-not-explain", W, "A true step that the cited rule(s) do not explain.")

@@ -53,6 +53,7 @@ class FileResult:
     scope: object = None  # the file's declarations (elaboration.Scope), when checked here
     tree: object = None  # the syntax tree (syntax.ast.File), when checked here
     expected: tuple[str, ...] = ()  # codes a `# expect: VPnnn` header says this file must produce
+    depends: tuple[tuple[str, str], ...] = ()  # (location, SHA-256) of every file it imports, directly or not
 
     @property
     def ok(self) -> bool:

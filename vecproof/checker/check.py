@@ -16,11 +16,14 @@ from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..kernel.terms import map_children
+from ..rules import lemma as match
 from ..numtext import SHOWN_DIGITS, number_text
 from ..readfile import MAX_FILE_BYTES, read_limited
 from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
 from ..syntax import ast
 from ..syntax.parser import InputLimit, parse_recovering
+from .imports import load_imports
+from .lemmas import Citable, Lemma, Refused, preset, show_value, statement, theorem_names
 
 MAX_THEOREMS = 1000  # per file; the rest get VP901
 
@@ -50,7 +53,7 @@ def check_path(path: str | Path, display: str | None = None, cache=None, *, opti
     return check_bytes(data, name, cache, options=options)
 
 
-def check_bytes(data: bytes, path: str = "<input>", cache=None, *, options=None) -> FileResult:
+def check_bytes(data: bytes, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = ()) -> FileResult:
     if b"\x00" in data:
         line = data[: data.index(b"\x00")].count(b"\n") + 1
         return _unreadable(path, "this is not a text file (it contains a NUL byte)", Span.point(line, 1))
@@ -61,7 +64,7 @@ def check_bytes(data: bytes, path: str = "<input>", cache=None, *, options=None)
         line_start = data.rfind(b"\n", 0, err.start) + 1
         col = len(data[line_start:err.start].decode("utf-8", "replace")) + 1  # in characters, like every column
         return _unreadable(path, f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})", Span.point(line, col))
-    return check_text(text, path, cache, options=options)
+    return check_text(text, path, cache, options=options, imported_by=imported_by)
 
 
 def _too_large(path: str, size: int) -> FileResult:
@@ -74,12 +77,13 @@ def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult
     return FileResult(path, [d], unreadable=True)
 
 
-def check_text(text: str, path: str = "<input>", cache=None, *, options=None) -> FileResult:
+def check_text(text: str, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = ()) -> FileResult:
     """Check the text of a whole file. Never raises for any input: problems become diagnostics.
 
     `cache` (a vecproof.cache.Cache) reuses the verdict of a theorem whose text, and the text of the
     file's declarations, are unchanged since a run of the same vecproof with the same options.
-    `options` (a vecproof.options.CheckOptions; default: none set) selects e.g. exercise mode."""
+    `options` (a vecproof.options.CheckOptions; default: none set) selects e.g. exercise mode.
+    `imported_by`: the files whose imports led here (for cycles); `import "…"` is relative to `path`."""
     if options is None:
         from ..options import DEFAULT as options
     if len(text) > MAX_FILE_BYTES:
@@ -89,7 +93,7 @@ def check_text(text: str, path: str = "<input>", cache=None, *, options=None) ->
     expected, where = _expectations(text)
     result.expected = expected
     try:
-        _check_into(result, text, path, cache, options)
+        _check_into(result, text, path, cache, options, imported_by)
     except RecursionError:
         result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to check",
                                              path=path))
@@ -146,7 +150,7 @@ def _expectations(text: str) -> tuple[tuple[str, ...], Span]:
     return tuple(codes), where
 
 
-def _check_into(result: FileResult, text: str, path: str, cache, options) -> None:
+def _check_into(result: FileResult, text: str, path: str, cache, options, imported_by: tuple = ()) -> None:
     diags = result.diagnostics
     try:
         parsed = parse_recovering(text)  # after a syntax error: the theorems and declarations that parse
@@ -172,6 +176,17 @@ def _check_into(result: FileResult, text: str, path: str, cache, options) -> Non
         diags.append(Diagnostic(Span.point(1, 1), dg.EMPTY, "the file is empty: there is nothing to check",
                                 path=path))
     seen: dict[str, ast.Theorem] = {}
+    citable = Citable()
+    stated = theorem_names(theorems)
+    for th in theorems:
+        citable.refused.setdefault(th.name.name, f"{th.name.name} is stated later (line {th.name.span.line}): "
+                                   "only a theorem proved before the step can be cited")
+    cited = _cited_here(theorems, stated)
+    imports = [i for i in items if isinstance(i, ast.Import)]
+    if imports:
+        stack = imported_by or (str(Path(path).resolve()),)
+        result.depends = load_imports(imports, path, options, stack, citable, diags)
+    imported = "\x1f".join(f"{loc}:{digest}" for loc, digest in result.depends)
     if len(theorems) > MAX_THEOREMS:
         extra = theorems[MAX_THEOREMS]
         diags.append(Diagnostic(extra.name.span, dg.LIMIT, f"this file states {len(theorems)} theorems; vecproof "
@@ -184,23 +199,58 @@ def _check_into(result: FileResult, text: str, path: str, cache, options) -> Non
                                     f"stated at line {seen[th.name.name].name.span.line}", path=path))
         seen.setdefault(th.name.name, th)
         key = None
-        if cache is not None:
-            key = _theorem_key(text, items, th, options)
+        if cache is not None and th.name.name not in cited:  # a cited theorem is checked for its Theorem value
+            key = _theorem_key(text, items, th, options, _depends_text(text, th, stated) + imported)
             hit = _from_cache(cache.get(key, "theorem"), th.span, path)
             if hit is not None:
                 diags.extend(d.in_theorem(len(result.theorems)) for d in hit[1])
                 result.theorems.append(hit[0])
                 continue
-        checker = _TheoremChecker(scope, th, path, options)
+        citable.refused[th.name.name] = f"{th.name.name} cannot cite itself"
+        checker = _TheoremChecker(scope, th, path, options, citable, text)
         try:
             res = checker.run()
         except RecursionError:
             checker.emit(th.span, dg.LIMIT, "this theorem is nested too deeply to check")
             res = TheoremResult(th.name.name, th.kind, th.name.span, "failed")
+        _record(citable, th, res, scope)
         diags.extend(d.in_theorem(len(result.theorems)) for d in checker.diags)
         result.theorems.append(res)
         if key is not None and not any(d.code in (dg.INTERNAL, dg.LIMIT) for d in checker.diags):
             cache.put(key, "theorem", _to_cache(res, checker.diags, th.span))
+
+
+def _record(citable: Citable, th: ast.Theorem, res: TheoremResult, scope) -> None:
+    """Make a theorem citable once the kernel proved it; else remember why it cannot be cited."""
+    name = th.name.name
+    if name in citable.proved:
+        return  # a second theorem of the same name (VP104): the first one stands
+    if res.status == "proved" and kernel.is_theorem(res.theorem):
+        citable.add(name, Lemma(name, res.theorem, scope, th.name.span))
+        return
+    citable.refused[name] = (f"{name} was only checked for some sizes, not proved, so it cannot be cited"
+                             if res.status == "unproved" else f"{name} was not proved (its proof failed), so it "
+                             "cannot be cited")
+
+
+def _cited_here(theorems, stated: dict) -> set[str]:
+    """The names of this file's theorems that some step cites."""
+    return {i.name for th in theorems for st in th.proof.steps for i in st.rules if i.name in stated}
+
+
+def _depends_text(text: str, th: ast.Theorem, stated: dict) -> str:
+    """The text of every theorem of this file that `th` cites, directly or through another one: its
+    verdict depends on theirs."""
+    out, todo, seen = [], [th], {th.name.name}
+    while todo:
+        for st in todo.pop().proof.steps:
+            for i in st.rules:
+                dep = stated.get(i.name)
+                if dep is not None and i.name not in seen:
+                    seen.add(i.name)
+                    out.append(_slice(text, dep.span))
+                    todo.append(dep)
+    return "\x1f".join(out)
 
 
 # ---- the per-theorem result cache ---------------------------------------------------------------------
@@ -215,11 +265,11 @@ def _slice(text: str, span: Span) -> str:
     return "\n".join(out)
 
 
-def _theorem_key(text: str, items, th: ast.Theorem, options) -> str:
+def _theorem_key(text: str, items, th: ast.Theorem, options, depends: str = "") -> str:
     from ..cache import key
 
     decls = [_slice(text, i.span) for i in items if not isinstance(i, ast.Theorem)]
-    return key("theorem", options.cache_key(), "\x1f".join(decls), _slice(text, th.span))
+    return key("theorem", options.cache_key(), "\x1f".join(decls), _slice(text, th.span), depends)
 
 
 def _shift(span: Span, base: Span, sign: int, col0: int) -> Span:
@@ -262,11 +312,15 @@ COL = "(col)"
 
 
 class _TheoremChecker:
-    def __init__(self, scope: Scope, th: ast.Theorem, path: str, options):
+    def __init__(self, scope: Scope, th: ast.Theorem, path: str, options, citable: Citable | None = None,
+                 text: str = ""):
         self.scope = scope
         self.th = th
         self.path = path
         self.options = options
+        self.citable = citable if citable is not None else Citable()
+        self.text = text
+        self.used: list = []  # (lemma, the names its instance renames) for each lemma that explained a step
         self.el = Elaborator(scope)
         self.diags: list[Diagnostic] = []
         self.allowed: set | None = None  # the free indices of the statement at the proof's components
@@ -408,6 +462,11 @@ class _TheoremChecker:
         if theorem is not None and not failed:
             res.status = "proved"
             res.assumptions, res.sizes = theorem.assumptions, theorem.dims
+            for lem, names in self.used:  # assumptions travel from the lemmas cited, in the names of the instance
+                for a in lem.theorem.assumptions:
+                    a = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: names.get(m.group(), m.group()), a)
+                    if a not in res.assumptions and f"{a} (in {lem.name})" not in res.assumptions:
+                        res.assumptions += (f"{a} (in {lem.name})",)
         else:
             res.status = "failed" if failed or not unproved else "unproved"
         return res
@@ -531,11 +590,25 @@ class _TheoremChecker:
                                      f"{how}{step}", path=self.path, fixes=fixes))
 
     def cited_rules(self, step: ast.Step):
+        """The rules and lemmas (as (Cite, Lemma)) a step cites; an unknown or uncitable name is an error."""
         out = []
-        for ident in step.rules:
+        cites = step.cites or tuple(ast.Cite(i, (), i.span) for i in step.rules)
+        for cite in cites:
+            ident = cite.name
             r = rules.lookup(ident.name)
-            if r is None:
-                close = difflib.get_close_matches(ident.name, rules.names(), n=1, cutoff=0.7)
+            if r is not None and cite.bindings:
+                self.emit(cite.span, dg.UNCITABLE, f"{ident.name} is a rule: only a cited theorem takes an "
+                          "instantiation `[name := value]`")
+                continue
+            lem = self.citable.proved.get(ident.name) if r is None else None
+            why = self.citable.why_not(ident.name) if r is None and lem is None else None
+            if lem is not None:
+                out.append((cite, lem))
+            elif why is not None:
+                self.emit(ident.span, dg.UNCITABLE, why)
+            elif r is None:
+                close = difflib.get_close_matches(ident.name, rules.names() + list(self.citable.proved), n=1,
+                                                  cutoff=0.7)
                 self.emit(ident.span, dg.UNKNOWN_RULE, f"there is no rule named '{ident.name}'"
                           + (f"; did you mean '{close[0]}'?" if close else ""),
                           "rules: " + ", ".join(rules.RULES))
@@ -571,6 +644,22 @@ class _TheoremChecker:
                 return
         if len(cited) != len(step.rules):
             return
+        lemmas = [c for c in cited if isinstance(c, tuple)]
+        cited = [c for c in cited if not isinstance(c, tuple)]
+        if lemmas:
+            ok = self.explained_by_lemmas(lemmas, cited, before, after)
+            if ok is None:
+                return  # an instantiation was refused: said already
+            sr.explained = ok
+            if not ok:
+                names = ", ".join(i.name for i in step.rules)
+                span = Span(step.rules[0].span.line, step.rules[0].span.col,
+                            step.rules[-1].span.end_line, step.rules[-1].span.end_col)
+                self.diags.append(Diagnostic(
+                    span, dg.UNEXPLAINED, f"this step is true, but {names} does not explain it: no subterm of "
+                    "either line is an instance of a side of the cited theorem whose replacement by the other side "
+                    "gives the other line", severity=level, path=self.path))
+            return
         ok = rules.explains(cited, before, after)
         sr.explained = ok
         if ok is False:
@@ -588,6 +677,50 @@ class _TheoremChecker:
             self.diags.append(Diagnostic(span, dg.UNEXPLAINED, message, self.symmetry_citation(cited, before, after),
                                          severity=level, path=self.path,
                                          fixes=(dg.Suggestion("cite", tuple(fix)),) if fix else ()))
+
+    def explained_by_lemmas(self, lemmas, plain, before, after) -> bool | None:
+        """Whether one cited lemma, instantiated (explicitly, or by matching), turns one line into the
+        other by replacing one subterm, up to the bookkeeping and the other rules cited. None after a
+        refused instantiation (VP121, said here)."""
+        def judge(x, y):
+            return rules.explains(plain, x, y) is True
+
+        refusals = []
+        for cite, lem in lemmas:
+            try:
+                given = preset(lem, cite, self.el, self.symmetric, lambda node: _slice(self.text, node.span))
+            except Refused as err:
+                self.emit(err.span, dg.INSTANTIATION, err.message)
+                return None
+            stmt = statement(lem)
+
+            def refuse(inst, given=given, stmt=stmt):
+                for obj, value in inst.objects.items():
+                    if obj not in given.objects:
+                        why = match.refusal(obj, value, inst, stmt, self.symmetric,
+                                            lambda v, obj=obj: show_value(obj, v))
+                        if why is not None:
+                            return why
+                return None
+
+            inst, why = match.explains_by(lem.sides, before, after, given, judge, refuse)
+            if inst is not None:
+                self.used.append((lem, match.renamed(inst)))
+                return True
+            refusals.extend((cite, w) for w in why)
+        if refusals:
+            cite, why = refusals[0]
+            self.emit(cite.name.span, dg.INSTANTIATION, f"the instance of {cite.name.name} that would explain "
+                      f"this step is refused: {why}")
+            return None
+        return False
+
+    def symmetric(self, a, b) -> bool:
+        """Whether the kernel proves a = b (for the symmetry of an instantiated object)."""
+        try:
+            return _decide(a, b).status == "proved"
+        except Exception:  # a refusal, never a traceback
+            return False
 
     # -------------------------------------------------------------------------------------------
     def verdict_detail(self, v: Verdict, left: str, right: str, a=None, b=None) -> tuple[str, ...]:
@@ -651,7 +784,7 @@ class _TheoremChecker:
 
     def symmetry_citation(self, cited, a, b) -> tuple[str, ...]:
         """`by symmetry` for a step with no object declared symmetric: say which are not."""
-        if not any(r.name == "symmetry" for r in cited):
+        if not any(isinstance(r, rules.Rule) and r.name == "symmetry" for r in cited):
             return ()
         objs = kernel.objects_in(kernel.Add((a, b)))
         if any(o.symmetric for o in objs):

@@ -44,6 +44,11 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     if args.command == "rules":
         return _rules()
+    if args.command == "library":
+        from .libraryindex import text
+
+        sys.stdout.write(text())
+        return EXIT_OK
     if args.command == "lsp":
         return _lsp()
     parser.print_help(sys.stderr)
@@ -88,6 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--explain", action="store_true", help="under each theorem's verdict, print its statement "
                    "as the kernel received it, in index form (text report; checks in this process, uncached)")
     sub.add_parser("rules", help="list the rules a step can cite, with their statements")
+    sub.add_parser("library", help="list the shipped library (import vecproof.NAME), with statements")
     lsp = sub.add_parser("lsp", help="run the language server (LSP over standard input and output)")
     lsp.add_argument("--stdio", action="store_true", help="accepted for clients that pass it; stdio is the only transport")
     return p

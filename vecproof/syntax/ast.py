@@ -132,6 +132,15 @@ class Literal(Node):
 
 
 @dataclass(frozen=True)
+class Import:
+    """`import "path.vproof"` (`path` set) or `import vecproof.name` (`module` set)."""
+
+    path: str | None
+    module: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
 class LayoutDecl:
     kind: str
     span: Span
@@ -169,10 +178,29 @@ class ObjectDecl:
 
 
 @dataclass(frozen=True)
+class Binding:
+    """`A := B + C` in a citation: a declared object or size of the cited theorem, and what replaces it."""
+
+    name: Ident
+    value: Node
+    span: Span
+
+
+@dataclass(frozen=True)
+class Cite:
+    """One name a step cites (a rule, or a proved theorem, maybe `file.name`) and its explicit instantiation."""
+
+    name: Ident
+    bindings: tuple[Binding, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
 class Step:
     expr: Node
-    rules: tuple[Ident, ...]
+    rules: tuple[Ident, ...]  # the cited names
     span: Span  # from "=" to the end of the citation
+    cites: tuple[Cite, ...] = ()  # the same citations, with their instantiations
 
 
 @dataclass(frozen=True)

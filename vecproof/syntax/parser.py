@@ -75,7 +75,7 @@ class Partial:
 
 
 # A top-level item starts here: a theorem, lemma or declaration keyword first on its line.
-_ITEM_START = re.compile(r"^[ \t]*(?:theorem|lemma|layout|dim|index|var|const|func)[ \t]+[A-Za-z_]", re.M)
+_ITEM_START = re.compile(r"^[ \t]*(?:theorem|lemma|layout|dim|index|var|const|func|import)[ \t]+[A-Za-z_\"]", re.M)
 
 
 def parse_recovering(text: str) -> Partial:
@@ -256,11 +256,29 @@ class _Build(Transformer_NonRecursive):
         return (_ident(c[0]), _ident(c[1]))
 
     def step(self, meta, c):
-        rules = c[1] if len(c) > 1 else ()
-        return ast.Step(c[0], rules, _span(meta))
+        cites = c[1] if len(c) > 1 else ()
+        return ast.Step(c[0], tuple(ct.name for ct in cites), _span(meta), cites)
 
     def citation(self, meta, c):
-        return tuple(_ident(t) for t in c)
+        return tuple(c)
+
+    def cite(self, meta, c):
+        return ast.Cite(c[0], c[1] if len(c) > 1 else (), _span(meta))
+
+    def dotted(self, meta, c):
+        return ast.Ident(".".join(str(t) for t in c), Span(c[0].line, c[0].column, c[-1].end_line, c[-1].end_column))
+
+    def instantiation(self, meta, c):
+        return tuple(c)
+
+    def binding(self, meta, c):
+        return ast.Binding(_ident(c[0]), c[1], _span(meta))
+
+    def import_decl(self, meta, c):
+        what = c[0]
+        if isinstance(what, Token):
+            return ast.Import(str(what)[1:-1], None, _span(meta))
+        return ast.Import(None, what.name, _span(meta))
 
     # -- expressions
     def add(self, meta, c):

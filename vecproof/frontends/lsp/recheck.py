@@ -121,8 +121,9 @@ def _one_theorem(prev: Checked, text: str, path: str) -> Checked | None:
             or _offset(new_starts, new.span.end_line, new.span.end_col) != b + delta
             or (new.name.name != names[target] and new.name.name in names)):
         return None
-    cited = {i.name for t in (*theorems, new) for step in t.proof.steps for i in step.rules}
-    if cited & {*names, new.name.name}:  # a step that names a theorem: theorems depend on each other
+    # the edited theorem is checked alone: only when it cites no theorem and no theorem cites it
+    cited = {i.name for t in theorems for step in t.proof.steps for i in step.rules}
+    if cited & {names[target], new.name.name} or {i.name for st in new.proof.steps for i in st.rules} & {*names}:
         return None
 
     # assemble: declarations and the edited theorem from `part`, the others from `prev`, moved

@@ -1,0 +1,182 @@
+"""Citing proved theorems in the same file: `by NAME` (matched) and `by NAME[A := …]` (explicit),
+which theorems can be cited, refused instantiations (VP121) and assumptions that travel."""
+
+from vecproof import check_text
+from vecproof.cache import Cache
+
+HEAD = """
+layout denominator
+dim n, m
+index i, j, k : n
+index p, q : m
+var x : vector(n)
+var y : vector(m)
+const A : matrix(n, n)
+const B : matrix(n, n)
+const C : matrix(n, n)
+const M : matrix(m, m)
+const S : matrix(n, n) symmetric
+
+lemma quad:
+  grad(x^T A x, x) = (A + A^T) x
+proof (component k):
+     grad(x^T A x, x)[k]
+   = d(sum(i, sum(j, A[i, j] x[i] x[j])))/dx[k]                          by gradient_def, expand_sums
+   = sum(i, sum(j, A[i, j] (delta(i, k) x[j] + x[i] delta(j, k))))      by product_rule
+   = sum(j, A[k, j] x[j]) + sum(i, A[i, k] x[i])                         by index_collapse
+   = ((A + A^T) x)[k]                                                    by matvec_def
+qed
+
+lemma sym:
+  S x = S^T x
+proof:
+     S x
+   = S^T x   by symmetry
+qed
+"""
+
+
+def step(lhs: str, rhs: str, cite: str, name: str = "t") -> str:
+    return f"""
+theorem {name}:
+  {lhs} = {rhs}
+proof:
+     {lhs}
+   = {rhs}   by {cite}
+qed
+"""
+
+
+def codes(text: str, **kw) -> list[str]:
+    return sorted(d.code.id for d in check_text(text, "t.vproof", **kw).diagnostics)
+
+
+def theorem(text: str, name: str = "t"):
+    return next(t for t in check_text(text, "t.vproof").theorems if t.name == name)
+
+
+def test_citation_found_by_matching_explains_a_subterm():
+    text = HEAD + step("grad(x^T B x, x) + B x", "(B + B^T) x + B x", "quad")
+    assert codes(text) == []
+    t = theorem(text)
+    assert t.status == "proved" and t.steps[0].explained is True
+
+
+def test_explicit_instantiation_by_an_expression():
+    text = HEAD + step("grad(x^T (B + C) x, x)", "((B + C) + (B + C)^T) x", "quad[A := B + C]")
+    assert codes(text) == []
+
+
+def test_sizes_and_variables_instantiated_explicitly_and_by_matching():
+    text = HEAD + step("grad(y^T M y, y)", "(M + M^T) y", "quad[n := m, x := y, A := M]")
+    assert codes(text) == []
+    assert codes(HEAD + step("grad(y^T M y, y)", "(M + M^T) y", "quad")) == []
+
+
+def test_either_direction_and_with_rules():
+    assert codes(HEAD + step("(B + B^T) x", "grad(x^T B x, x)", "quad")) == []
+    assert codes(HEAD + step("grad(x^T B x, x)", "B x + B^T x", "quad, algebra")) == []
+
+
+def test_a_theorem_that_does_not_fit_does_not_explain_the_step():
+    assert codes(HEAD + step("grad(x^T B x, x)", "B x + B^T x", "sym")) == ["VP202"]
+
+
+def test_the_kernel_still_decides_a_cited_step():
+    assert "VP201" in codes(HEAD + step("grad(x^T B x, x)", "(B + B) x", "quad"))
+
+
+def test_assumptions_of_the_cited_theorem_travel():
+    t = theorem(HEAD + step("(B + B^T) x", "(B + B^T)^T x", "sym[S := B + B^T]"))
+    assert "S symmetric (in sym)" in t.assumptions
+    t = theorem(HEAD + step("grad(x^T B x, x)", "(B + B^T) x", "quad"))  # in the instance's names
+    assert "B independent of x" in t.assumptions and not any("(in quad)" in a for a in t.assumptions)
+
+
+def test_only_proved_earlier_theorems_can_be_cited():
+    later = step("x^T B x", "sum(i, sum(j, B[i, j] x[i] x[j]))", "as_sum", "early") + step(
+        "x^T A x", "sum(i, sum(j, A[i, j] x[i] x[j]))", "expand_sums", "as_sum")
+    assert codes(HEAD + later) == ["VP120"]
+    itself = step("grad(x^T B x, x)", "(B + B^T) x", "t", "t")
+    assert "VP120" in codes(HEAD + itself)
+    failed = step("x^T B x", "2", "expand_sums", "bad") + step("x^T B x", "x^T B x", "bad")
+    assert codes(HEAD + failed).count("VP120") == 1
+    checked = """
+lemma partial:
+  sum(i = 1..n-1, 2) = 2 n - 2
+proof:
+     sum(i = 1..n-1, 2)
+   = 2 n - 2                            by index_collapse
+qed
+""" + step("sum(i = 1..n-1, 2)", "2 n - 2", "partial")
+    assert codes(HEAD + checked).count("VP120") == 1
+
+
+def test_a_rule_takes_no_instantiation():
+    assert "VP120" in codes(HEAD + step("x^T B x", "sum(i, sum(j, B[i, j] x[i] x[j]))", "expand_sums[A := B]"))
+
+
+def test_refused_instantiations_name_the_condition():
+    cases = {
+        "quad[A := x x^T]": "const",           # a const object by an expression of the variable
+        "quad[x := 2 y]": "variable",            # the variable by a non-variable
+        "quad[A := y]": "shapes",                # another shape
+        "quad[n := i]": "dimension",             # a size by something else
+        "quad[Q := B]": "no object",             # a name the theorem does not have
+    }
+    for cite, word in cases.items():
+        r = check_text(HEAD + step("grad(x^T B x, x)", "(B + B^T) x", cite), "t.vproof")
+        refused = [d for d in r.diagnostics if d.code.id == "VP121"]
+        assert refused and word in refused[0].message, (cite, [d.message for d in r.diagnostics])
+
+
+def test_two_variables_cannot_become_one():
+    two = """
+lemma mixed:
+  grad(x^T x2, x) = x2
+proof (component k):
+     grad(x^T x2, x)[k]
+   = d(sum(i, x[i] x2[i]))/dx[k]    by gradient_def, dot_def
+   = sum(i, delta(i, k) x2[i])      by product_rule
+   = x2[k]                          by index_collapse
+qed
+"""
+    text = HEAD.replace("var y : vector(m)", "var y : vector(m)\nvar x2 : vector(n)") + two
+    r = check_text(text + step("grad(x^T x, x)", "2 x", "mixed[x := x, x2 := x]"), "t.vproof")
+    assert [d.code.id for d in r.diagnostics] == ["VP121"] and "different variables" in r.diagnostics[0].message
+
+
+def test_symmetric_object_only_by_an_expression_proved_symmetric():
+    assert "VP121" in codes(HEAD + step("B x", "B x + B x - B x", "sym[S := B]"))
+    assert codes(HEAD + step("(B + B^T) x", "(B + B^T)^T x", "sym[S := B + B^T]")) == []
+
+
+LINEAR = """
+const a : vector(n)
+
+lemma lin:
+  grad(a^T x, x) = a
+proof (component k):
+     grad(a^T x, x)[k]
+   = d(sum(i, a[i] x[i]))/dx[k]    by gradient_def, dot_def
+   = sum(i, a[i] delta(i, k))      by product_rule
+   = a[k]                          by index_collapse
+qed
+"""
+
+
+def test_a_matched_instance_is_refused_when_unsound():
+    # a := x - x is zero, so the step is true, but the instance replaces a const object by an
+    # expression of x: matching finds it, and it is refused by name
+    r = check_text(HEAD + LINEAR + step("grad((x - x)^T x, x)", "x - x", "lin"), "t.vproof")
+    [d] = [d for d in r.diagnostics if d.code.id == "VP121"]
+    assert "const" in d.message
+    assert codes(HEAD + LINEAR + step("grad((B x)^T x, x)", "B x", "lin")) == ["VP201", "VP207"]
+
+
+def test_cached_citing_theorem_sees_a_changed_lemma(tmp_path):
+    cache = Cache(tmp_path / "c", secret=b"k" * 32)
+    text = HEAD + step("grad(x^T B x, x)", "(B + B^T) x", "quad")
+    assert codes(text, cache=cache) == []
+    broken = text.replace("by matvec_def\nqed", "by algebra\nqed").replace("((A + A^T) x)[k]", "((A + A) x)[k]")
+    assert "VP120" in codes(broken, cache=cache)
