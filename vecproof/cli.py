@@ -46,6 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         return _rules()
     if args.command == "lsp":
         return _lsp()
+    if args.command == "render":
+        from .render.command import run
+
+        return run(args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
@@ -88,6 +92,9 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--explain", action="store_true", help="under each theorem's verdict, print its statement "
                    "as the kernel received it, in index form (text report; checks in this process, uncached)")
     sub.add_parser("rules", help="list the rules a step can cite, with their statements")
+    from .render.command import add_parser  # argparse only: the renderer itself loads when it runs
+
+    add_parser(sub)
     lsp = sub.add_parser("lsp", help="run the language server (LSP over standard input and output)")
     lsp.add_argument("--stdio", action="store_true", help="accepted for clients that pass it; stdio is the only transport")
     return p
