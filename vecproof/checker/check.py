@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..kernel.terms import map_children
+from ..literate import extract, is_literate
 from ..numtext import SHOWN_DIGITS, number_text
 from ..readfile import MAX_FILE_BYTES, read_limited
 from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
@@ -86,6 +87,8 @@ def check_text(text: str, path: str = "<input>", cache=None, *, options=None) ->
         return _too_large(path, len(text.encode("utf-8", "surrogatepass")))
     result = FileResult(path)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if is_literate(path):  # a Markdown post: its ```vproof blocks, at their lines in the post
+        text = extract(text)
     expected, where = _expectations(text)
     result.expected = expected
     try:
