@@ -7,7 +7,7 @@ import re
 
 import pytest
 from conftest import SHIPPED_KATEX, katex_errors
-from support import formulas, vecproof
+from support import ROOT, formulas, vecproof
 
 import vecproof as vp
 from vecproof.literate import extract
@@ -134,3 +134,16 @@ def test_a_post_renders_to_markdown_only(tmp_path):
 def test_a_post_without_blocks_has_nothing_to_check(tmp_path):
     done = vecproof("check", _write(tmp_path, "# Just prose\n\n```python\nx = 1\n```\n"), "--no-cache")
     assert "VP003" in done.stdout
+
+
+POSTS = sorted((ROOT / "examples" / "posts").glob("*.md"))
+
+
+@pytest.mark.parametrize("post", POSTS, ids=lambda p: p.name)
+def test_the_seed_notes_as_literate_posts_check_and_render_cleanly(post, node):
+    checked = vecproof("check", post, "--no-cache")
+    assert checked.returncode == 0 and " 0 errors, 0 warnings" in checked.stdout
+    rendered = vecproof("render", post)
+    assert rendered.returncode == 0 and "```vproof" not in rendered.stdout
+    report = katex_errors(node, SHIPPED_KATEX, formulas(rendered.stdout))
+    assert report["count"] > 20 and report["errors"] == []  # the author's math and the rendered proofs
