@@ -16,6 +16,7 @@ from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
 from ..kernel.terms import map_children
+from ..literate import extract, is_literate
 from ..rules import lemma as match
 from ..numtext import SHOWN_DIGITS, number_text
 from ..readfile import MAX_FILE_BYTES, read_limited
@@ -90,6 +91,8 @@ def check_text(text: str, path: str = "<input>", cache=None, *, options=None, im
         return _too_large(path, len(text.encode("utf-8", "surrogatepass")))
     result = FileResult(path)
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if is_literate(path):  # a Markdown post: its ```vproof blocks, at their lines in the post
+        text = extract(text)
     expected, where = _expectations(text)
     result.expected = expected
     try:

@@ -51,6 +51,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     if args.command == "lsp":
         return _lsp()
+    if args.command == "render":
+        from .render.command import run
+
+        return run(args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
@@ -94,6 +98,9 @@ def _parser() -> argparse.ArgumentParser:
                    "as the kernel received it, in index form (text report; checks in this process, uncached)")
     sub.add_parser("rules", help="list the rules a step can cite, with their statements")
     sub.add_parser("library", help="list the shipped library (import vecproof.NAME), with statements")
+    from .render.command import add_parser  # argparse only: the renderer itself loads when it runs
+
+    add_parser(sub)
     lsp = sub.add_parser("lsp", help="run the language server (LSP over standard input and output)")
     lsp.add_argument("--stdio", action="store_true", help="accepted for clients that pass it; stdio is the only transport")
     return p
