@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
-SHIPPED_KATEX = HERE.parents[1] / "vecproof" / "render" / "katex" / "katex.min.js"
+SHIPPED_KATEX = HERE.parents[1] / "vecproof" / "frontends" / "render" / "katex" / "katex.min.js"
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ import pytest
 from conftest import SHIPPED_KATEX, katex_errors
 from support import EXAMPLES, formulas, parsing_examples, vecproof
 
+from vecproof import check_path
 from vecproof.frontends.render import RenderOptions, render_text
 
 QUADRATIC = EXAMPLES / "000_vector_derivatives.vproof"
@@ -47,7 +48,8 @@ def test_the_formulas_read_back_are_all_the_renderer_wrote(rendered_examples):
 
 def test_a_proof_is_one_aligned_chain_with_rules_and_square():
     out = vecproof("render", QUADRATIC).stdout
-    assert out.count(r"\begin{aligned}") == out.count("theorem") + out.count("lemma") - out.count("`theorem")
+    stated = len(check_path(QUADRATIC).theorems)  # one chain per theorem, each with its verdict
+    assert out.count(r"\begin{aligned}") == stated == out.count("\nproved: ")
     assert r"&& \text{(product rule)}" in out and r"\quad\square" in out
     assert r"\sum_{i=1}^{n} \sum_{j=1}^{n} b_{ij} x_{i} x_{j}" in out  # the seed note's notation
     assert r"\delta_{ik}" in out and r"\frac{\partial x_{i}}{\partial x_{k}}" in out

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "rules":
         return _rules()
     if args.command == "library":
-        from .libraryindex import text
+        from ..libraryindex import text
 
         sys.stdout.write(text())
         return EXIT_OK

@@ -36,7 +36,7 @@ def add_parser(sub) -> None:
 def run(args) -> int:
     from ...checker.check import MAX_FILE_BYTES
     from ...readfile import read_limited
-    from ...report import TextReport
+    from ..report import TextReport
     from . import render_text
 
     options = RenderOptions(args.to, args.math, args.admonition, args.entries, args.bold)
