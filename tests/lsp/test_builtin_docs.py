@@ -1,8 +1,8 @@
 """Hover on a built-in gives its documentation; every built-in has some (hess and ∇ included)."""
 
-from vecproof.lsp.queries import BUILTIN_DOCS, hover
-from vecproof.lsp.recheck import recheck
-from vecproof.lsp.tokens import BUILTINS
+from vecproof.frontends.lsp.queries import BUILTIN_DOCS, hover
+from vecproof.frontends.lsp.recheck import recheck
+from vecproof.frontends.lsp.tokens import BUILTINS
 
 TEXT = """layout denominator
 dim n
