@@ -34,6 +34,7 @@ def test_pre_commit_runs_vecproof_on_changed_files(tmp_path, tmp_path_factory):
     (project / "good.vproof").write_text(GOOD, encoding="utf-8")
     (project / "bad.vproof").write_text(BAD, encoding="utf-8")
     (project / "notes.txt").write_text("not a proof\n", encoding="utf-8")
+    (project / "post.md").write_text("# A post\n\n```vproof\n" + BAD + "```\n", encoding="utf-8")
     _git("add", ".", cwd=project)
     env = {"PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
            "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
@@ -45,8 +46,8 @@ def test_pre_commit_runs_vecproof_on_changed_files(tmp_path, tmp_path_factory):
             env[var] = os.environ[var]
     env.setdefault("PIP_CACHE_DIR", str(Path.home() / ".cache" / "pip"))
 
-    def try_repo(*files):
-        return subprocess.run([*_pre_commit(), "try-repo", str(REPO), "vecproof", "--files", *files],
+    def try_repo(*files, hook="vecproof"):
+        return subprocess.run([*_pre_commit(), "try-repo", str(REPO), hook, "--files", *files],
                               cwd=project, capture_output=True, text=True, env=env, timeout=600)
 
     bad = try_repo("bad.vproof", "notes.txt")
@@ -55,3 +56,5 @@ def test_pre_commit_runs_vecproof_on_changed_files(tmp_path, tmp_path_factory):
     good = try_repo("good.vproof")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout
+    post = try_repo("post.md", hook="vecproof-markdown")  # the opt-in hook for Markdown posts
+    assert post.returncode == 1 and "post.md:" in post.stdout and "error[VP201]" in post.stdout, post.stdout

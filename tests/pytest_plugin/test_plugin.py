@@ -351,3 +351,20 @@ def test_a_file_over_the_checkers_size_limit_is_one_failing_item(pytester):
     result = run(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*error[[]VP901[]]*"])
+
+
+# ---- Markdown posts (opt-in) --------------------------------------------------------------------------
+
+POST = ("# A post\n\nSome prose.\n\n```vproof\n" + HEADER + "```\n\nMore prose.\n\n```vproof\n" + NORM_GRADIENT
+        + "```\n\n```vproof\n" + SQUARE_OF_SUM + "```\n")
+
+
+def test_markdown_posts_are_checked_only_when_opted_in_and_a_false_step_fails_at_the_post_line(pytester):
+    write(pytester, **{"post.md": POST, "notes.md": "# no proof here\n\n```python\nprint(1)\n```\n"})
+    assert run(pytester).ret == pytest.ExitCode.NO_TESTS_COLLECTED  # off by default
+    pytester.makeini("[pytest]\nvecproof_markdown = true\n")
+    result = run(pytester, "-rf")
+    result.assert_outcomes(passed=1, failed=1)  # notes.md has no vproof block: not collected
+    line = POST.split("\n").index("   = d(sum(i, x[i]^2))/dx[k]            by expand_sums") + 1
+    failing = [ln for ln in result.outlines if "error[VP201]" in ln]
+    assert failing and failing[0].startswith(f"post.md:{line}:"), result.outlines

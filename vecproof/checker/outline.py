@@ -35,8 +35,9 @@ class Outline:
     declaration_errors: bool = False
 
 
-def outline(data: bytes | None) -> Outline:
-    """The outline of a file's bytes (None: it could not be read). Never raises."""
+def outline(data: bytes | None, literate: bool = False) -> Outline:
+    """The outline of a file's bytes (None: it could not be read); `literate`: a Markdown post, whose
+    ```vproof blocks are the file (vecproof.literate). Never raises."""
     if data is None or len(data) > MAX_FILE_BYTES:
         return Outline("unreadable")
     if b"\x00" in data:
@@ -46,6 +47,10 @@ def outline(data: bytes | None) -> Outline:
     except UnicodeDecodeError:
         return Outline("not UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if literate:
+        from ..literate import extract
+
+        text = extract(text)
     for line in text.split("\n"):
         stripped = line.strip()
         if stripped and not stripped.startswith("#"):

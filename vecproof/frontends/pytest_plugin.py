@@ -15,6 +15,8 @@ file it collects — the same directories, `testpaths`, `--ignore` and `norecurs
 - Exercise mode (the working is checked: citing `algebra`, an unexplained or uncited step are errors)
   with the ini option `vecproof_exercise = true`, or `exercise = true` in the `[tool.vecproof]` table
   of pyproject.toml; when both are set, the ini option wins.
+- Markdown posts (opt-in, ini option `vecproof_markdown = true`): the ```vproof blocks of every `*.md`
+  file that has any are checked like a `.vproof` file, one item per theorem, at the post's lines.
 - Switch it off with the ini option `vecproof = false` or with `--no-vecproof` (or `-p no:vecproof`).
 - Items carry the marker `vecproof`: `-m vecproof`, `-m "not vecproof"`.
 
@@ -59,6 +61,9 @@ def pytest_addoption(parser):
                     help="do not collect .vproof files")
     parser.addini("vecproof", type="bool", default=True,
                   help="collect .vproof files and check every theorem as a test (default: true)")
+    parser.addini("vecproof_markdown", type="bool", default=False,
+                  help="also check the ```vproof blocks of Markdown files (*.md, *.markdown) that have any, "
+                  "one test per theorem (default: false)")
     parser.addini("vecproof_strict", type="bool", default=False,
                   help="warnings in .vproof files (e.g. VP202 rule does not explain a step) fail the test")
     parser.addini("vecproof_exercise", type="bool", default=None,
@@ -95,9 +100,26 @@ def _enabled(config) -> bool:
 
 
 def pytest_collect_file(file_path, parent):
-    if file_path.suffix == SUFFIX and _enabled(parent.config):
+    if not _enabled(parent.config):
+        return None
+    if file_path.suffix == SUFFIX or (file_path.suffix.lower() in MARKDOWN and parent.config.getini("vecproof_markdown")
+                                      and _has_blocks(file_path)):
         return VproofFile.from_parent(parent, path=file_path)
     return None
+
+
+MARKDOWN = (".md", ".markdown")
+
+
+def _has_blocks(path: Path) -> bool:
+    """Whether a Markdown file has a ```vproof block (a post without one is not a proof file)."""
+    from ..literate import blocks
+    from ..readfile import MAX_FILE_BYTES, read_limited
+
+    try:
+        return bool(blocks(read_limited(path, MAX_FILE_BYTES).decode("utf-8-sig", "replace")))
+    except OSError:
+        return False
 
 
 # ---- collection -------------------------------------------------------------------------------------
@@ -116,7 +138,7 @@ class VproofFile(pytest.File):
         self._data = self._read()
         self._result = None
         self._lines: list[str] = []
-        plan = outline(self._data)
+        plan = outline(self._data, literate=self.path.suffix.lower() in MARKDOWN)
         self._declarations_item = plan.declaration_errors
         if plan.whole is not None:
             yield VproofItem.from_parent(self, name=self.path.name, kind="file", theorem=None)
