@@ -181,3 +181,17 @@ def test_a_declared_name_at_the_edge_is_the_users_object():
     text = theorem("const det : scalar\ntheorem t:\n  det x = x det\nproof:\n  det x\n  = x det by algebra\nqed\n")
     r = check_text(text)
     assert codes(r) == [] and verdicts(r) == ["proved"]
+
+
+def test_commuting_mixed_partials_of_a_declared_function_is_stated_as_an_assumption():
+    head = "layout denominator\ndim n\nindex k, l : n\nvar x : vector(n)\nfunc f(x) : scalar\nconst A : matrix(n, n)\n"
+    mixed = head + ("theorem t: d(d(f)/dx[l])/dx[k] = d(d(f)/dx[k])/dx[l]\n"
+                    "proof: d(d(f)/dx[l])/dx[k] = d(d(f)/dx[k])/dx[l] by algebra qed\n")
+    [t] = check_text(mixed).theorems
+    assert t.status == "proved" and "f twice continuously differentiable" in t.assumptions
+    once = head + "theorem g: d(f)/dx[k] = d(f)/dx[k] proof: d(f)/dx[k] = d(f)/dx[k] by algebra qed\n"
+    poly = head + ("theorem h: d(d(x^T A x)/dx[l])/dx[k] = A[k, l] + A[l, k]\n"
+                   "proof: d(d(x^T A x)/dx[l])/dx[k] = A[k, l] + A[l, k] by algebra qed\n")
+    for text in (once, poly):  # differentiated once, or twice but no declared function: no such assumption
+        [t] = check_text(text).theorems
+        assert t.status == "proved" and not any("continuously" in a for a in t.assumptions), t.assumptions

@@ -263,6 +263,13 @@ def _assumptions(e: Expr) -> tuple[str, ...]:
     others = sorted(o.name for o in under if o.kind == "func" and o.depends_on not in wrt)
     if others and wrt:
         out.append(f"{', '.join(others)} independent of {', '.join(wrt)}")
+    # The normal form lets mixed partials commute (Schwarz): true of twice continuously differentiable
+    # functions, which a declared function differentiated twice is therefore assumed to be.
+    twice = sorted({o.name for d in walk(e) if type(d) is Deriv for inner in walk(d.body)
+                    if type(inner) is Deriv for o in differentiated_objects(inner.body, True)
+                    if o.kind == "func" and o.depends_on in wrt})
+    if twice:
+        out.append(f"{', '.join(twice)} twice continuously differentiable")
     return tuple(out)
 
 
