@@ -95,7 +95,6 @@ def check_files(files: list[tuple[str, str]], jobs: int = 1, cache_dir: str | No
         return results
     import multiprocessing
 
-    from .kernel import grid  # noqa: F401 - SymPy once, before the fork, rather than in every worker
     from .syntax.parser import _parser
 
     _parser()  # built (or loaded) once, before the fork, rather than in every worker

@@ -66,11 +66,21 @@ def test_a_file_with_a_syntax_error_does_not_import_sympy(tmp_path, jobs):
     assert not out["sympy"]
 
 
-def test_a_proof_imports_sympy_and_freezes_its_heap(tmp_path):
+def test_a_proof_does_not_import_sympy(tmp_path):
+    """Proved steps are cross-checked by exact evaluation at points (plain integers): SymPy is needed
+    only for a false step's counterexample search."""
     (tmp_path / "good.vproof").write_text((EXAMPLES / "000_vector_derivatives.vproof").read_text(encoding="utf-8"),
                                           encoding="utf-8")
     out, _ = probe("check", "--no-cache", "-j", "1", "good.vproof", cwd=tmp_path)
     assert out["rc"] == 0
+    assert not out["sympy"]
+
+
+def test_a_false_step_imports_sympy_and_freezes_its_heap(tmp_path):
+    bad = (EXAMPLES / "bad" / "square_of_sum.vproof").read_text(encoding="utf-8").split("\n", 1)[1]  # no header
+    (tmp_path / "bad.vproof").write_text(bad, encoding="utf-8")
+    out, text = probe("check", "--no-cache", "-j", "1", "bad.vproof", cwd=tmp_path)
+    assert out["rc"] == 1 and "error[VP201]" in text
     assert out["sympy"]
     assert out["unfrozen"] == 0  # imported after the batch's gc.freeze(), then frozen as well
 

@@ -8,9 +8,7 @@ finds counterexamples, exactly).
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import importlib
 import random
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -18,6 +16,7 @@ from fractions import Fraction
 from .normal_form import (
     DEFAULT_LIMITS, FULL, Budget, KernelLimit, Limits, Normalizer, OutsideFragment, Policy,
 )
+from . import grid as _grid
 from .theorem import Theorem, conclude, instantiate, is_theorem, seal
 from .terms import (
     IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
@@ -35,29 +34,6 @@ PROVED = "proved"
 FALSE = "false"
 CHECKED = "checked"  # held on a finite set of sizes; outside the decided fragment; NOT a proof
 
-
-class _Exact:
-    """The exact cross-check's module (`grid`), imported on first use: it imports SymPy (~0.2 s), which
-    a run that decides nothing (a syntax error, a warm result cache) does not pay. A process that has
-    frozen its heap for the collector (gc.freeze(), vecproof/batch.py) imports SymPy with the
-    collector paused and has SymPy's heap frozen too: it is as permanent as the rest."""
-
-    def __getattr__(self, name):
-        global _grid
-        managed, enabled = gc.get_freeze_count() > 0, gc.isenabled()
-        if managed:
-            gc.disable()
-        try:
-            _grid = importlib.import_module(".grid", __name__)
-        finally:
-            if managed:
-                gc.freeze()
-                if enabled:
-                    gc.enable()
-        return getattr(_grid, name)
-
-
-_grid = _Exact()
 
 # Sizes tried for steps outside the fragment (reported as "checked for sizes …, not proved").
 CHECK_SIZES = (1, 2, 3, 4)

@@ -14,10 +14,9 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from fractions import Fraction
 
-from sympy import QQ
-from sympy.polys.rings import PolyRing
 
 from .terms import (
     IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
@@ -226,7 +225,7 @@ class Evaluator:
         self.budget.spend(1, GridLimit)
         R = self.ring
         if isinstance(e, Num):
-            return R(QQ(e.value.numerator, e.value.denominator))
+            return R(R.domain(e.value.numerator, e.value.denominator))
         if isinstance(e, Size):
             return R(self._size(e.dim))
         if isinstance(e, Entry):
@@ -320,15 +319,41 @@ class Evaluator:
         return out
 
 
-_RINGS: dict[int, PolyRing] = {}
+if TYPE_CHECKING:
+    from sympy.polys.rings import PolyRing
+
+_RINGS: dict[int, "PolyRing"] = {}
 
 
-def _ring(count: int) -> PolyRing:
+def _ring(count: int) -> "PolyRing":
     """QQ[g0, …, g(count-1)]; generators are positional, so rings are shared by size."""
     ring = _RINGS.get(count)
     if ring is None:
+        QQ, PolyRing = _sympy_polys()
         ring = _RINGS[count] = PolyRing([f"g{k}" for k in range(count)], QQ)
     return ring
+
+
+def _sympy_polys():
+    """SymPy's QQ and PolyRing, imported on first use (~0.2 s): only the polynomial search for a false
+    step's counterexample (and the check of steps outside the fragment) needs them, so a run whose
+    steps are all proved never imports SymPy. A process that has frozen its heap for the collector
+    (gc.freeze(), vecproof/batch.py) imports SymPy with the collector paused and has SymPy's heap
+    frozen too: it is as permanent as the rest."""
+    import gc
+
+    managed, enabled = gc.get_freeze_count() > 0, gc.isenabled()
+    if managed:
+        gc.disable()
+    try:
+        from sympy import QQ
+        from sympy.polys.rings import PolyRing
+    finally:
+        if managed:
+            gc.freeze()
+            if enabled:
+                gc.enable()
+    return QQ, PolyRing
 
 
 def _deriv_depth(e: Expr) -> int:
