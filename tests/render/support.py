@@ -7,6 +7,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
+LIBRARY = sorted((ROOT / "vecproof" / "library").glob("*.vproof"))  # the shipped standard library
 _DISPLAY = re.compile(r"^\$\$\n(.*?)\n\$\$$", re.S | re.M)
 _INLINE = re.compile(r"(?<![\\$])\$(?!\$)(.+?)(?<!\\)\$")
 

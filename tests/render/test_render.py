@@ -7,7 +7,7 @@ import sys
 
 import pytest
 from conftest import SHIPPED_KATEX, katex_errors
-from support import EXAMPLES, formulas, parsing_examples, vecproof
+from support import EXAMPLES, LIBRARY, formulas, parsing_examples, vecproof
 
 from vecproof import check_path
 from vecproof.frontends.render import RenderOptions, render_text
@@ -18,19 +18,46 @@ FALSE_STEP = EXAMPLES / "bad" / "dot_product_dropped_term.vproof"
 
 @pytest.fixture(scope="module")
 def rendered_examples():
-    """Each parsing example rendered to Markdown by the command: {path: stdout}."""
+    """Each parsing example and each library file rendered to Markdown by the command: {path: stdout}."""
     out = {}
-    for path in parsing_examples():
+    for path in parsing_examples() + LIBRARY:
         done = vecproof("render", path)
         assert done.returncode == 0, (path, done.stderr)
         out[path] = done.stdout
     return out
 
 
-def test_every_formula_of_every_example_renders_in_katex(node, rendered_examples):
+def test_every_formula_of_every_example_and_the_library_renders_in_katex(node, rendered_examples):
     every = [f for text in rendered_examples.values() for f in formulas(text)]
     report = katex_errors(node, SHIPPED_KATEX, every)
     assert report["count"] > 200 and report["errors"] == []
+    assert LIBRARY and all(formulas(rendered_examples[p]) for p in LIBRARY)
+
+
+def test_imports_and_instantiated_citations_render_as_text(node, tmp_path):
+    user = tmp_path / "user.vproof"
+    user.write_text("""import vecproof.forms
+import vecproof.norms
+layout denominator
+dim m
+var y : vector(m)
+const M : matrix(m, m)
+
+theorem t:
+  grad(y^T M y, y) + grad(‖y‖², y) = (M + M^T) y + 2 y
+proof:
+     grad(y^T M y, y) + grad(‖y‖², y)
+   = (M + M^T) y + grad(‖y‖², y)       by forms.quadratic_form_gradient[A := M, x := y]
+   = (M + M^T) y + 2 y                 by squared_norm_gradient[x := y], algebra
+qed
+""", encoding="utf-8")
+    done = vecproof("render", user)
+    assert done.returncode == 0, done.stderr
+    assert "The proofs build on vecproof.forms and vecproof.norms." in done.stdout
+    assert (r"\text{(forms.quadratic form gradient with }\mathbf{A} := \mathbf{M}, \mathbf{x} := \mathbf{y}\text{)}"
+            in done.stdout)
+    assert r"\text{(squared norm gradient with }\mathbf{x} := \mathbf{y}\text{, algebra)}" in done.stdout
+    assert katex_errors(node, SHIPPED_KATEX, formulas(done.stdout))["errors"] == []
 
 
 @pytest.mark.slow
@@ -130,7 +157,7 @@ def test_latex_document_uses_align_and_a_remark():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("example", parsing_examples(), ids=lambda p: p.name)
+@pytest.mark.parametrize("example", parsing_examples() + LIBRARY, ids=lambda p: p.name)
 def test_latex_compiles_with_pdflatex(example, tmp_path):
     pdflatex = shutil.which("pdflatex")
     if pdflatex is None:

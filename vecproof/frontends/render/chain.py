@@ -6,16 +6,22 @@ from __future__ import annotations
 from .document import STATUS_WORDS, Theorem
 
 
-def rule_words(rules: tuple[str, ...]) -> str:
-    """`(product rule)` for `product_rule`; rule names are identifiers, so no TeX can hide in them."""
-    return r"\text{(" + ", ".join(r.replace("_", " ") for r in rules) + ")}" if rules else ""
+def rule_words(rules: tuple[str, ...], bindings: tuple[str, ...] = ()) -> str:
+    """`(product rule)` for `product_rule`, `(quadratic form gradient with A := S)` for a citation
+    `quadratic_form_gradient[A := S]` (`bindings`: the TeX of each name's instantiation, or "").
+    Cited names are identifiers, so no TeX can hide in them."""
+    words = []
+    for n, rule in enumerate(rules):
+        with_ = bindings[n] if n < len(bindings) else ""
+        words.append(rule.replace("_", " ") + (r" with }" + with_ + r"\text{" if with_ else ""))
+    return r"\text{(" + ", ".join(words) + ")}" if rules else ""
 
 
 def rows(th: Theorem, ticks: bool = False, color: bool = False) -> list[str]:
     """The rows of the chain, without the environment. `ticks` marks proved steps with ✓ too."""
     out = []
     for n, step in enumerate(th.steps):
-        column = rule_words(step.rules)
+        column = rule_words(step.rules, step.bindings)
         if step.status != "proved":
             mark = (r"\times" if step.status == "false" else "?") + r"\ \text{" + STATUS_WORDS[step.status] + "}"
             column += r"\quad " + (rf"\textcolor{{#c62828}}{{{mark}}}" if color else mark)

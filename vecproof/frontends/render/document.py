@@ -29,6 +29,7 @@ class Step:
     rules: tuple[str, ...]
     status: str  # proved | false | checked | error (results.StepResult.status)
     note: str = ""  # the comment written on the step's lines
+    bindings: tuple[str, ...] = ()  # per cited name, the TeX of its instantiation (`A := S`), or ""
 
 
 @dataclass
@@ -144,7 +145,10 @@ def _declarations(items, printer: TexPrinter) -> Prose:
         parts.append(". ")
     layouts = [i for i in items if isinstance(i, ast.LayoutDecl)]
     if layouts:
-        parts.append(f"Derivatives are written in {layouts[-1].kind} layout.")
+        parts.append(f"Derivatives are written in {layouts[-1].kind} layout. ")
+    imports = [i.module or i.path for i in items if isinstance(i, ast.Import)]
+    if imports:
+        parts.append("The proofs build on " + _listed(imports) + ". ")
     if parts and isinstance(parts[-1], str):
         parts[-1] = parts[-1].rstrip()
     return Prose(parts)
@@ -166,6 +170,11 @@ def _join(parts: list, maths: list) -> None:
         parts.append(m)
 
 
+def _listed(words: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else words[0]
+
+
 def _words(parts: list, words: str, maths: list) -> None:
     """`words` with each `$` replaced by the next of `maths`."""
     pieces = words.split("$")
@@ -182,7 +191,8 @@ def _words(parts: list, words: str, maths: list) -> None:
 def _theorem(th: ast.Theorem, res, index, diagnostics, printer: TexPrinter, lines: list[str]) -> Theorem:
     results = res.steps if res is not None else []
     statuses = [r.status for r in results] + ["error"] * (len(th.proof.steps) - len(results))
-    steps = [Step(printer.expr(s.expr), tuple(r.name for r in s.rules), st, _note(lines, s.span))
+    steps = [Step(printer.expr(s.expr), tuple(r.name for r in s.rules), st, _note(lines, s.span),
+                  tuple(", ".join(printer.binding(b) for b in c.bindings) for c in s.cites))
              for s, st in zip(th.proof.steps, statuses)]
     comp = th.proof.component
     block = Theorem(th.kind, th.name.name, printer.equation(th.lhs, th.rhs),

@@ -43,6 +43,14 @@ class TexPrinter:
             return f"{self.style.bold}{{{text}}}"
         return text
 
+    def binding(self, b: ast.Binding) -> str:
+        """`A := S` of a citation; the cited theorem's name is bold when this file declares it so, or
+        when the value is a declared vector or matrix (a binding keeps the shape)."""
+        name = b.name.name
+        shaped = name in self.names or not isinstance(b.value, ast.Name)
+        bold = self._rank(name if shaped else b.value.name) > 0
+        return (f"{self.style.bold}{{{_name(name)}}}" if bold else _name(name)) + f" := {self.expr(b.value)}"
+
     # -- the cases ---------------------------------------------------------------------------------
     def _at(self, node: ast.Node, least: int) -> str:
         text, prec = self._print(node)
