@@ -122,6 +122,30 @@ def load_imports(items, importer: str, options, stack: tuple, citable: Citable, 
     return tuple(depends)
 
 
+def imported(item, importer: str, options=None):
+    """(file, text, Loaded) of what the import `item` of `importer` names, checked or from the memo
+    as a check of `importer` sees it (`file`: a path, also for the shipped library); None when it
+    cannot be read. For the editor's hover and definitions."""
+    if options is None:
+        from ..options import DEFAULT as options
+    where = locate(item, importer)
+    if isinstance(where, str):
+        return None
+    location, read, qualifier = where
+    try:
+        data = read()
+    except OSError:
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    loaded = _check(data, location, qualifier, options, (_canonical(importer), _canonical(location)))
+    if loaded.result.unreadable:
+        return None
+    file = str(library_files()[qualifier]) if item.module is not None else location
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return file, text, loaded
+
+
 def _canonical(location: str) -> str:
     """An absolute path for a file (the same however the import spelled it); a library name as it is."""
     if location.startswith(f"{LIBRARY}/library/"):

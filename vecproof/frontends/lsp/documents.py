@@ -17,6 +17,8 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from pygls.uris import to_fs_path
+
 from . import queries
 from .recheck import Checked, recheck
 
@@ -45,10 +47,16 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def path_of(uri: str) -> str:
+    """The file a document is checked as: a file: URI's path (imports are relative to it), else the URI."""
+    return (to_fs_path(uri) or uri) if uri.startswith("file:") else uri
+
+
 def _work(text: str, path: str, previous: Checked | None) -> Checked:
     checked = recheck(text, path, previous)
     if checked is not previous:
         checked.fixes = queries.fixes(checked)
+        checked.citable = queries.citable(checked)
     return checked
 
 
@@ -153,7 +161,7 @@ class Documents:
             if doc.checked is None or doc.checked_version != version or doc.checked.text != doc.text:
                 loop = asyncio.get_running_loop()
                 try:
-                    checked, doc.cost = await loop.run_in_executor(self.pool, _timed_work, doc.text, doc.uri,
+                    checked, doc.cost = await loop.run_in_executor(self.pool, _timed_work, doc.text, path_of(doc.uri),
                                                                    doc.checked)
                 except Exception:  # check_text never raises; anything here is a bug in this package
                     log.exception("checking %s failed", doc.uri)

@@ -6,6 +6,7 @@ protocol types.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from ... import diagnostics as dg
 from ... import rules
 from ...diagnostics import Span
+from ...checker.imports import imported
 from ...printer import Printer, explanation
 from ...syntax import ast
 from .recheck import Checked, text_of
@@ -57,6 +59,21 @@ class Completion:
 
 
 @dataclass(frozen=True)
+class Cited:
+    """A theorem a step may name: its statement (.vproof text), its verdict, and where it is stated
+    (`path`: its file, "" for this document; `span`: its name there; `text`: that file's text)."""
+
+    name: str
+    kind: str
+    statement: str
+    verdict: str
+    proved: bool
+    path: str
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
 class Fix:
     """A quick fix for the diagnostic at `diagnostic` (its index in the file's diagnostics):
     replace `span` (a point span, start == end, inserts) by `text`."""
@@ -75,6 +92,9 @@ def hover(checked: Checked, line: int, col: int, scope=None) -> Hover | None:
     statement, its verdict and the statement in index form; on a step its status and both sides in
     index form (`.vproof` text from vecproof.printer). `scope`: the declarations to use when
     `checked` has none (its text did not parse)."""
+    cite = cite_at(checked, line, col)
+    if cite is not None and cite.name in checked.citable:
+        return Hover(cite.span, _cited_text(checked.citable[cite.name]))
     tokens = lex(checked.text)
     tok = token_at(tokens, line, col, kinds=("rule", "name", "theorem", "builtin"))
     scope = checked.result.scope or scope
@@ -96,6 +116,23 @@ def hover(checked: Checked, line: int, col: int, scope=None) -> Hover | None:
         th, k, step, sr = found
         return Hover(step.span, _step_text(checked, th, k, step, sr))
     return None
+
+
+def cite_at(checked: Checked, line: int, col: int) -> ast.Ident | None:
+    """The theorem or rule name a step cites at the position (`lib.quad` as one name)."""
+    for th in checked.theorems:
+        if th.span.line <= line <= th.span.end_line:
+            for step in th.proof.steps:
+                for c in step.cites:
+                    sp = c.name.span
+                    if sp.line == line and sp.col <= col <= sp.end_col:
+                        return c.name
+    return None
+
+
+def _cited_text(c: Cited) -> str:
+    where = f"{c.path.rsplit('/', 1)[-1]}:{c.span.line}" if c.path else f"line {c.span.line}"
+    return f"**{c.kind}** `{c.name}`\n```vproof\n{c.statement}\n```\nstated at {where}\n\n{c.verdict}"
 
 
 def _rule_text(name: str) -> str:
@@ -168,6 +205,54 @@ def _step_text(checked: Checked, th: ast.Theorem, k: int, step: ast.Step, sr) ->
         before, after = Printer(checked.result.scope).print(sr.before, sr.after)
         out += f"\n\nline before, in index form:\n```vproof\n{before}\n```\nthis line:\n```vproof\n{after}\n```"
     return out
+
+
+# ---- citable theorems ------------------------------------------------------------------------------
+
+
+def citable(checked: Checked) -> dict[str, Cited]:
+    """Every theorem a step of `checked` may name, by the name it is cited as: this document's, and
+    those of the files it imports, qualified (`lib.quad`) and bare while only one file states the name.
+    Reads and checks the imported files (from the checker's memo when unchanged): off the event loop."""
+    out: dict[str, Cited] = {}
+    tree = checked.result.tree
+    if tree is None:
+        return out
+    bare: dict[str, list[Cited]] = {}
+    for item in tree.items:
+        if not isinstance(item, ast.Import):
+            continue
+        found = imported(item, checked.result.path)
+        if found is None:
+            continue
+        path, text, loaded = found
+        for th, res in _stated(loaded.result.tree, loaded.result.theorems):
+            c = _cited(f"{loaded.qualifier}.{th.name.name}", th, res, text, path)
+            out[c.name] = c
+            bare.setdefault(th.name.name, []).append(c)
+    for name, found in bare.items():
+        if len(found) == 1:
+            out[name] = dataclasses.replace(found[0], name=name)
+    for th, res in _stated(tree, checked.result.theorems):
+        out.setdefault(th.name.name, _cited(th.name.name, th, res, checked.text, ""))
+    return out
+
+
+def _stated(tree, results):
+    """(ast.Theorem, its TheoremResult or None) for every theorem of a file, first of a name only."""
+    by_span = {r.span: r for r in results}
+    seen = set()
+    for th in (i for i in (tree.items if tree is not None else ()) if isinstance(i, ast.Theorem)):
+        if th.name.name not in seen:
+            seen.add(th.name.name)
+            yield th, by_span.get(th.name.span)
+
+
+def _cited(name: str, th: ast.Theorem, res, text: str, path: str) -> Cited:
+    statement = f"{' '.join(text_of(text, th.lhs.span).split())} = {' '.join(text_of(text, th.rhs.span).split())}"
+    proved = res is not None and res.status == "proved"
+    verdict = res.verdict() if res is not None else f"not checked: {th.kind} {th.name.name}"
+    return Cited(name, th.kind, statement, verdict, proved, path, th.name.span, text)
 
 
 # ---- definitions and symbols ------------------------------------------------------------------------
@@ -308,5 +393,5 @@ def _add_last_step(checked: Checked, n: int, d, names: tuple[str, ...]) -> list[
                 f"\n{indent}= {rhs}    by {', '.join(names)}")]
 
 
-__all__ = ["Completion", "Fix", "Hover", "Symbol", "completions", "definition", "fixes", "hover", "step_at",
+__all__ = ["Cited", "Completion", "Fix", "citable", "cite_at", "Hover", "Symbol", "completions", "definition", "fixes", "hover", "step_at",
            "symbols"]

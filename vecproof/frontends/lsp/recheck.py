@@ -43,6 +43,7 @@ class Checked:
     text: str
     result: FileResult
     fixes: list = field(default_factory=list)  # queries.Fix, computed off the event loop
+    citable: dict = field(default_factory=dict)  # name -> queries.Cited, computed off the event loop
     incremental: bool = False  # whether `recheck` took the short path (for tests and benchmarks)
 
     @property

@@ -1,0 +1,67 @@
+"""Cited theorems in the editor, through the real server: hover and go-to-definition on a citation
+(in this document or an imported file), completion of citable names, and re-checks when an imported
+file changes."""
+
+from __future__ import annotations
+
+import pytest
+from lsp_support import QUADRATIC, diagnostics, doc, encoding, find, open_doc
+from lsprotocol import types as lsp
+
+pytestmark = [pytest.mark.asyncio(loop_scope="module"),
+              pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")]
+
+# cites the lemma of lib.vproof, bare and qualified, and a lemma of its own
+MAIN = """import "lib.vproof"
+layout denominator
+dim n
+var x : vector(n)
+const B : matrix(n, n)
+
+lemma twice:
+  2 x = x + x
+proof:
+     2 x
+   = x + x     by algebra
+qed
+
+theorem use:
+  grad(x^T B x) = B x + B^T x
+proof:
+     grad(x^T B x)
+   = (B + B^T) x     by quadratic_form_gradient
+   = B x + B^T x     by lib.quadratic_form_gradient, matvec_def
+qed
+
+theorem again:
+  x + x = 2 x
+proof:
+     x + x
+   = 2 x     by twice
+qed
+"""
+
+
+def files(tmp_path, lib: str = QUADRATIC) -> tuple[str, str]:
+    """lib.vproof and main.vproof in a fresh folder: their file: URIs."""
+    (tmp_path / "lib.vproof").write_text(lib)
+    (tmp_path / "main.vproof").write_text(MAIN)
+    return (tmp_path / "lib.vproof").as_uri(), (tmp_path / "main.vproof").as_uri()
+
+
+async def hover_at(client, uri, text, needle):
+    """The hover at the end of `needle` (a citation's name ends there)."""
+    return await client.text_document_hover_async(lsp.HoverParams(doc(uri), find(text, needle, encoding(client), end=True)))
+
+
+async def test_hover_on_a_cited_theorem_shows_its_statement_where_and_verdict(client, tmp_path):
+    _, uri = files(tmp_path)
+    open_doc(client, uri, MAIN)
+    got = await diagnostics(client, uri)
+    assert [d.code for d in got if d.severity == lsp.DiagnosticSeverity.Error] == []  # the import is found
+    h = (await hover_at(client, uri, MAIN, "by quadratic_form_gradient")).contents.value
+    assert "grad(x^T A x) = (A + A^T) x" in h and "lib.vproof:7" in h and "proved: lemma quadratic_form_gradient" in h
+    q = (await hover_at(client, uri, MAIN, "lib.quadratic_form_gradient")).contents.value
+    assert "lib.vproof:7" in q
+    here = (await hover_at(client, uri, MAIN, "by twice")).contents.value
+    assert "2 x = x + x" in here and "line 7" in here and "proved: lemma twice" in here
