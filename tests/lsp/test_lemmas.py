@@ -65,3 +65,21 @@ async def test_hover_on_a_cited_theorem_shows_its_statement_where_and_verdict(cl
     assert "lib.vproof:7" in q
     here = (await hover_at(client, uri, MAIN, "by twice")).contents.value
     assert "2 x = x + x" in here and "line 7" in here and "proved: lemma twice" in here
+
+
+async def test_go_to_definition_of_a_cited_theorem_and_of_an_import(client, tmp_path):
+    lib, uri = files(tmp_path)
+    open_doc(client, uri, MAIN)
+    await diagnostics(client, uri)
+    enc = encoding(client)
+
+    async def definition(needle):
+        return await client.text_document_definition_async(lsp.DefinitionParams(doc(uri), find(MAIN, needle, enc,
+                                                                                              end=True)))
+    for needle in ("by quadratic_form_gradient", "lib.quadratic_form_gradient"):
+        got = await definition(needle)
+        assert got.uri == lib and got.range.start == find(QUADRATIC, "quadratic_form_gradient", enc)
+    got = await definition("by twice")
+    assert got.uri == uri and got.range.start == find(MAIN, "twice", enc)
+    got = await definition('import "lib')
+    assert got.uri == lib and got.range.start == lsp.Position(0, 0)

@@ -74,6 +74,15 @@ class Cited:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where a definition is: `span` in the file `path` ("" for this document), whose text is `text`."""
+
+    path: str
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
 class Fix:
     """A quick fix for the diagnostic at `diagnostic` (its index in the file's diagnostics):
     replace `span` (a point span, start == end, inserts) by `text`."""
@@ -258,16 +267,29 @@ def _cited(name: str, th: ast.Theorem, res, text: str, path: str) -> Cited:
 # ---- definitions and symbols ------------------------------------------------------------------------
 
 
-def definition(checked: Checked, line: int, col: int) -> Span | None:
-    """Where the name under the cursor is declared: a declaration, or a theorem (also when cited)."""
+def definition(checked: Checked, line: int, col: int) -> Place | None:
+    """Where the name under the cursor is declared: a declaration, or a theorem (also when cited, in
+    this document or an imported file); on an import, the file it imports."""
+    cite = cite_at(checked, line, col)
+    if cite is not None and cite.name in checked.citable:
+        c = checked.citable[cite.name]
+        return Place(c.path, c.span, c.text)
+    for item in checked.result.tree.items if checked.result.tree is not None else ():
+        if isinstance(item, ast.Import) and _inside(item.span, line, col):
+            found = imported(item, checked.result.path)
+            return Place(found[0], Span.point(1, 1), found[1]) if found is not None else None
     tok = token_at(lex(checked.text), line, col, kinds=("rule", "name", "theorem"))
     if tok is None:
         return None
     scope = checked.result.scope
     if scope is not None and tok.text in scope.names:
-        return scope.names[tok.text].span
+        return Place("", scope.names[tok.text].span, checked.text)
     th = next((t for t in checked.theorems if t.name.name == tok.text), None)
-    return th.name.span if th is not None else None
+    return Place("", th.name.span, checked.text) if th is not None else None
+
+
+def _inside(span: Span, line: int, col: int) -> bool:
+    return (span.line, span.col) <= (line, col) <= (span.end_line, span.end_col)
 
 
 def symbols(checked: Checked) -> list[Symbol]:
@@ -393,5 +415,5 @@ def _add_last_step(checked: Checked, n: int, d, names: tuple[str, ...]) -> list[
                 f"\n{indent}= {rhs}    by {', '.join(names)}")]
 
 
-__all__ = ["Cited", "Completion", "Fix", "citable", "cite_at", "Hover", "Symbol", "completions", "definition", "fixes", "hover", "step_at",
+__all__ = ["Cited", "Completion", "Fix", "Place", "citable", "cite_at", "Hover", "Symbol", "completions", "definition", "fixes", "hover", "step_at",
            "symbols"]

@@ -15,6 +15,7 @@ import functools
 import logging
 
 from lsprotocol import types as lsp
+from pygls import uris
 from pygls.capabilities import get_capability
 from pygls.exceptions import FeatureRequestError, JsonRpcException
 from pygls.lsp.server import LanguageServer
@@ -163,7 +164,12 @@ async def definition(ls: VecproofServer, params: lsp.DefinitionParams):
         return None
     known = doc.checked if doc.checked is not None and doc.checked.result.tree is not None else doc.parsed
     pos = convert.Positions(known.text, ls.encoding)
-    return convert.location(doc.uri, queries.definition(known, *pos.location(params.position)), pos)
+    found = queries.definition(known, *pos.location(params.position))
+    if found is None:
+        return None
+    if not found.path:
+        return convert.location(doc.uri, found.span, pos)
+    return convert.location(uris.from_fs_path(found.path), found.span, convert.Positions(found.text, ls.encoding))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
