@@ -8,6 +8,8 @@ import pytest
 from lsp_support import QUADRATIC, diagnostics, doc, encoding, find, open_doc
 from lsprotocol import types as lsp
 
+from vecproof.rules import names as rule_names
+
 pytestmark = [pytest.mark.asyncio(loop_scope="module"),
               pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")]
 
@@ -83,3 +85,22 @@ async def test_go_to_definition_of_a_cited_theorem_and_of_an_import(client, tmp_
     assert got.uri == uri and got.range.start == find(MAIN, "twice", enc)
     got = await definition('import "lib')
     assert got.uri == lib and got.range.start == lsp.Position(0, 0)
+
+
+async def test_completion_after_by_offers_the_citable_theorems_with_their_statements(client, tmp_path):
+    _, uri = files(tmp_path)
+    open_doc(client, uri, MAIN)
+    await diagnostics(client, uri)
+    enc = encoding(client)
+    got = await client.text_document_completion_async(lsp.CompletionParams(doc(uri), find(
+        MAIN, "(B + B^T) x     by ", enc, end=True)))
+    items = {i.label: i for i in got.items}
+    assert set(rule_names()) <= set(items)  # the rules, as before
+    assert {"twice", "quadratic_form_gradient", "lib.quadratic_form_gradient"} <= set(items)
+    assert "use" not in items and "again" not in items  # itself, and a theorem stated later
+    assert items["twice"].detail == "2 x = x + x"
+    assert items["lib.quadratic_form_gradient"].detail == "grad(x^T A x) = (A + A^T) x"
+    assert "lib.vproof:7" in items["quadratic_form_gradient"].documentation.value
+    got = await client.text_document_completion_async(lsp.CompletionParams(doc(uri), find(
+        MAIN, "2 x     by ", enc, end=True)))
+    assert {"twice", "use"} <= {i.label for i in got.items}

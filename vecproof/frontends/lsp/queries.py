@@ -52,7 +52,7 @@ class Symbol:
 @dataclass(frozen=True)
 class Completion:
     label: str
-    kind: str  # rule | keyword | builtin | dim | index | var | const | func | snippet
+    kind: str  # rule | theorem | keyword | builtin | dim | index | var | const | func | snippet
     detail: str = ""
     documentation: str = ""  # markdown
     snippet: str = ""  # for kind "snippet": LSP snippet syntax
@@ -301,13 +301,15 @@ def symbols(checked: Checked) -> list[Symbol]:
 
 # ---- completion -----------------------------------------------------------------------------------
 
-_CITING = re.compile(r"\bby\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$")
+_CITING = re.compile(r"\bby\s+(?:[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?\s*,\s*)*(?:[A-Za-z_][\w.]*)?$")
 _DECLARATION = re.compile(r"^\s*(dim|index|var|const|func)\s+(.*)$", re.MULTILINE)
 
 
-def completions(text: str, line: int, col: int, scope=None) -> list[Completion]:
-    """After `by`: the rules. Elsewhere: declared names, keywords, built-ins and a theorem skeleton.
-    `text` is the document as it is now (it need not parse); `scope` the last known declarations."""
+def completions(text: str, line: int, col: int, scope=None, cited=None) -> list[Completion]:
+    """After `by`: the rules and the theorems a step there may cite (`cited`: the last known
+    Checked.citable; proved, and stated before the theorem at `line` or imported). Elsewhere:
+    declared names, keywords, built-ins and a theorem skeleton. `text` is the document as it is now
+    (it need not parse); `scope` the last known declarations."""
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return []
@@ -315,14 +317,23 @@ def completions(text: str, line: int, col: int, scope=None) -> list[Completion]:
     if "#" in before:
         return []
     if _CITING.search(before):
-        return [Completion(name, "rule", "rule" if r.name == name else f"rule (another name for {r.name})",
-                           r.statement) for name in rules.names() if (r := rules.lookup(name))]
+        out = [Completion(name, "rule", "rule" if r.name == name else f"rule (another name for {r.name})",
+                          r.statement) for name in rules.names() if (r := rules.lookup(name))]
+        return out + [Completion(c.name, "theorem", c.statement, _cited_text(c))
+                      for c in _citable_at(cited or {}, lines, line) if rules.lookup(c.name) is None]
     out = [Completion(name, kind, detail) for name, (kind, detail) in sorted(_declared(text, scope).items())]
     out += [Completion(w, "keyword") for w in sorted(keywords())]
     out += [Completion(b, "builtin", "built-in", BUILTIN_DOCS.get(b, "")) for b in sorted(BUILTINS)]
     out += [Completion(kind, "snippet", f"{kind} skeleton", f"a {kind} with a proof to fill in", _skeleton(kind))
             for kind in ("theorem", "lemma")]
     return out
+
+
+def _citable_at(cited: dict, lines: list[str], line: int) -> list[Cited]:
+    """The proved theorems of `cited` that a step at `line` may cite: imported, or stated above the
+    `theorem`/`lemma` line the step belongs to."""
+    start = next((n for n in range(line, 0, -1) if re.match(r"\s*(theorem|lemma)\b", lines[n - 1])), 0)
+    return [c for c in cited.values() if c.proved and (c.path or c.span.line < start)]
 
 
 def _declared(text: str, scope) -> dict[str, tuple[str, str]]:

@@ -151,7 +151,8 @@ async def completion(ls: VecproofServer, params: lsp.CompletionParams):
         return None
     pos = convert.Positions(doc.text, ls.encoding)
     scope = doc.parsed.result.scope if doc.parsed is not None else None
-    found = queries.completions(doc.text, *pos.location(params.position), scope)
+    cited = doc.parsed.citable if doc.parsed is not None else None
+    found = queries.completions(doc.text, *pos.location(params.position), scope, cited)
     return convert.completions(found, ls.capable("text_document.completion.completion_item.snippet_support"),
                                ls.markdown("text_document.completion.completion_item.documentation_format"))
 
