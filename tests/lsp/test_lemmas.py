@@ -5,7 +5,7 @@ file changes."""
 from __future__ import annotations
 
 import pytest
-from lsp_support import QUADRATIC, diagnostics, doc, encoding, find, open_doc
+from lsp_support import QUADRATIC, change, diagnostics, doc, encoding, find, open_doc
 from lsprotocol import types as lsp
 
 from vecproof.rules import names as rule_names
@@ -104,3 +104,44 @@ async def test_completion_after_by_offers_the_citable_theorems_with_their_statem
     got = await client.text_document_completion_async(lsp.CompletionParams(doc(uri), find(
         MAIN, "2 x     by ", enc, end=True)))
     assert {"twice", "use"} <= {i.label for i in got.items}
+
+
+# the imported lemma made false: its last step no longer follows
+BROKEN = QUADRATIC.replace("= (A x)[k] + (A^T x)[k]", "= (A x)[k] + (A x)[k]  ")
+
+
+def codes(diags) -> set[str]:
+    return {d.code for d in diags}
+
+
+async def test_an_importer_is_checked_again_when_the_imported_file_is_edited_in_the_editor(client, tmp_path):
+    lib, uri = files(tmp_path)
+    open_doc(client, uri, MAIN)
+    open_doc(client, lib, QUADRATIC)
+    assert "VP120" not in codes(await diagnostics(client, uri))
+    after = len(client.published)
+    change(client, lib, 2, BROKEN)  # not saved: the editor's text is what the importer sees
+    assert "VP120" in codes(await diagnostics(client, uri, after=after))
+    after = len(client.published)
+    change(client, lib, 3, QUADRATIC)
+    assert "VP120" not in codes(await diagnostics(client, uri, after=after))
+    client.text_document_did_close(lsp.DidCloseTextDocumentParams(doc(lib)))
+
+
+async def test_an_importer_is_checked_again_when_the_imported_file_is_saved(client, tmp_path):
+    lib, uri = files(tmp_path)
+    open_doc(client, uri, MAIN)
+    assert "VP120" not in codes(await diagnostics(client, uri))
+    (tmp_path / "lib.vproof").write_text(BROKEN)
+    after = len(client.published)
+    client.text_document_did_save(lsp.DidSaveTextDocumentParams(doc(lib)))
+    assert "VP120" in codes(await diagnostics(client, uri, after=after))
+
+
+async def test_an_edit_of_the_importer_does_not_reuse_a_verdict_of_a_changed_import(client, tmp_path):
+    lib, uri = files(tmp_path)
+    open_doc(client, uri, MAIN)
+    assert "VP120" not in codes(await diagnostics(client, uri))
+    (tmp_path / "lib.vproof").write_text(BROKEN)  # no notification: the editor did not see it
+    change(client, uri, 2, MAIN.replace("= 2 x     by twice", "= 2 x    by twice"))  # in another theorem
+    assert "VP120" in codes(await diagnostics(client, uri, version=2))
