@@ -53,7 +53,8 @@ def files(tmp_path, lib: str = QUADRATIC) -> tuple[str, str]:
 
 async def hover_at(client, uri, text, needle):
     """The hover at the end of `needle` (a citation's name ends there)."""
-    return await client.text_document_hover_async(lsp.HoverParams(doc(uri), find(text, needle, encoding(client), end=True)))
+    pos = find(text, needle, encoding(client), end=True)
+    return await client.text_document_hover_async(lsp.HoverParams(doc(uri), pos))
 
 
 async def test_hover_on_a_cited_theorem_shows_its_statement_where_and_verdict(client, tmp_path):

@@ -426,5 +426,5 @@ def _add_last_step(checked: Checked, n: int, d, names: tuple[str, ...]) -> list[
                 f"\n{indent}= {rhs}    by {', '.join(names)}")]
 
 
-__all__ = ["Cited", "Completion", "Fix", "Place", "citable", "cite_at", "Hover", "Symbol", "completions", "definition", "fixes", "hover", "step_at",
-           "symbols"]
+__all__ = ["Cited", "Completion", "Fix", "Hover", "Place", "Symbol", "citable", "cite_at", "completions",
+           "definition", "fixes", "hover", "step_at", "symbols"]
