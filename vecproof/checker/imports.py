@@ -25,6 +25,7 @@ LIBRARY = "vecproof"
 _MODULE = re.compile(r"^vecproof\.([A-Za-z_][A-Za-z0-9_]*)$")
 _MEMO: OrderedDict = OrderedDict()
 MEMO_SIZE = 64
+UNSAVED: dict[str, bytes] = {}  # absolute path -> an editor's text of that file, read instead of it (the LSP sets it)
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,7 @@ def current(location: str) -> str | None:
             res = library_files().get(Path(location).stem)
             data = res.read_bytes() if res is not None else None
         else:
-            data = read_limited(location, MAX_FILE_BYTES)
+            data = _read(location)
     except OSError:
         return None
     return None if data is None else hashlib.sha256(data).hexdigest()
@@ -78,7 +79,13 @@ def locate(item, importer: str):
         return f"{LIBRARY}/library/{res.name}", res.read_bytes, m.group(1)
     base = Path(importer).parent if importer and not importer.startswith("<") else Path(".")
     target = base / item.path
-    return str(target), lambda: read_limited(target, MAX_FILE_BYTES), Path(item.path).stem
+    return str(target), lambda: _read(str(target)), Path(item.path).stem
+
+
+def _read(location: str) -> bytes:
+    """A file's bytes, or the editor's text of it while it is open there (UNSAVED)."""
+    unsaved = UNSAVED.get(_canonical(location)) if UNSAVED else None
+    return unsaved if unsaved is not None else read_limited(location, MAX_FILE_BYTES)
 
 
 def load_imports(items, importer: str, options, stack: tuple, citable: Citable, errors: list) -> tuple:
@@ -120,6 +127,30 @@ def load_imports(items, importer: str, options, stack: tuple, citable: Citable, 
         _export(loaded, citable, location)
         depends.extend(d for d in loaded.depends if d not in depends)
     return tuple(depends)
+
+
+def imported(item, importer: str, options=None):
+    """(file, text, Loaded) of what the import `item` of `importer` names, checked or from the memo
+    as a check of `importer` sees it (`file`: a path, also for the shipped library); None when it
+    cannot be read. For the editor's hover and definitions."""
+    if options is None:
+        from ..options import DEFAULT as options
+    where = locate(item, importer)
+    if isinstance(where, str):
+        return None
+    location, read, qualifier = where
+    try:
+        data = read()
+    except OSError:
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        return None
+    loaded = _check(data, location, qualifier, options, (_canonical(importer), _canonical(location)))
+    if loaded.result.unreadable:
+        return None
+    file = str(library_files()[qualifier]) if item.module is not None else location
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    return file, text, loaded
 
 
 def _canonical(location: str) -> str:

@@ -146,7 +146,7 @@ _COMPLETION_KIND = {
     "builtin": lsp.CompletionItemKind.Function, "dim": lsp.CompletionItemKind.TypeParameter,
     "index": lsp.CompletionItemKind.Variable, "var": lsp.CompletionItemKind.Variable,
     "const": lsp.CompletionItemKind.Constant, "func": lsp.CompletionItemKind.Function,
-    "snippet": lsp.CompletionItemKind.Snippet,
+    "snippet": lsp.CompletionItemKind.Snippet, "theorem": lsp.CompletionItemKind.Reference,
 }
 
 

@@ -16,7 +16,11 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
+from pygls.uris import to_fs_path
+
+from ...checker import imports
 from . import queries
 from .recheck import Checked, recheck
 
@@ -45,10 +49,21 @@ def normalise(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+def path_of(uri: str) -> str:
+    """The file a document is checked as: a file: URI's path (imports are relative to it), else the URI."""
+    return (to_fs_path(uri) or uri) if uri.startswith("file:") else uri
+
+
+def _file(uri: str) -> str:
+    """The absolute path of a document's file, as imports name it."""
+    return str(Path(path_of(uri)).resolve())
+
+
 def _work(text: str, path: str, previous: Checked | None) -> Checked:
     checked = recheck(text, path, previous)
     if checked is not previous:
         checked.fixes = queries.fixes(checked)
+        checked.citable = queries.citable(checked)
     return checked
 
 
@@ -96,26 +111,41 @@ class Documents:
         if old is not None:
             old.closed = True
         self.open[uri] = doc = Document(uri, version, normalise(text))
+        imports.UNSAVED[_file(uri)] = doc.text.encode("utf-8", "surrogatepass")
         self._schedule(doc, 0.0)
+        self._importers_of(uri)
 
     def changed(self, uri: str, version: int | None, text: str) -> None:
         doc = self.open.get(uri)
         if doc is None:
             return
         doc.version, doc.text = version, normalise(text)
+        imports.UNSAVED[_file(uri)] = doc.text.encode("utf-8", "surrogatepass")
         doc.fresh.clear()
         self._schedule(doc, debounce(self.delay, doc.cost))
+        self._importers_of(uri)
 
     def saved(self, uri: str) -> None:
         doc = self.open.get(uri)
         if doc is not None:
             self._schedule(doc, 0.0)
+        self._importers_of(uri)
+
+    def _importers_of(self, uri: str) -> None:
+        """Check again every open document that imports the file of `uri`, directly or not."""
+        path = _file(uri)
+        for doc in list(self.open.values()):
+            if doc.checked is not None and any(loc == path for loc, _ in doc.checked.result.depends):
+                doc.fresh.clear()
+                self._schedule(doc, 0.0)
 
     def closed(self, uri: str) -> None:
         doc = self.open.pop(uri, None)
         if doc is not None:
             doc.closed = True
             doc.fresh.set()
+        if imports.UNSAVED.pop(_file(uri), None) is not None:
+            self._importers_of(uri)  # they read the file again, not the editor's text
 
     # -- for requests
     async def current(self, uri: str, timeout: float = 2.0) -> Document | None:
@@ -134,6 +164,7 @@ class Documents:
     def shutdown(self) -> None:
         for doc in self.open.values():
             doc.closed = True
+            imports.UNSAVED.pop(_file(doc.uri), None)
         self.open.clear()
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
@@ -150,10 +181,11 @@ class Documents:
         async with doc.lock:
             if doc.closed or doc.version != version:
                 return
-            if doc.checked is None or doc.checked_version != version or doc.checked.text != doc.text:
+            if (doc.checked is None or doc.checked_version != version or doc.checked.text != doc.text
+                    or not imports.unchanged(doc.checked.result.depends)):
                 loop = asyncio.get_running_loop()
                 try:
-                    checked, doc.cost = await loop.run_in_executor(self.pool, _timed_work, doc.text, doc.uri,
+                    checked, doc.cost = await loop.run_in_executor(self.pool, _timed_work, doc.text, path_of(doc.uri),
                                                                    doc.checked)
                 except Exception:  # check_text never raises; anything here is a bug in this package
                     log.exception("checking %s failed", doc.uri)

@@ -6,6 +6,7 @@ protocol types.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from ... import diagnostics as dg
 from ... import rules
 from ...diagnostics import Span
+from ...checker.imports import imported
 from ...printer import Printer, explanation
 from ...syntax import ast
 from .recheck import Checked, text_of
@@ -50,10 +52,34 @@ class Symbol:
 @dataclass(frozen=True)
 class Completion:
     label: str
-    kind: str  # rule | keyword | builtin | dim | index | var | const | func | snippet
+    kind: str  # rule | theorem | keyword | builtin | dim | index | var | const | func | snippet
     detail: str = ""
     documentation: str = ""  # markdown
     snippet: str = ""  # for kind "snippet": LSP snippet syntax
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A theorem a step may name: its statement (.vproof text), its verdict, and where it is stated
+    (`path`: its file, "" for this document; `span`: its name there; `text`: that file's text)."""
+
+    name: str
+    kind: str
+    statement: str
+    verdict: str
+    proved: bool
+    path: str
+    span: Span
+    text: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a definition is: `span` in the file `path` ("" for this document), whose text is `text`."""
+
+    path: str
+    span: Span
+    text: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +101,9 @@ def hover(checked: Checked, line: int, col: int, scope=None) -> Hover | None:
     statement, its verdict and the statement in index form; on a step its status and both sides in
     index form (`.vproof` text from vecproof.printer). `scope`: the declarations to use when
     `checked` has none (its text did not parse)."""
+    cite = cite_at(checked, line, col)
+    if cite is not None and cite.name in checked.citable:
+        return Hover(cite.span, _cited_text(checked.citable[cite.name]))
     tokens = lex(checked.text)
     tok = token_at(tokens, line, col, kinds=("rule", "name", "theorem", "builtin"))
     scope = checked.result.scope or scope
@@ -96,6 +125,23 @@ def hover(checked: Checked, line: int, col: int, scope=None) -> Hover | None:
         th, k, step, sr = found
         return Hover(step.span, _step_text(checked, th, k, step, sr))
     return None
+
+
+def cite_at(checked: Checked, line: int, col: int) -> ast.Ident | None:
+    """The theorem or rule name a step cites at the position (`lib.quad` as one name)."""
+    for th in checked.theorems:
+        if th.span.line <= line <= th.span.end_line:
+            for step in th.proof.steps:
+                for c in step.cites:
+                    sp = c.name.span
+                    if sp.line == line and sp.col <= col <= sp.end_col:
+                        return c.name
+    return None
+
+
+def _cited_text(c: Cited) -> str:
+    where = f"{c.path.rsplit('/', 1)[-1]}:{c.span.line}" if c.path else f"line {c.span.line}"
+    return f"**{c.kind}** `{c.name}`\n```vproof\n{c.statement}\n```\nstated at {where}\n\n{c.verdict}"
 
 
 def _rule_text(name: str) -> str:
@@ -170,19 +216,80 @@ def _step_text(checked: Checked, th: ast.Theorem, k: int, step: ast.Step, sr) ->
     return out
 
 
+# ---- citable theorems ------------------------------------------------------------------------------
+
+
+def citable(checked: Checked) -> dict[str, Cited]:
+    """Every theorem a step of `checked` may name, by the name it is cited as: this document's, and
+    those of the files it imports, qualified (`lib.quad`) and bare while only one file states the name.
+    Reads and checks the imported files (from the checker's memo when unchanged): off the event loop."""
+    out: dict[str, Cited] = {}
+    tree = checked.result.tree
+    if tree is None:
+        return out
+    bare: dict[str, list[Cited]] = {}
+    for item in tree.items:
+        if not isinstance(item, ast.Import):
+            continue
+        found = imported(item, checked.result.path)
+        if found is None:
+            continue
+        path, text, loaded = found
+        for th, res in _stated(loaded.result.tree, loaded.result.theorems):
+            c = _cited(f"{loaded.qualifier}.{th.name.name}", th, res, text, path)
+            out[c.name] = c
+            bare.setdefault(th.name.name, []).append(c)
+    for name, found in bare.items():
+        if len(found) == 1:
+            out[name] = dataclasses.replace(found[0], name=name)
+    for th, res in _stated(tree, checked.result.theorems):
+        out.setdefault(th.name.name, _cited(th.name.name, th, res, checked.text, ""))
+    return out
+
+
+def _stated(tree, results):
+    """(ast.Theorem, its TheoremResult or None) for every theorem of a file, first of a name only."""
+    by_span = {r.span: r for r in results}
+    seen = set()
+    for th in (i for i in (tree.items if tree is not None else ()) if isinstance(i, ast.Theorem)):
+        if th.name.name not in seen:
+            seen.add(th.name.name)
+            yield th, by_span.get(th.name.span)
+
+
+def _cited(name: str, th: ast.Theorem, res, text: str, path: str) -> Cited:
+    statement = f"{' '.join(text_of(text, th.lhs.span).split())} = {' '.join(text_of(text, th.rhs.span).split())}"
+    proved = res is not None and res.status == "proved"
+    verdict = res.verdict() if res is not None else f"not checked: {th.kind} {th.name.name}"
+    return Cited(name, th.kind, statement, verdict, proved, path, th.name.span, text)
+
+
 # ---- definitions and symbols ------------------------------------------------------------------------
 
 
-def definition(checked: Checked, line: int, col: int) -> Span | None:
-    """Where the name under the cursor is declared: a declaration, or a theorem (also when cited)."""
+def definition(checked: Checked, line: int, col: int) -> Place | None:
+    """Where the name under the cursor is declared: a declaration, or a theorem (also when cited, in
+    this document or an imported file); on an import, the file it imports."""
+    cite = cite_at(checked, line, col)
+    if cite is not None and cite.name in checked.citable:
+        c = checked.citable[cite.name]
+        return Place(c.path, c.span, c.text)
+    for item in checked.result.tree.items if checked.result.tree is not None else ():
+        if isinstance(item, ast.Import) and _inside(item.span, line, col):
+            found = imported(item, checked.result.path)
+            return Place(found[0], Span.point(1, 1), found[1]) if found is not None else None
     tok = token_at(lex(checked.text), line, col, kinds=("rule", "name", "theorem"))
     if tok is None:
         return None
     scope = checked.result.scope
     if scope is not None and tok.text in scope.names:
-        return scope.names[tok.text].span
+        return Place("", scope.names[tok.text].span, checked.text)
     th = next((t for t in checked.theorems if t.name.name == tok.text), None)
-    return th.name.span if th is not None else None
+    return Place("", th.name.span, checked.text) if th is not None else None
+
+
+def _inside(span: Span, line: int, col: int) -> bool:
+    return (span.line, span.col) <= (line, col) <= (span.end_line, span.end_col)
 
 
 def symbols(checked: Checked) -> list[Symbol]:
@@ -194,13 +301,15 @@ def symbols(checked: Checked) -> list[Symbol]:
 
 # ---- completion -----------------------------------------------------------------------------------
 
-_CITING = re.compile(r"\bby\s+(?:[A-Za-z_]\w*\s*,\s*)*[A-Za-z_]*$")
+_CITING = re.compile(r"\bby\s+(?:[A-Za-z_][\w.]*(?:\[[^\]\n]*\])?\s*,\s*)*(?:[A-Za-z_][\w.]*)?$")
 _DECLARATION = re.compile(r"^\s*(dim|index|var|const|func)\s+(.*)$", re.MULTILINE)
 
 
-def completions(text: str, line: int, col: int, scope=None) -> list[Completion]:
-    """After `by`: the rules. Elsewhere: declared names, keywords, built-ins and a theorem skeleton.
-    `text` is the document as it is now (it need not parse); `scope` the last known declarations."""
+def completions(text: str, line: int, col: int, scope=None, cited=None) -> list[Completion]:
+    """After `by`: the rules and the theorems a step there may cite (`cited`: the last known
+    Checked.citable; proved, and stated before the theorem at `line` or imported). Elsewhere:
+    declared names, keywords, built-ins and a theorem skeleton. `text` is the document as it is now
+    (it need not parse); `scope` the last known declarations."""
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
         return []
@@ -208,14 +317,23 @@ def completions(text: str, line: int, col: int, scope=None) -> list[Completion]:
     if "#" in before:
         return []
     if _CITING.search(before):
-        return [Completion(name, "rule", "rule" if r.name == name else f"rule (another name for {r.name})",
-                           r.statement) for name in rules.names() if (r := rules.lookup(name))]
+        out = [Completion(name, "rule", "rule" if r.name == name else f"rule (another name for {r.name})",
+                          r.statement) for name in rules.names() if (r := rules.lookup(name))]
+        return out + [Completion(c.name, "theorem", c.statement, _cited_text(c))
+                      for c in _citable_at(cited or {}, lines, line) if rules.lookup(c.name) is None]
     out = [Completion(name, kind, detail) for name, (kind, detail) in sorted(_declared(text, scope).items())]
     out += [Completion(w, "keyword") for w in sorted(keywords())]
     out += [Completion(b, "builtin", "built-in", BUILTIN_DOCS.get(b, "")) for b in sorted(BUILTINS)]
     out += [Completion(kind, "snippet", f"{kind} skeleton", f"a {kind} with a proof to fill in", _skeleton(kind))
             for kind in ("theorem", "lemma")]
     return out
+
+
+def _citable_at(cited: dict, lines: list[str], line: int) -> list[Cited]:
+    """The proved theorems of `cited` that a step at `line` may cite: imported, or stated above the
+    `theorem`/`lemma` line the step belongs to."""
+    start = next((n for n in range(line, 0, -1) if re.match(r"\s*(theorem|lemma)\b", lines[n - 1])), 0)
+    return [c for c in cited.values() if c.proved and (c.path or c.span.line < start)]
 
 
 def _declared(text: str, scope) -> dict[str, tuple[str, str]]:
@@ -308,5 +426,5 @@ def _add_last_step(checked: Checked, n: int, d, names: tuple[str, ...]) -> list[
                 f"\n{indent}= {rhs}    by {', '.join(names)}")]
 
 
-__all__ = ["Completion", "Fix", "Hover", "Symbol", "completions", "definition", "fixes", "hover", "step_at",
-           "symbols"]
+__all__ = ["Cited", "Completion", "Fix", "Hover", "Place", "Symbol", "citable", "cite_at", "completions",
+           "definition", "fixes", "hover", "step_at", "symbols"]

@@ -9,6 +9,8 @@ the elaboration of the theorems the edit did not touch.
 diagnostics in the same order, the same theorem results, syntax tree and declarations — and takes
 a short path only when that holds by construction:
 
+- no file the previous version imports has changed since (else nothing is reused, not even for
+  the same text);
 - the previous version parsed, has no `# expect:` header, no `\\r`, and no two theorems share a name
   (a duplicate's message names another theorem's line), and no step cites a theorem by its name
   (today an unknown rule; should citing lemmas become a rule, theorems would depend on each other);
@@ -30,7 +32,7 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from ... import diagnostics as dg
-from ...checker import check_text
+from ...checker import check_text, imports
 from ...diagnostics import Diagnostic, Span
 from ...results import FileResult, TheoremResult
 from ...syntax import ast
@@ -43,6 +45,7 @@ class Checked:
     text: str
     result: FileResult
     fixes: list = field(default_factory=list)  # queries.Fix, computed off the event loop
+    citable: dict = field(default_factory=dict)  # name -> queries.Cited, computed off the event loop
     incremental: bool = False  # whether `recheck` took the short path (for tests and benchmarks)
 
     @property
@@ -54,6 +57,8 @@ class Checked:
 def recheck(text: str, path: str, previous: Checked | None = None) -> Checked:
     """What check_text(text, path) says, reusing `previous` (a check of an earlier text) where an
     edit inside one theorem leaves the rest of the file unchanged."""
+    if previous is not None and not imports.unchanged(previous.result.depends):
+        previous = None  # an imported file changed: every verdict may have, checked in full
     if previous is not None:
         if text == previous.text:
             return previous

@@ -15,6 +15,7 @@ import functools
 import logging
 
 from lsprotocol import types as lsp
+from pygls import uris
 from pygls.capabilities import get_capability
 from pygls.exceptions import FeatureRequestError, JsonRpcException
 from pygls.lsp.server import LanguageServer
@@ -150,7 +151,8 @@ async def completion(ls: VecproofServer, params: lsp.CompletionParams):
         return None
     pos = convert.Positions(doc.text, ls.encoding)
     scope = doc.parsed.result.scope if doc.parsed is not None else None
-    found = queries.completions(doc.text, *pos.location(params.position), scope)
+    cited = doc.parsed.citable if doc.parsed is not None else None
+    found = queries.completions(doc.text, *pos.location(params.position), scope, cited)
     return convert.completions(found, ls.capable("text_document.completion.completion_item.snippet_support"),
                                ls.markdown("text_document.completion.completion_item.documentation_format"))
 
@@ -163,7 +165,12 @@ async def definition(ls: VecproofServer, params: lsp.DefinitionParams):
         return None
     known = doc.checked if doc.checked is not None and doc.checked.result.tree is not None else doc.parsed
     pos = convert.Positions(known.text, ls.encoding)
-    return convert.location(doc.uri, queries.definition(known, *pos.location(params.position)), pos)
+    found = queries.definition(known, *pos.location(params.position))
+    if found is None:
+        return None
+    if not found.path:
+        return convert.location(doc.uri, found.span, pos)
+    return convert.location(uris.from_fs_path(found.path), found.span, convert.Positions(found.text, ls.encoding))
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
