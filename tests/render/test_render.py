@@ -164,8 +164,14 @@ def test_latex_compiles_with_pdflatex(example, tmp_path):
         pytest.skip("pdflatex is not installed (Debian: texlive-latex-extra texlive-lang-chinese)")
     tex = tmp_path / "proof.tex"
     assert vecproof("render", example, "--to", "latex", "-o", tex).returncode == 0
+    if "{CJK}" in tex.read_text(encoding="utf-8"):
+        found = [subprocess.run(["kpsewhich", f], capture_output=True).returncode == 0
+                 for f in ("CJKutf8.sty", "gbsnlp00.tfm")]
+        if not all(found):
+            pytest.skip("Chinese text needs CJKutf8 and the gbsn font (Debian: latex-cjk-chinese "
+                        "latex-cjk-chinese-arphic-gbsn00lp; .ci/run installs them)")
     done = subprocess.run([pdflatex, "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", tex.name],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+                          cwd=tmp_path, capture_output=True, text=True, errors="replace", timeout=300)
     assert done.returncode == 0 and (tmp_path / "proof.pdf").stat().st_size > 0, done.stdout[-2000:]
 
 
