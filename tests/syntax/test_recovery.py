@@ -98,3 +98,18 @@ def test_a_file_with_a_syntax_error_still_fails_and_shows_the_other_verdicts(tmp
     assert p.returncode == 1
     assert "three.vproof:10:28: error[VP001]: this proof has no `qed`" in p.stdout
     assert "proved: theorem b" in p.stdout and "proved: theorem c" in p.stdout
+
+
+def test_one_declaration_line_may_name_several_objects():
+    from vecproof.checker import check_text
+
+    text = ("layout denominator\ndim m, n\nindex i, k : n\nvar x : vector(n)\nconst a, b : vector(n)\n"
+            "func u(x), v(x) : vector(m)\nconst S, T : matrix(n, n) symmetric\n"
+            "theorem t: a^T x + b^T x = x^T (a + b) proof: a^T x + b^T x = x^T (a + b) by algebra qed\n")
+    r = check_text(text)
+    assert not r.diagnostics and r.theorems[0].status == "proved"
+    objs = {name: r.scope.names[name].obj for name in ("a", "b", "u", "v", "S", "T")}
+    assert objs["a"].kind == objs["b"].kind == "const" and objs["u"].kind == objs["v"].kind == "func"
+    assert objs["u"].depends_on == objs["v"].depends_on == "x" and objs["S"].symmetric and objs["T"].symmetric
+    twice = check_text(text.replace("const a, b :", "const a, a :"))
+    assert "VP104" in codes(twice)  # a name declared twice on one line is a duplicate like any other

@@ -217,12 +217,19 @@ class _Build(Transformer_NonRecursive):
         return ast.IndexDecl(tuple(_ident(t) for t in c[:-1]), _ident(c[-1]), _span(meta))
 
     def object_decl(self, meta, c):
-        kind, name = str(c[0]), _ident(c[1])
-        rest = list(c[2:])
-        depends = rest.pop(0) if rest and isinstance(rest[0], ast.Ident) else None
+        """`var x : …` is one declaration; `const A, B : …` and `func u(x), v(x) : …` declare each name
+        alike (a list of declarations, as `dim m, n` is)."""
+        kind, rest = str(c[0]), list(c[1:])
+        names = []
+        while rest and isinstance(rest[0], tuple):
+            names.append(rest.pop(0))
         shape = rest.pop(0)
         symmetric = bool(rest)
-        return ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta))
+        decls = [ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta)) for name, depends in names]
+        return decls[0] if len(decls) == 1 else decls
+
+    def object_name(self, meta, c):
+        return _ident(c[0]), (c[1] if len(c) > 1 else None)
 
     def depends(self, meta, c):
         return _ident(c[0])
