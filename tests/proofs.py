@@ -38,3 +38,25 @@ proof (component k):
    = 2 x[k]                             by index_collapse
 qed
 """
+
+# A lemma that files cite (tests of citation, imports and their caches): ∇xᵀAx = (A + Aᵀ)x, proved
+# componentwise; it needs `index i, j, k : n`, `var x : vector(n)` and `const A : matrix(n, n)`.
+QUAD_LEMMA = """lemma quad:
+  grad(x^T A x, x) = (A + A^T) x
+proof (component k):
+     grad(x^T A x, x)[k]
+   = d(sum(i, sum(j, A[i, j] x[i] x[j])))/dx[k]                          by gradient_def, expand_sums
+   = sum(i, sum(j, A[i, j] (delta(i, k) x[j] + x[i] delta(j, k))))      by product_rule
+   = sum(j, A[k, j] x[j]) + sum(i, A[i, k] x[i])                         by index_collapse
+   = ((A + A^T) x)[k]                                                    by matvec_def
+qed
+"""
+
+# A file stating only QUAD_LEMMA, to be imported.
+QUAD_LIBRARY = """layout denominator
+dim n
+index i, j, k : n
+var x : vector(n)
+const A : matrix(n, n)
+
+""" + QUAD_LEMMA

@@ -3,22 +3,9 @@ and unreadable files (VP122, VP123); qualified and bare names; an imported file'
 
 from vecproof import check_path
 
-LIB = """layout denominator
-dim n
-index i, j, k : n
-var x : vector(n)
-const A : matrix(n, n)
+from proofs import QUAD_LIBRARY
 
-lemma quad:
-  grad(x^T A x, x) = (A + A^T) x
-proof (component k):
-     grad(x^T A x, x)[k]
-   = d(sum(i, sum(j, A[i, j] x[i] x[j])))/dx[k]                          by gradient_def, expand_sums
-   = sum(i, sum(j, A[i, j] (delta(i, k) x[j] + x[i] delta(j, k))))      by product_rule
-   = sum(j, A[k, j] x[j]) + sum(i, A[i, k] x[i])                         by index_collapse
-   = ((A + A^T) x)[k]                                                    by matvec_def
-qed
-"""
+LIB = QUAD_LIBRARY
 
 MAIN = """import "lib/quadratic.vproof"
 layout denominator

@@ -4,6 +4,8 @@ which theorems can be cited, refused instantiations (VP121) and assumptions that
 from vecproof import check_text
 from vecproof.cache import Cache
 
+from proofs import QUAD_LEMMA
+
 HEAD = """
 layout denominator
 dim n, m
@@ -17,16 +19,7 @@ const C : matrix(n, n)
 const M : matrix(m, m)
 const S : matrix(n, n) symmetric
 
-lemma quad:
-  grad(x^T A x, x) = (A + A^T) x
-proof (component k):
-     grad(x^T A x, x)[k]
-   = d(sum(i, sum(j, A[i, j] x[i] x[j])))/dx[k]                          by gradient_def, expand_sums
-   = sum(i, sum(j, A[i, j] (delta(i, k) x[j] + x[i] delta(j, k))))      by product_rule
-   = sum(j, A[k, j] x[j]) + sum(i, A[i, k] x[i])                         by index_collapse
-   = ((A + A^T) x)[k]                                                    by matvec_def
-qed
-
+""" + QUAD_LEMMA + """
 lemma sym:
   S x = S^T x
 proof:
