@@ -15,10 +15,13 @@ lsp` over stdio, timing what the user waits for.
              each with the server's default debounce delay (100 ms) and with none (`debounce: 0`,
              the server's own work)
 
+  lemma      from editing a lemma in an open file to the re-published diagnostics of another open
+             file whose 20 theorems cite it through `import` (`--lemma` runs only this one)
+
 Figures are medians (with the 90th percentile, min and max) of --runs runs. The client announces
 the capabilities of VS Code captured by pytest-lsp when it is installed (UTF-16 positions).
 
-Usage:  .venv/bin/python benchmarks/bench_lsp.py [--runs N] [--start-runs N] [--json PATH]
+Usage:  .venv/bin/python benchmarks/bench_lsp.py [--runs N] [--start-runs N] [--lemma] [--json PATH]
 """
 
 from __future__ import annotations
@@ -162,6 +165,58 @@ async def time_edits(text: str, kind: str, runs: int, debounce: int | None) -> l
     return out
 
 
+LEMMA_STEP = "   = ((A + A^T) x)[k]                                                    by matvec_def"
+
+
+def lemma_files(tmp: Path) -> tuple[Path, Path]:
+    """lib.vproof (the lemma quad: ∇xᵀAx = (A + Aᵀ)x) and main.vproof (20 theorems citing it)."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from proofs import QUAD_LIBRARY
+
+    lib, main = tmp / "lib.vproof", tmp / "main.vproof"
+    lib.write_text(QUAD_LIBRARY, encoding="utf-8")
+    consts = "".join(f"const M{k} : matrix(m, m)\n" for k in range(20))
+    theorems = "".join(f"theorem t{k}:\n  grad(y^T M{k} y, y) = (M{k} + M{k}^T) y\nproof:\n     grad(y^T M{k} y, y)\n"
+                       f"   = (M{k} + M{k}^T) y      by quad\nqed\n\n" for k in range(20))
+    main.write_text('import "lib.vproof"\nlayout denominator\ndim m\nvar y : vector(m)\n' + consts + "\n" + theorems,
+                    encoding="utf-8")
+    return lib, main
+
+
+async def time_lemma_edits(runs: int) -> list[float]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lib, main = lemma_files(Path(tmp))
+        client = Client()
+        await client.start()
+        client.open(lib.as_uri(), lib.read_text(encoding="utf-8"))
+        client.open(main.as_uri(), main.read_text(encoding="utf-8"))
+        _, first = await client.diagnostics(main.as_uri(), 1)
+        assert not first, [d.message for d in first]
+        out = []
+        text = lib.read_text(encoding="utf-8")
+        assert LEMMA_STEP in text
+        for version in range(2, runs + 2):
+            await asyncio.sleep(0.25)
+            seen = len(client.published)
+            t0 = time.perf_counter()
+            client.change(lib.as_uri(), version, text.replace(LEMMA_STEP, LEMMA_STEP.replace(
+                ")[k]  ", f" + {version} x - {version} x)[k]", 1)))
+            while True:  # the importer is published again (its own version is unchanged)
+                again = [(at, p) for at, p in client.published[seen:] if p.uri == main.as_uri()]
+                if again:
+                    break
+                if time.perf_counter() - t0 > 60:
+                    raise TimeoutError("the importing file was not checked again")
+                await asyncio.sleep(0.001)
+            at, params = again[0]
+            assert not params.diagnostics, [d.message for d in params.diagnostics]
+            out.append(at - t0)
+        await client.stop()
+        return out
+
+
 def describe(xs: list[float]) -> dict:
     xs = sorted(xs)
     p90 = xs[min(len(xs) - 1, round(0.9 * (len(xs) - 1)))]
@@ -176,8 +231,16 @@ async def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--runs", type=int, default=15, help="edits per kind of edit (default 15)")
     ap.add_argument("--start-runs", type=int, default=5, help="server starts per document (default 5)")
+    ap.add_argument("--lemma", action="store_true", help="only the lemma scenario")
     ap.add_argument("--json", type=Path, help="write the figures here")
     a = ap.parse_args()
+    if a.lemma:
+        got = describe(await time_lemma_edits(a.runs))
+        print(f"lemma edit -> importer (20 citing theorems) re-published: median {ms(got['median'])}  "
+              f"p90 {ms(got['p90'])}  (min {ms(got['min'])}, max {ms(got['max'])}, {got['runs']} runs)")
+        if a.json:
+            a.json.write_text(json.dumps({"lemma": got}, indent=2), encoding="utf-8")
+        return
 
     big = document()
     example = (ROOT / "examples" / "000_vector_derivatives.vproof").read_text(encoding="utf-8")
