@@ -126,7 +126,7 @@ class Printer:
             fold_free = b.body if isinstance(b, Fold) else b
             paren = isinstance(fold_free, (Pow, Deriv)) or (isinstance(fold_free, Entry) and fold_free.derivs)
             base = self._at(b, POSTFIX, env, bound)
-            if paren and not base.startswith("("):
+            if paren and not _wrapped(base):
                 base = f"({base})"
             return f"{base}^{e.exp}", POSTFIX
         if isinstance(e, Sum):
@@ -291,3 +291,16 @@ def _component_names(node, scope, sides) -> tuple[str, ...]:
         if len(names) != len(slots) or d is None or d.what != "index" or not _fits(d.index.dim, s.dim):
             return ()
     return tuple(names)
+
+
+def _wrapped(text: str) -> bool:
+    """Whether `text` is one parenthesised whole: `(a b)`, not `(2 s)^2` or `(a) (b)`."""
+    if not text.startswith("("):
+        return False
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0:
+            return k == len(text) - 1
+    return False

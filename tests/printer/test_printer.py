@@ -16,6 +16,7 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
 
 from elaboration.support import declarations, lower
 from kernel.strategies import children, expressions
@@ -211,3 +212,9 @@ def test_a_statement_names_its_entry_slots_and_their_ranges():
     lhs = Fold("matmul", Sum(Index("j'0", N), Mul((Entry(A, (row, Index("j'0", N))), Entry(X, (Index("j'0", N),))))))
     where, equation = statement(lhs, Entry(X, (row,)), scope)
     assert (where, equation) == ("at row i, for every i in 1..n", "sum(j, A[i,j] x[j]) = x[i]")
+
+
+def test_a_power_of_a_power_of_a_product_keeps_its_parentheses():
+    """Found by the slow run: ((2 s)^2)^2 printed as (2 s)^2^2, which the parser refuses as ambiguous."""
+    run = given(st.just(("numerator", False, ("S",), "((2 (s))^2)^2", "(s + s)^2")))(_round_trip_elaborated)
+    run()
