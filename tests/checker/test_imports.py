@@ -77,3 +77,10 @@ def test_a_name_stated_in_two_imports_must_be_qualified(tmp_path):
     assert codes(main) == ["VP120"]
     main.write_text(main.read_text(encoding="utf-8").replace("by quad", "by other.quad"), encoding="utf-8")
     assert codes(main) == []
+
+
+def test_an_import_path_with_a_nul_character_is_a_diagnostic_not_a_crash(tmp_path):
+    """Found by the slow grammar fuzz: `import "\\x00"` raised ValueError from the file system (VP902)."""
+    f = tmp_path / "main.vproof"
+    f.write_text(' import "\x00"\nimport "a\x00b.vproof"\n', encoding="utf-8")
+    assert sorted(d.code.id for d in check_path(str(f)).diagnostics) == ["VP122", "VP122"]

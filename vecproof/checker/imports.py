@@ -54,7 +54,7 @@ def current(location: str) -> str | None:
             data = res.read_bytes() if res is not None else None
         else:
             data = _read(location)
-    except OSError:
+    except (OSError, ValueError):
         return None
     return None if data is None else hashlib.sha256(data).hexdigest()
 
@@ -107,9 +107,9 @@ def load_imports(items, importer: str, options, stack: tuple, citable: Citable, 
             continue
         try:
             data = read()
-        except OSError as err:
+        except (OSError, ValueError) as err:  # ValueError: a NUL in the path
             errors.append(Diagnostic(item.span, dg.IMPORT, f"cannot import {location}: "
-                                     f"{err.strerror or err}", path=importer))
+                                     f"{getattr(err, 'strerror', None) or err}", path=importer))
             continue
         if len(data) > MAX_FILE_BYTES:
             errors.append(Diagnostic(item.span, dg.IMPORT, f"cannot import {location}: it is larger than "
@@ -141,7 +141,7 @@ def imported(item, importer: str, options=None):
     location, read, qualifier = where
     try:
         data = read()
-    except OSError:
+    except (OSError, ValueError):
         return None
     if len(data) > MAX_FILE_BYTES:
         return None
@@ -159,7 +159,7 @@ def _canonical(location: str) -> str:
         return location
     try:
         return str(Path(location).resolve())
-    except OSError:
+    except (OSError, ValueError):
         return location
 
 
