@@ -60,3 +60,18 @@ var x : vector(n)
 const A : matrix(n, n)
 
 """ + QUAD_LEMMA
+
+# A file that imports QUAD_LIBRARY as lib/quadratic.vproof and cites its lemma (`CITE`: how it is cited).
+QUAD_IMPORTER = """import "lib/quadratic.vproof"
+layout denominator
+dim m
+var y : vector(m)
+const M : matrix(m, m)
+
+theorem t:
+  grad(y^T M y, y) = (M + M^T) y
+proof:
+     grad(y^T M y, y)
+   = (M + M^T) y      by CITE
+qed
+"""

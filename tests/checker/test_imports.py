@@ -3,23 +3,11 @@ and unreadable files (VP122, VP123); qualified and bare names; an imported file'
 
 from vecproof import check_path
 
-from proofs import QUAD_LIBRARY
+from proofs import QUAD_IMPORTER, QUAD_LIBRARY
 
 LIB = QUAD_LIBRARY
 
-MAIN = """import "lib/quadratic.vproof"
-layout denominator
-dim m
-var y : vector(m)
-const M : matrix(m, m)
-
-theorem t:
-  grad(y^T M y, y) = (M + M^T) y
-proof:
-     grad(y^T M y, y)
-   = (M + M^T) y      by CITE
-qed
-"""
+MAIN = QUAD_IMPORTER
 
 
 def write(tmp_path, lib=LIB, cite="quad"):

@@ -8,23 +8,11 @@ import sys
 
 import pytest
 
-from proofs import QUAD_LIBRARY
+from proofs import QUAD_IMPORTER, QUAD_LIBRARY
 
 LIB = QUAD_LIBRARY
 
-MAIN = """import "lib/quadratic.vproof"
-layout denominator
-dim m
-var y : vector(m)
-const M : matrix(m, m)
-
-theorem t:
-  grad(y^T M y, y) = (M + M^T) y
-proof:
-     grad(y^T M y, y)
-   = (M + M^T) y      by quad
-qed
-"""
+MAIN = QUAD_IMPORTER.replace("CITE", "quad")
 
 
 def run(*args, cwd):
