@@ -334,12 +334,18 @@ def _ring(count: int) -> "PolyRing":
     return ring
 
 
+_POLYS = None  # (QQ, PolyRing) once imported
+
+
 def _sympy_polys():
     """SymPy's QQ and PolyRing, imported on first use (~0.2 s): only the polynomial search for a false
     step's counterexample (and the check of steps outside the fragment) needs them, so a run whose
     steps are all proved never imports SymPy. A process that has frozen its heap for the collector
     (gc.freeze(), vecproof/batch.py) imports SymPy with the collector paused and has SymPy's heap
     frozen too: it is as permanent as the rest."""
+    global _POLYS
+    if _POLYS is not None:
+        return _POLYS
     import gc
 
     managed, enabled = gc.get_freeze_count() > 0, gc.isenabled()
@@ -353,7 +359,8 @@ def _sympy_polys():
             gc.freeze()
             if enabled:
                 gc.enable()
-    return QQ, PolyRing
+    _POLYS = (QQ, PolyRing)
+    return _POLYS
 
 
 def _deriv_depth(e: Expr) -> int:
