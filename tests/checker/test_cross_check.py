@@ -110,10 +110,12 @@ def restated(result, cex: dict):
     names = {"row": "(row)", "column": "(col)"}
     by_name = {i.name: i for i in free_slots(lhs) | free_slots(rhs)}
     env = {by_name[names.get(n, n)]: v for n, v in cex["indices"].items()}
-    values = {parse_unknown(k): v for k, v in cex["values"].items()}
+    listed = {parse_unknown(k): v for k, v in cex["values"].items()}
     ref = Reference(sizes, objs)
     polys = [ref.value(lhs, env), ref.value(rhs, env)]
     occurring = {key for p in polys for mono in p for key, _ in mono}
+    assert set(listed) <= occurring  # a listed entry occurs; one that occurs unlisted is 0
+    values = {key: listed.get(key, 0) for key in occurring}
     return occurring, values, [peval(p, values) for p in polys]
 
 

@@ -43,7 +43,8 @@ def test_parentheses_alone_do_not_nest_the_tree():
 
 def test_huge_concrete_dimension_in_a_step_that_needs_concrete_checking():
     text = ("layout denominator\ndim n = 1000000000\nindex i, k : n\nvar x : vector(n)\n"
-            "theorem t: sum(i, 2 x[i]) = 2 sum(k, x[k]) proof: sum(i, 2 x[i]) = 2 sum(k, x[k]) by algebra qed")
+            "theorem t: x[1] + sum(i, 2 x[i]) = x[1] + 2 sum(k, x[k]) "
+            "proof: x[1] + sum(i, 2 x[i]) = x[1] + 2 sum(k, x[k]) by algebra qed")  # x[1]: enumerated
     r, seconds = _run(text)
     assert "VP901" in _codes(r) and _positioned(r)
     assert r.theorems[0].status != "proved"

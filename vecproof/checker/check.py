@@ -739,7 +739,10 @@ class _TheoremChecker:
                 head += f", at entry ({', '.join(pos)})"
             out.append(f"counterexample: {head}")
             if cx.values:
-                out.append("  with " + ", ".join(f"{n} = {val}" for n, val in cx.values))
+                rest = ", every other entry 0" if cx.rest_zero else ""
+                out.append("  with " + ", ".join(f"{n} = {val}" for n, val in cx.values) + rest)
+            elif cx.rest_zero:
+                out.append("  with every entry 0")
             out.append(f"  {left} = {_num(cx.lhs)}, {right} = {_num(cx.rhs)}")
         else:
             out.extend(v.notes)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
 from .normal_form import (
-    DEFAULT_LIMITS, FULL, Budget, KernelLimit, Limits, Normalizer, OutsideFragment, Policy,
+    DEFAULT_LIMITS, FULL, Budget, KernelLimit, Limits, Normalizer, OutsideFragment, Policy, generic_dims,
 )
 from . import grid as _grid
 from .theorem import Theorem, conclude, instantiate, is_theorem, seal
@@ -50,6 +50,7 @@ class Counterexample:
     values: tuple[tuple[str, int], ...]
     lhs: Fraction
     rhs: Fraction
+    rest_zero: bool = False  # every entry not in `values` is 0 (else: every entry read is listed)
 
 
 @dataclass(frozen=True)
@@ -149,10 +150,11 @@ def _cross_check(lhs, rhs, free, bounds, budget: Budget) -> None:
     ev = _grid.PointEvaluator([lhs, rhs], budget, _grid.PRIME)
     rng = random.Random(_seed(lhs, rhs))
     draw = lambda: rng.randrange(_grid.PRIME)  # noqa: E731
+    generic = frozenset(generic_dims(Add((lhs, rhs))))
     for sizes in _grid.size_grid(bounds):
         for _ in range(_grid.POINTS):
             ev.reset(sizes, draw)
-            for env in _grid.free_assignments(free, sizes, all_values=False):
+            for env in _grid.free_assignments(free, sizes, all_values=False, generic=generic):
                 if ev.value(lhs, env) != ev.value(rhs, env):
                     raise KernelDisagreement(
                         "the normal form says the sides are equal but the exact check differs at "
@@ -186,14 +188,44 @@ def _counterexample(lhs, rhs, free, points, budget: Budget):
             for env in _grid.free_assignments(free, sizes, all_values=False):
                 if ev.value(lhs, env) == ev.value(rhs, env):
                     continue
-                a, b = ev.recorded(lhs, env), ev.recorded(rhs, env)
+                ev.recorded(lhs, env), ev.recorded(rhs, env)
+                kept = _shrink(ev, lhs, rhs, sizes, env, {k: ev.values[k] for k in ev.read if ev.values[k]})
+                ev.reset(sizes, lambda: 0)
+                ev.values.update(kept)
+                a, b = ev.value(lhs, env), ev.value(rhs, env)
                 return Counterexample(
                     sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
                     free=tuple((i.name, v) for i, v in sorted(env.items())),
-                    values=tuple(sorted((_grid.key_text(k), ev.values[k]) for k in ev.read)),
-                    lhs=Fraction(a), rhs=Fraction(b),
+                    values=tuple(sorted((_grid.key_text(k), v) for k, v in kept.items())),
+                    lhs=Fraction(a), rhs=Fraction(b), rest_zero=True,
                 ), False
     return None, False
+
+
+def _shrink(ev, lhs, rhs, sizes, env, values: dict) -> dict:
+    """A subset of `values` (entry → value; every other entry 0) at which the sides still differ:
+    chunks of entries are set to 0 while the difference stays, halving the chunks (a counterexample
+    at a large size then names a few entries, not all of them). Stops where the budget does."""
+    def differs(trial: dict) -> bool:
+        ev.reset(sizes, lambda: 0)
+        ev.values.update(trial)
+        return ev.value(lhs, env) != ev.value(rhs, env)
+
+    keys = sorted(values, key=repr)
+    chunk = len(keys) // 2
+    try:
+        while chunk >= 1:
+            i = 0
+            while i < len(keys):
+                trial = keys[:i] + keys[i + chunk:]
+                if differs({k: values[k] for k in trial}):
+                    keys = trial
+                else:
+                    i += chunk
+            chunk //= 2
+    except _grid.GridLimit:
+        pass
+    return {k: values[k] for k in keys}
 
 
 def _seed(lhs: Expr, rhs: Expr) -> int:

@@ -96,8 +96,9 @@ def sizes_up_to(bounds: dict[Dim, tuple[int, int]]) -> list[dict[Dim, int]]:
     return points
 
 
-def free_assignments(free: list[Index], sizes: dict[Dim, int], all_values: bool):
-    """Values for the free indices: every value for concrete dimensions; for symbolic ones, one
+def free_assignments(free: list[Index], sizes: dict[Dim, int], all_values: bool, generic=frozenset()):
+    """Values for the free indices: every value for concrete dimensions; for symbolic ones (and the
+    concrete ones in `generic`, which the expression uses only through index variables), one
     representative per equality pattern (entries are generic, so relabelling values is a symmetry),
     or every value when `all_values` (outside the fragment, where that symmetry is not available)."""
     by_dim: dict[Dim, list[Index]] = {}
@@ -106,7 +107,7 @@ def free_assignments(free: list[Index], sizes: dict[Dim, int], all_values: bool)
     per_dim = []
     for d, idxs in by_dim.items():
         size = d.size if not d.symbolic else sizes[d]
-        if not d.symbolic or all_values:
+        if (not d.symbolic and d not in generic) or all_values:
             per_dim.append([dict(zip(idxs, vals)) for vals in itertools.product(range(1, size + 1), repeat=len(idxs))])
         else:
             per_dim.append([dict(zip(idxs, vals)) for vals in _patterns(len(idxs), size)])

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .terms import (
-    IllFormed, Add, Delta, Deriv, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
-    free_slots, node_count, substitute,
+    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    free_slots, map_children, map_slots, node_count, slots, substitute, walk,
 )
 
 
@@ -149,7 +149,28 @@ class Normalizer:
 
     # -- public ----------------------------------------------------------------------------------
     def normal_form(self, expr: Expr) -> dict:
-        """{(assignment of concrete free indices, term key): coefficient}, zero entries dropped."""
+        """{(assignment of concrete free indices, term key): coefficient}, zero entries dropped.
+
+        A concrete dimension that the expression uses only through index variables (no numeral in
+        a slot, no explicit list, no partial range) is first normalised as a symbolic one, with the
+        coefficients then evaluated at its size: every rewrite of the normal form holds for every
+        size, so an empty result is equality at that size, found without enumerating the entries.
+        A non-empty result stands only where the size reaches the grid's lower bound (docs/
+        reliability.md, "Concrete sizes"); below it the entries are enumerated as before."""
+        generic = generic_dims(expr)
+        if generic:
+            nf = self._normal_form(_retype(expr, generic))
+            sizes = {g.name: d.size for d, g in generic.items()}
+            out = {}
+            for key, coeff in nf.items():
+                value = _peval(coeff, sizes)
+                if value:
+                    out[key] = value
+            if not out or _reaches_grid(expr, generic):
+                return out
+        return self._normal_form(expr)
+
+    def _normal_form(self, expr: Expr) -> dict:
         free = sorted(free_slots(expr))
         for i in free:
             if "~" in i.name:
@@ -394,6 +415,68 @@ class Normalizer:
         view = ((prefix + (lead_labels, body)), slots, ())
         self._opaque_cache[src] = view
         return view
+
+
+def _peval(p: Poly, sizes: dict) -> Poly:
+    """`p` with the dimensions named in `sizes` replaced by their values."""
+    out: Poly = {}
+    for mono, c in p.items():
+        rest = []
+        for name, power in mono:
+            if name in sizes:
+                c = c * sizes[name] ** power
+            else:
+                rest.append((name, power))
+        _padd_into(out, {tuple(rest): c})
+    return out
+
+
+def generic_dims(expr: Expr) -> dict[Dim, Dim]:
+    """{concrete dim: its symbolic stand-in} when every concrete dimension of `expr` is used only
+    through index variables (full-range sums, free indices, sizes); {} otherwise."""
+    concrete: set[Dim] = set()
+    for node in walk(expr):
+        kind = type(node)
+        if kind is Select:
+            return {}
+        if kind is Sum:
+            if node.lo is not None or node.hi is not None:
+                return {}
+            if not node.index.dim.symbolic:
+                concrete.add(node.index.dim)
+        elif kind is Size and not node.dim.symbolic:
+            concrete.add(node.dim)
+        for s in slots(node):
+            if isinstance(s, int):
+                return {}
+            if not s.dim.symbolic:
+                concrete.add(s.dim)
+    return {d: Dim(f"{d.name}#", None) for d in concrete}
+
+
+def _retype(expr: Expr, dims: dict[Dim, Dim]) -> Expr:
+    """`expr` with every index of a dimension in `dims` (free, bound, or as a size) moved to its image."""
+    def slot(s):
+        return Index(s.name, dims[s.dim]) if isinstance(s, Index) and s.dim in dims else s
+
+    def go(e: Expr) -> Expr:
+        kind = type(e)
+        if kind is Size:
+            return Size(dims.get(e.dim, e.dim))
+        if kind is Sum:
+            return Sum(slot(e.index), go(e.body), e.lo, e.hi)
+        return map_children(map_slots(e, slot), go)
+
+    return go(expr)
+
+
+def _reaches_grid(expr: Expr, dims: dict[Dim, Dim]) -> bool:
+    """Whether every size in `dims` is at least the grid's lower bound N for its dimension: there, a
+    non-empty normal form is a difference at that size (the size-grid theorem's distinctness)."""
+    from .grid import grid_bounds
+
+    bounds = grid_bounds(_retype(expr, dims))
+    return all(d.size >= bounds[g][0] for d, g in dims.items() if g in bounds)
 
 
 def _freeze_repr(p: Poly) -> str:
