@@ -343,17 +343,15 @@ class Normalizer:
             for name in unused:
                 t.coeff = _pmul(t.coeff, {((name, 1),): Fraction(1)})
             unused = ()
-        order = _canonical_order(bound, views, self.limits.max_permutations, self.budget)
         per_ordering = 1 + len(bound) + len(views) + sum(len(slots) for _, slots, _ in views)
-        best = None
-        for ordering in order:
+
+        def key_of(ordering):
             self.budget.spend(per_ordering)
             labels = {b: ("b", k) for k, b in enumerate(ordering)}
             key = tuple(sorted(_factor_key(v, labels) for v in views))
-            cand = (key, tuple(b.dim.name for b in ordering), unused)
-            if best is None or cand < best:
-                best = cand
-        return best
+            return (key, tuple(b.dim.name for b in ordering), unused)
+
+        return _canonical_best(bound, views, self.limits.max_permutations, self.budget, key_of)
 
     def _factor_view(self, f):
         """(head, slots, symmetric groups) of a factor; groups are lists of interchangeable blocks."""
@@ -636,48 +634,112 @@ def _factor_key(view, labels: dict):
     return (head, tuple(lab))
 
 
-def _canonical_order(bound: list[Index], views: list, cap: int, budget: Budget):
-    """Candidate orderings of the bound indices: colour refinement, then permutations within ties."""
+def _canonical_best(bound: list[Index], views: list, cap: int, budget: Budget, key_of):
+    """The least `key_of(ordering)` over the orderings of the bound indices that individualisation
+    and refinement reach: the indices are coloured by how the factors use them (refined until
+    stable); while a colour class has several members, the search branches on each member of the
+    first such class, gives it a colour of its own and refines again; a leaf (every class one index)
+    is an ordering. The tree is built from the term's structure only, so a renaming of the bound
+    indices maps it onto itself and the least key over its leaves is canonical.
+
+    A branch is skipped when an automorphism of the term maps an explored sibling onto it: the first
+    leaves of the two branches have equal keys (so the map between them preserves the term), the
+    map fixes the indices individualised on the way down and sends the sibling's index to this one —
+    its leaves then have exactly the sibling's keys. The k interchangeable copies in (xᵀAx)^k cost
+    about k² refinements instead of (k!)² orderings. More than `cap` leaves: KernelLimit."""
     if not bound:
-        return [()]
+        return key_of(())
     occurrences = {b: [] for b in bound}
     for fi, (_, slots, _) in enumerate(views):
-        for p, s in enumerate(slots):
+        for s in slots:
             if s in occurrences:
                 occurrences[s].append(fi)
-    colour = {b: 0 for b in bound}
     initial = {b: (b.dim.name, len(occurrences[b])) for b in bound}
-    ranks = {v: k for k, v in enumerate(sorted(set(initial.values())))}
-    colour = {b: ranks[initial[b]] for b in bound}
-    classes = len(ranks)
+    leaves = [0]
+    best = [None]
+
+    def tied(colour):
+        classes: dict[int, list[Index]] = {}
+        for b in bound:
+            classes.setdefault(colour[b], []).append(b)
+        return next((classes[c] for c in sorted(classes) if len(classes[c]) > 1), None)
+
+    def child(colour, b):
+        split = {c: (colour[c], 0 if c == b else 1) for c in bound}
+        return _refine(bound, views, occurrences, _ranks(split), budget)
+
+    def leaf(colour):
+        leaves[0] += 1
+        if leaves[0] > cap:
+            raise KernelLimit(f"renaming {len(bound)} bound indices canonically needs more than {cap} trials")
+        ordering = tuple(sorted(bound, key=colour.__getitem__))
+        key = key_of(ordering)
+        if best[0] is None or key < best[0]:
+            best[0] = key
+        return ordering, key
+
+    def first_leaf(colour):
+        while True:
+            group = tied(colour)
+            if group is None:
+                return leaf(colour)
+            colour = child(colour, group[0])
+
+    def explore(colour, path):
+        """Every leaf below `colour` (reached by individualising `path`); returns the first one."""
+        group = tied(colour)
+        if group is None:
+            return leaf(colour)
+        seen = []  # (individualised index, first leaf) of the branches explored
+        first = None
+        for b in group:
+            sub = child(colour, b)
+            probe = first_leaf(sub)
+            if any(_maps(o, k, probe, path, a, b) for a, (o, k) in seen):
+                continue
+            got = explore(sub, path + (b,))
+            seen.append((b, got))
+            first = first or got
+        return first
+
+    explore(_refine(bound, views, occurrences, _ranks(initial), budget), ())
+    return best[0]
+
+
+def _maps(ordering, key, probe, path, a, b) -> bool:
+    """Whether the leaves `(ordering, key)` and `probe` show an automorphism that fixes `path` and
+    sends index `a` to `b` (equal keys: the position-wise map between the orderings keeps the term)."""
+    other, other_key = probe
+    if key != other_key:
+        return False
+    sigma = dict(zip(ordering, other))
+    return sigma.get(a) == b and all(sigma.get(c) == c for c in path)
+
+
+def _ranks(values: dict) -> dict:
+    """Each key's value replaced by its rank among the distinct values."""
+    order = {v: k for k, v in enumerate(sorted(set(values.values())))}
+    return {b: order[v] for b, v in values.items()}
+
+
+def _refine(bound: list[Index], views: list, occurrences: dict, colour: dict, budget: Budget) -> dict:
+    """Colour refinement: split classes by the multiset of factor keys seen from each index, with the
+    other bound indices labelled by their colours, until no class splits."""
+    classes = len(set(colour.values()))
     for _ in range(len(bound)):
         sig = {}
+        labels = {c: ("b", colour[c]) for c in bound}
         for b in bound:
             budget.spend(1 + len(occurrences[b]) * len(bound))
             parts = []
+            mine = labels[b]
+            labels[b] = ("s",)
             for fi in occurrences[b]:
-                labels = {c: ("b", colour[c]) for c in bound}
-                labels[b] = ("s",)
                 parts.append(_factor_key(views[fi], labels))
+            labels[b] = mine
             sig[b] = (colour[b], tuple(sorted(parts)))
-        ranks = {v: k for k, v in enumerate(sorted(set(sig.values())))}
-        colour = {b: ranks[sig[b]] for b in bound}
-        if len(ranks) == classes:
+        colour = _ranks(sig)
+        if len(set(colour.values())) == classes:
             break
-        classes = len(ranks)
-    groups: dict[int, list[Index]] = {}
-    for b in bound:
-        groups.setdefault(colour[b], []).append(b)
-    tied = [groups[c] for c in sorted(groups)]
-    count = 1
-    for g in tied:
-        for k in range(2, len(g) + 1):
-            count *= k
-        if count > cap:
-            raise KernelLimit(
-                f"renaming {len(bound)} bound indices canonically needs more than {cap} trials"
-            )
-    return (
-        tuple(itertools.chain.from_iterable(choice))
-        for choice in itertools.product(*(itertools.permutations(g) for g in tied))
-    )
+        classes = len(set(colour.values()))
+    return colour
