@@ -179,3 +179,16 @@ qed
     assert by_code["VP204"].fixes == (Suggestion("add-step", ("index_collapse",)),)
     assert by_code["VP206"].fixes and by_code["VP206"].fixes[0].kind == "cite"
     assert by_code["VP101"].fixes == (Suggestion("declare", text="index z : n"),)
+
+
+def test_a_keyword_where_an_expression_is_expected_is_a_syntax_error_not_an_unknown_name():
+    # `= x + by algebra`: the grammar reads `by` as a name there; it is not a misspelling to correct
+    [d] = _diags("theorem t: x + x = 2 x\nproof x + x\n  = x + by algebra\n  = 2 x by algebra\nqed\n", "VP001")
+    assert d.span.line == 8 and "`by` is a keyword" in d.message and "did you mean" not in d.message
+    assert not _diags("theorem t: x + x = 2 x\nproof x + x\n  = x + by algebra\n  = 2 x by algebra\nqed\n", "VP101")
+
+
+def test_a_keyword_cannot_be_declared():
+    # it could never be used: `2 by by algebra` cannot be read
+    [d] = _diags("const by : vector(n)\n", "VP105")
+    assert d.span.line == 6 and "keyword" in d.message

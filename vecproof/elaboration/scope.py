@@ -31,6 +31,14 @@ class Declared:
     obj: Obj | None = None
 
 
+# Keywords the grammar reads as names where an expression is expected, and what their place there says.
+KEYWORDS = {
+    "by": "the expression before the citation is incomplete",
+    "proof": "a theorem's statement `lhs = rhs` comes before `proof`",
+    "qed": "the expression before `qed` is incomplete",
+}
+
+
 @dataclass
 class Scope:
     layout: str | None = None
@@ -42,6 +50,8 @@ class Scope:
 
     def lookup(self, name: str, span: Span) -> Declared:
         got = self.names.get(name)
+        if got is None and name in KEYWORDS:  # e.g. `= x + by algebra`: the grammar took `by` as a name
+            raise ElabError(dg.SYNTAX, f"`{name}` is a keyword, not a name: {KEYWORDS[name]}", span)
         if got is None:
             raise ElabError(dg.UNKNOWN_NAME, f"'{name}' is not declared{self.suggest(name)}", span)
         return got
@@ -88,6 +98,8 @@ def declare(items, errors: list[Diagnostic]) -> Scope:
 def _fresh_name(scope: Scope, ident: ast.Ident) -> None:
     if ident.name in BUILTINS:
         raise ElabError(dg.DUPLICATE, f"'{ident.name}' is a built-in name and cannot be declared", ident.span)
+    if ident.name in KEYWORDS:
+        raise ElabError(dg.DECLARATION, f"'{ident.name}' is a keyword and cannot be declared", ident.span)
     prev = scope.names.get(ident.name)
     if prev is not None:
         raise ElabError(dg.DUPLICATE, f"'{ident.name}' is already declared at line {prev.span.line}",
