@@ -18,7 +18,7 @@ PROOF = SQUARED_NORM_GRADIENT
 
 def run(pytester, *args):
     return pytester.runpytest_inprocess("-p", "vecproof.frontends.pytest_plugin", "-p", "no:cacheprovider",
-                                        "-p", "no:hypothesispytest", *args)
+                                        "-p", "no:hypothesispytest", "-p", "no:asyncio", *args)
 
 
 @pytest.fixture

@@ -104,8 +104,10 @@ def write(pytester, **files):
 
 
 def run(pytester, *args):
-    # hypothesis's plugin would import (and assertion-rewrite) hypothesis afresh in every in-process run
-    return pytester.runpytest_inprocess(*PLUGIN, "-p", "no:cacheprovider", "-p", "no:hypothesispytest", *args)
+    # hypothesis's plugin would import (and assertion-rewrite) hypothesis afresh in every in-process run;
+    # pytest-asyncio's, unconfigured in the inner run, would warn about its loop scope each time
+    return pytester.runpytest_inprocess(*PLUGIN, "-p", "no:cacheprovider", "-p", "no:hypothesispytest",
+                                        "-p", "no:asyncio", *args)
 
 
 def pats(*lines):
