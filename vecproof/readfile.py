@@ -48,3 +48,27 @@ def read_limited(path, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+class Undecodable(ValueError):
+    """The bytes are not a text file: `message` says why, at 1-based `line` and `column` (characters)."""
+
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def decode_source(data: bytes) -> str:
+    """The text of a source file's bytes: UTF-8 (a leading BOM dropped), every line ending made `\n`.
+    Raises Undecodable for a NUL byte (a binary file) or bytes that are not UTF-8."""
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        raise Undecodable("this is not a text file (it contains a NUL byte)", line, 1)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        line_start = data.rfind(b"\n", 0, err.start) + 1
+        col = len(data[line_start:err.start].decode("utf-8", "replace")) + 1  # in characters, like every column
+        raise Undecodable(f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})", line, col) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")

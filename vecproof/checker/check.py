@@ -19,7 +19,7 @@ from ..kernel.terms import map_children
 from ..literate import extract, is_literate
 from ..rules import lemma as match
 from ..numtext import SHOWN_DIGITS, number_text
-from ..readfile import MAX_FILE_BYTES, read_limited
+from ..readfile import MAX_FILE_BYTES, Undecodable, decode_source, read_limited
 from ..results import FileResult, StepResult, TheoremResult, expectation, undeclarable
 from ..syntax import ast
 from ..syntax.parser import InputLimit, parse_recovering
@@ -55,16 +55,10 @@ def check_path(path: str | Path, display: str | None = None, cache=None, *, opti
 
 
 def check_bytes(data: bytes, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = ()) -> FileResult:
-    if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
-        return _unreadable(path, "this is not a text file (it contains a NUL byte)", Span.point(line, 1))
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        line_start = data.rfind(b"\n", 0, err.start) + 1
-        col = len(data[line_start:err.start].decode("utf-8", "replace")) + 1  # in characters, like every column
-        return _unreadable(path, f"the file is not valid UTF-8 (byte 0x{data[err.start]:02x})", Span.point(line, col))
+        text = decode_source(data)
+    except Undecodable as bad:
+        return _unreadable(path, bad.message, Span.point(bad.line, bad.column))
     return check_text(text, path, cache, options=options, imported_by=imported_by)
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Span
-from ..readfile import MAX_FILE_BYTES
+from ..readfile import MAX_FILE_BYTES, Undecodable, decode_source
 
 # Loose on purpose: any `# expect:` line in the leading comments makes the file one unit; whether the
 # header is well-formed is the checker's call (FileResult.expected).
@@ -40,13 +40,10 @@ def outline(data: bytes | None, literate: bool = False) -> Outline:
     ```vproof blocks are the file (vecproof.literate). Never raises."""
     if data is None or len(data) > MAX_FILE_BYTES:
         return Outline("unreadable")
-    if b"\x00" in data:
-        return Outline("binary")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Outline("not UTF-8")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = decode_source(data)
+    except Undecodable:
+        return Outline("binary" if b"\x00" in data else "not UTF-8")
     if literate:
         from ..literate import extract
 
