@@ -2,6 +2,9 @@
 "Inverses and determinants"): whole files through check_text, asserted on codes, verdicts and the
 assumptions the verdicts list; the counterexamples name the matrix X where the sides differ."""
 
+import subprocess
+import sys
+
 import pytest
 
 from tests.harness import assert_codes, codes
@@ -115,6 +118,12 @@ def test_false_steps_have_a_counterexample_naming_the_matrix(lhs, rhs, head):
     assert "counterexample" in shown and ("X[1,1] =" in shown or "Y[1,1] =" in shown)  # the values are the feature
 
 
+def test_a_counterexample_names_the_derivative_by_a_scalar_without_an_empty_index():
+    r = check_text(file(one_step("d(inv(Y))/dt", "-inv(Y) inv(Y) d(Y)/dt", "algebra"), head=T_HEAD))
+    [d] = [d for d in r.diagnostics if d.code.id == "VP201"]
+    assert "∂Y[1,1]/∂t =" in "\n".join(d.detail)  # the wording is the feature: ∂t, not ∂t[]
+
+
 def test_det_times_trace_of_inverse_is_n_only_at_n_1():
     # det(X)·tr(X⁻¹) is the trace of the adjugate: n at n = 1 and not at n = 2 (the size-grid trap)
     r = check_text(file(one_step("det(X) tr(inv(X))", "n", "algebra")))
@@ -172,3 +181,27 @@ def test_what_is_not_supported_is_refused_with_a_code(decl, expr, code):
 def test_det_is_still_a_name_a_file_may_declare():
     r = check_text(file("const det : scalar\n" + one_step("det a", "a det", "algebra")))
     assert codes(r) == [] and theorem_of(r).status == "proved"
+
+
+# ---- front ends: the atoms are printed back in the language and rendered ------------------------------
+
+def run_cli(tmp_path, *args):
+    src = tmp_path / "inv.vproof"
+    src.write_text(file(one_step("d(logdet(X))/dX[p, q] + d(det(X))/dX[p, q]",
+                                 "inv(X)[q, p] + det(X) inv(X)[q, p]", "algebra")), encoding="utf-8")
+    return subprocess.run([sys.executable, "-m", "vecproof", *args, str(src)], capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_explain_prints_the_index_form_with_inv_det_and_logdet(tmp_path):
+    out = run_cli(tmp_path, "check", "--no-cache", "--explain")
+    assert out.returncode == 0
+    assert "d(logdet(X))/dX[p,q]" in out.stdout and "det(X) inv(X)[q,p]" in out.stdout  # the text is the feature
+
+
+def test_latex_renders_the_inverse_and_the_determinant(tmp_path):
+    src = tmp_path / "inv.vproof"
+    src.write_text(file(one_step("det(X⁻¹) det(X)", "1", "inverse_def")), encoding="utf-8")
+    out = subprocess.run([sys.executable, "-m", "vecproof", "render", str(src), "--to", "latex"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and r"\det\left(\mathbf{X}^{-1}\right)" in out.stdout

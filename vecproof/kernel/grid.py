@@ -147,7 +147,7 @@ class GenKey:
         base = f"{self.obj}[{','.join(map(str, self.idx))}]" if self.idx else self.obj
         if not self.derivs:
             return base
-        den = "".join(f"∂{v}[{','.join(map(str, d))}]" for v, d in self.derivs)
+        den = "".join(f"∂{v}[{','.join(map(str, d))}]" if d else f"∂{v}" for v, d in self.derivs)
         order = len(self.derivs)
         return f"∂{'' if order == 1 else order}{base}/{den}"
 
