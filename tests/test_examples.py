@@ -8,7 +8,7 @@ import pytest
 from vecproof.checker import check_path
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-GOOD = sorted(p for p in EXAMPLES.glob("*.vproof"))
+GOOD = sorted(p for p in EXAMPLES.rglob("*.vproof") if "bad" not in p.relative_to(EXAMPLES).parts)
 BAD = sorted((EXAMPLES / "bad").glob("*.vproof"))
 
 
@@ -17,7 +17,7 @@ def test_there_are_examples():
     assert len(BAD) >= 10
 
 
-@pytest.mark.parametrize("path", GOOD, ids=lambda p: p.name)
+@pytest.mark.parametrize("path", GOOD, ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_example_is_proved(path):
     r = check_path(path)
     assert [(d.code.id, d.span.line, d.message) for d in r.diagnostics] == []

@@ -18,7 +18,7 @@ from fractions import Fraction
 from .checker.check import COL, ROW
 from .elaboration import BUILTINS
 from .kernel import Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Pow, Select, Size, Sum
-from .kernel.terms import binders, free_slots
+from .kernel.terms import Det, Inverse, LogDet, binders, free_slots
 
 SUM, PROD, POSTFIX, ATOM = range(4)  # what a printed form is, loosest first (see grammar/vproof.lark)
 
@@ -144,6 +144,12 @@ class Printer:
             return f"d({self._at(e.body, SUM, env, bound)})/d{e.var.name}{wrt}", ATOM
         if isinstance(e, Select):
             return self._select(e, env, bound)
+        if isinstance(e, Inverse):
+            return f"inv({e.obj.name})[{self._slots(e.idx, env)}]", POSTFIX
+        if isinstance(e, Det):
+            return (f"det({e.obj.name})" if e.power == 1 else f"det(inv({e.obj.name}))"), ATOM
+        if isinstance(e, LogDet):
+            return f"logdet({e.obj.name})", ATOM
         raise TypeError(f"not an index expression: {e!r}")
 
     def _add(self, e: Add, env, bound) -> tuple[str, int]:

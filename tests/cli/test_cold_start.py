@@ -76,6 +76,16 @@ def test_a_proof_does_not_import_sympy(tmp_path):
     assert not out["sympy"]
 
 
+def test_proofs_and_slips_with_inverses_do_not_import_sympy(tmp_path):
+    """Inverses and determinants are cross-checked and searched for counterexamples by exact
+    evaluation at points (kernel/inverse.py): no SymPy, even for a false step."""
+    for name in ("cookbook/determinants.vproof", "cookbook/inverses.vproof", "bad/logdet_missing_transpose.vproof"):
+        (tmp_path / name.replace("/", "_")).write_text((EXAMPLES / name).read_text(encoding="utf-8"), encoding="utf-8")
+    out, _ = probe("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
+    assert out["rc"] == 0
+    assert not out["sympy"]
+
+
 def test_a_false_step_imports_sympy_and_freezes_its_heap(tmp_path):
     bad = (EXAMPLES / "bad" / "square_of_sum.vproof").read_text(encoding="utf-8").split("\n", 1)[1]  # no header
     (tmp_path / "bad.vproof").write_text(bad, encoding="utf-8")

@@ -389,8 +389,8 @@ def first_difference(lhs, rhs, points: list[dict], skip_undefined: bool = False)
 # ---- reading the kernel's counterexamples --------------------------------------------------------
 
 _PLAIN = re.compile(r"^(\w+)(?:\[([0-9,]*)\])?$")
-_DERIV = re.compile(r"^∂(\d*)(\w+)(?:\[([0-9,]*)\])?/((?:∂\w+\[[0-9,]*\])+)$")
-_DEN = re.compile(r"∂(\w+)\[([0-9,]*)\]")
+_DERIV = re.compile(r"^∂(\d*)(\w+)(?:\[([0-9,]*)\])?/((?:∂\w+(?:\[[0-9,]*\])?)+)$")
+_DEN = re.compile(r"∂(\w+)(?:\[([0-9,]*)\])?")  # by a scalar t: ∂t
 
 
 def _ints(text: str | None) -> tuple:

@@ -14,9 +14,11 @@ drop a factor, swap the partners of a product rule, drop a derivative, change a 
 for the identity, Hessians and derivatives by a scalar: the identity replaced by a square constant or
 sized by another dimension, a Hessian confused with the outer product of gradients, the two factors of
 a matrix product commuted (d(XY)/dt = (dX/dt)Y + X dY/dt with a factor order slipped);
+for inverses and determinants: a transpose added to or dropped from an inverse (∂log det X = X⁻¹), the
+inverse forgotten (X⁻¹ → X), the det factor of Jacobi's formula dropped, log det read as det;
 and on declarations: exchange two
 dimensions, change a concrete size, declare a function constant (and a constant a function, a
-variable constant), add or remove `symmetric`, swap or drop the layout.
+variable constant), add or remove `symmetric` or `invertible`, swap or drop the layout.
 """
 
 from __future__ import annotations
@@ -34,9 +36,11 @@ OPERATORS = (
     "change_coefficient", "change_exponent", "insert_coefficient", "drop_term", "drop_factor",
     "swap_partners", "drop_derivative", "change_range", "sum_other_dim", "drop_step",
     "component_index", "replace_identity", "identity_size", "hess_to_outer", "commute_product",
+    "inverse_transpose", "forget_inverse", "drop_det", "logdet_to_det",
     "exchange_dims", "change_size", "func_to_const", "const_to_func", "var_to_const",
-    "toggle_symmetric", "swap_layout", "drop_layout",
+    "toggle_symmetric", "toggle_invertible", "swap_layout", "drop_layout",
 )
+INVERSE_MARKS = ("⁻¹", "^-1")
 
 
 @dataclass(frozen=True)
@@ -131,7 +135,16 @@ def children(n) -> list:
         return [n.body]
     if isinstance(n, ast.Literal):
         return [c for row in n.rows for c in row]
+    if isinstance(n, ast.Unsupported):
+        return list(n.operands)
     return []
+
+
+def is_inverse(src, n) -> bool:
+    """`n` is X⁻¹, X^-1 or inv(X) (inv not declared by the file)."""
+    if isinstance(n, ast.Unsupported):
+        return n.construct in INVERSE_MARKS
+    return isinstance(n, ast.Call) and n.callee.name == "inv" and "inv" not in src.objects and len(n.args) == 1
 
 
 def walk(n, parent=None):
@@ -294,6 +307,19 @@ def expression_edits(src: Source, root, bound_names=()) -> list[tuple[str, list]
                                   names[0])
         if isinstance(n, ast.Transpose):
             E.replace("drop_transpose", n, wrap(src, n.operand))
+        if is_inverse(src, n):
+            inner = n.operands[0] if isinstance(n, ast.Unsupported) else n.args[0]
+            if isinstance(parent, ast.Transpose):
+                E.replace("inverse_transpose", parent, f"({_text(src, n)})")
+            else:
+                E.replace("inverse_transpose", n, f"({_text(src, n)})^T")
+            E.replace("forget_inverse", n, wrap(src, inner))
+        if isinstance(n, ast.BinOp) and n.op == "*":
+            for side, other in ((n.left, n.right), (n.right, n.left)):
+                if isinstance(side, ast.Call) and side.callee.name == "det" and "det" not in src.objects:
+                    E.replace("drop_det", n, _text(src, other))
+        if isinstance(n, ast.Call) and n.callee.name == "logdet" and "logdet" not in src.objects:
+            E.replace("logdet_to_det", n.callee.span, "det")
         if isinstance(n, ast.Name) and n.name in src.objects and src.objects[n.name].shape.kind != "scalar" \
                 and not (isinstance(parent, ast.Transpose)):
             E.replace("add_transpose", n, n.name + "^T")
@@ -352,9 +378,10 @@ def _shape_text(kind: str, dims) -> str:
     return kind if kind == "scalar" else f"{kind}({', '.join(dims)})"
 
 
-def _object_text(kind, name, depends, shape_kind, dims, symmetric) -> str:
+def _object_text(kind, name, depends, shape_kind, dims, symmetric, invertible=False) -> str:
     dep = f"({depends})" if depends else ""
-    return f"{kind} {name}{dep} : {_shape_text(shape_kind, dims)}" + (" symmetric" if symmetric else "")
+    return (f"{kind} {name}{dep} : {_shape_text(shape_kind, dims)}" + (" symmetric" if symmetric else "")
+            + (" invertible" if invertible else ""))
 
 
 def declaration_edits(src: Source) -> list[tuple[str, list, ast.Node]]:
@@ -386,8 +413,8 @@ def declaration_edits(src: Source) -> list[tuple[str, list, ast.Node]]:
             sym = d.symmetric
             kind, sk = d.kind, d.shape.kind
 
-            def obj(k=kind, dp=dep, ds=sdims, sy=sym):
-                return _object_text(k, name, dp, sk, ds, sy)
+            def obj(k=kind, dp=dep, ds=sdims, sy=sym, iv=d.invertible):
+                return _object_text(k, name, dp, sk, ds, sy, iv)
 
             if len(sdims) == 2 and sdims[0] != sdims[1]:
                 E.replace("exchange_dims", d, obj(ds=[sdims[1], sdims[0]]))
@@ -406,6 +433,8 @@ def declaration_edits(src: Source) -> list[tuple[str, list, ast.Node]]:
                 E.replace("var_to_const", d, obj(k="const"))
             if kind != "var" and len(sdims) == 2 and sdims[0] == sdims[1]:
                 E.replace("toggle_symmetric", d, obj(sy=not sym))
+            if d.invertible:
+                E.replace("toggle_invertible", d, obj(iv=False))
     return E.out
 
 

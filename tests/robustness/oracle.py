@@ -16,7 +16,13 @@ docs/language.md directly — it does NOT use vecproof.elaboration or vecproof.k
   by the range of i), `I(n)` is the n×n identity; `hess(f, x)`/`∇²f` is the matrix of
   ``sympy.diff(f, x[i], x[j])`` (both layouts: SymPy's mixed partials commute), and `d(E)/dt` by a
   scalar variable differentiates every entry of E, in either layout;
-* a step ``a = b`` is *equal* at a point iff ``sympy.expand(a - b) == 0`` for every entry.
+* `inv(X)`, `X^-1`, `X⁻¹` of a declared square matrix X declared `invertible` (or of Xᵀ) is its
+  exact inverse, adjugate over determinant (Berkowitz: no division, no pivoting), a matrix of
+  rational functions of X's entries; `det(X)` (also of Xᵀ, or of X⁻¹: its reciprocal) the exact
+  determinant, and `logdet(X)` / `log(det(X))` is ``sympy.log`` of it, so every derivative of these
+  is ``sympy.diff``'s, not a law;
+* a step ``a = b`` is *equal* at a point iff ``sympy.expand(a - b) == 0`` for every entry (for
+  rational functions, or with log: ``sympy.cancel`` of it after ``sympy.together``).
 
 Text is never given to `sympify`, `parse_expr` or `eval`: SymPy objects are built from the tree.
 
@@ -205,6 +211,7 @@ class OObj:
     dims: tuple
     symmetric: bool
     depends: str | None
+    invertible: bool = False
 
 
 class Decls:
@@ -248,7 +255,8 @@ class Decls:
                 sh = item.shape
                 parts.append(f"{item.kind} {item.name.name}" + (f"({item.depends.name})" if item.depends else "")
                              + f" : {sh.kind}({', '.join(d.name for d in sh.dims)})"
-                             + (" symmetric" if item.symmetric else ""))
+                             + (" symmetric" if item.symmetric else "")
+                             + (" invertible" if getattr(item, "invertible", False) else ""))
                 self._object(item)
         self.key = "; ".join(parts)
 
@@ -288,7 +296,11 @@ class Decls:
         if item.kind == "var" and item.symmetric:
             self.errors.append(f"{name}: symmetric var")
             return
-        self.objects[name] = OObj(name, item.kind, dims, item.symmetric, depends)
+        invertible = getattr(item, "invertible", False)
+        if invertible and (item.symmetric or len(dims) != 2 or dims[0] != dims[1]):
+            self.errors.append(f"{name}: only a square matrix that is not symmetric can be invertible")
+            return
+        self.objects[name] = OObj(name, item.kind, dims, item.symmetric, depends, invertible)
 
     def variables(self) -> list[OObj]:
         return [o for o in self.objects.values() if o.kind == "var"]
@@ -628,6 +640,10 @@ class Oracle:
             if len(args) != 1 or not isinstance(args[0], ast.Name) or args[0].name not in self.d.dims:
                 raise OracleError("I(…) takes a dimension")
             return self.identity(self.d.dims[args[0].name])
+        if name in ("inv", "det", "logdet", "log") and self._undeclared(name):
+            if len(args) != 1:
+                raise OracleError(f"{name} takes one matrix")
+            return self._matrix_function(name, args[0], env)
         if name == "hess":
             if not 1 <= len(args) <= 2:
                 raise OracleError("hess takes one or two arguments")
@@ -837,7 +853,60 @@ class Oracle:
         return self.gradient(self.value(node.body, env), self._var(None))
 
     def _Unsupported(self, node, env):
+        if node.construct in ("⁻¹", "^-1"):
+            return self._inverse(node.operands[0], env)
         raise OracleError(f"{node.construct} is outside the language")
+
+    # -- inverse, determinant, log-determinant: exact, by their definitions ----------------------------
+    def _matrix_function(self, name: str, arg, env) -> Val:
+        if name == "inv":
+            return self._inverse(arg, env)
+        if name == "log":
+            if not (isinstance(arg, ast.Call) and arg.callee.name == "det" and self._undeclared("det")
+                    and len(arg.args) == 1):
+                raise OracleError("log is outside the language except as log(det(X))")
+            name, arg = "logdet", arg.args[0]
+        reciprocal = name == "det" and _inverse_node(arg, self)
+        if reciprocal:
+            arg = arg.operands[0] if isinstance(arg, ast.Unsupported) else arg.args[0]
+        while isinstance(arg, ast.Transpose):  # det Xᵀ = det X
+            arg = arg.operand
+        o = self._declared_square(arg, invertible=reciprocal or name == "logdet")
+        det = self._exact(o)[1]
+        if name == "logdet":
+            return _scalar(sympy.log(det))
+        return _scalar(1 / det if reciprocal else det)
+
+    def _inverse(self, arg, env) -> Val:
+        transposed = isinstance(arg, ast.Transpose)
+        o = self._declared_square(arg.operand if transposed else arg, invertible=True)
+        adj, det = self._exact(o)
+        d = o.dims[0]
+        n = self.size(d)
+        m = [[(adj[c, r] if transposed else adj[r, c]) / det for c in range(n)] for r in range(n)]
+        return Val(d, d, m)
+
+    def _declared_square(self, node, invertible: bool) -> OObj:
+        name = node.name if isinstance(node, ast.Name) else None
+        if isinstance(node, ast.Call) and len(node.args) == 1 and isinstance(node.args[0], ast.Name):
+            o = self.d.objects.get(node.callee.name)
+            if o is not None and o.kind == "func" and node.args[0].name == o.depends:
+                name = o.name
+        o = self.d.objects.get(name) if name is not None else None
+        if o is None or len(o.dims) != 2 or not same_dim(o.dims[0], o.dims[1]):
+            raise OracleError("inv, det and logdet apply to a declared square matrix")
+        if invertible and not o.invertible:
+            raise OracleError(f"{o.name} is not declared invertible")
+        return o
+
+    def _exact(self, o: OObj):
+        """(adjugate, determinant) of the declared matrix `o`, as SymPy matrices of its entries."""
+        key = ("exact", o.name)
+        got = self._objs.get(key)
+        if got is None:
+            m = sympy.Matrix(self.object(o).m)
+            got = self._objs[key] = (m.adjugate(method="berkowitz"), m.det(method="berkowitz"))
+        return got
 
     def _Literal(self, node, env):
         rows = node.rows
@@ -859,6 +928,24 @@ class Oracle:
 
     def _BoundedIndex(self, node, env):
         raise OracleError("i = lo..hi outside sum")
+
+
+def _inverse_node(node, oracle: Oracle) -> bool:
+    """`node` is X⁻¹, X^-1 or inv(X) (inv not declared by the file)."""
+    if isinstance(node, ast.Unsupported):
+        return node.construct in ("⁻¹", "^-1")
+    return isinstance(node, ast.Call) and node.callee.name == "inv" and oracle._undeclared("inv") and len(node.args) == 1
+
+
+def is_zero(e) -> bool:
+    """Whether `e` is 0: a polynomial by expanding it, a rational function (or one with log) by
+    cancelling over a common denominator."""
+    e = sympy.expand(e)
+    if e == 0:
+        return True
+    if not (e.has(sympy.log) or any(p.exp.is_negative for p in e.atoms(sympy.Pow))):
+        return False
+    return sympy.cancel(sympy.together(e)) == 0
 
 
 # ---- comparing two sides on a grid ----------------------------------------------------------------
@@ -952,7 +1039,7 @@ class Comparer:
                         return Outcome("error", message=f"shapes differ: {va.shape()} and {vb.shape()}", points=count)
                     for ra, rb in zip(va.m, vb.m):
                         for x, y in zip(ra, rb):
-                            if sympy.expand(x - y) != 0:
+                            if not is_zero(x - y):
                                 return Outcome("differ", point={**point, **env}, points=count)
         except OracleError as err:
             return Outcome("error", message=str(err), points=count)

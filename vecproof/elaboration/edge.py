@@ -29,8 +29,7 @@ class Construct:
 _PLANNED = (
     ("exp", "the exponential"), ("log", "the natural logarithm"), ("sqrt", "the square root"),
     ("sigmoid", "the logistic sigmoid"), ("tanh", "the hyperbolic tangent"), ("softmax", "the softmax"),
-    ("logsumexp", "log Σ exp"), ("det", "the determinant"), ("logdet", "the log-determinant"),
-    ("inv", "the matrix inverse"), ("diag", "the diagonal matrix of a vector"),
+    ("logsumexp", "log Σ exp"), ("diag", "the diagonal matrix of a vector"),
 )
 _OUT = "it is not differentiable everywhere, so its derivative laws do not hold at every point; vecproof will keep it out"
 _PERIODIC = ("only its derivative law is planned; identities from periodicity (sin² + cos² = 1, "
@@ -43,15 +42,13 @@ CONSTRUCTS: dict[str, Construct] = {
     "abs": Construct("abs", "the absolute value", False, _OUT + " (|t| has no derivative at 0)"),
     "relu": Construct("relu", "max(0, t)", False, _OUT + " (relu has no derivative at 0)"),
     "sign": Construct("sign", "the sign function", False, _OUT + " (sign jumps at 0)"),
-    "^-1": Construct("X^-1", "the matrix inverse", True),
-    "⁻¹": Construct("X⁻¹", "the matrix inverse", True),
     "⊙": Construct("a ⊙ b", "the entrywise product", True),
 }
 
 
 def refuse(key: str, span: dg.Span) -> ElabError:
     """The VP111 error for the construct `key` (a function name or the notation as parsed), at `span`."""
-    c = CONSTRUCTS.get(key) or (CONSTRUCTS["^-1"] if key.startswith("^-") else None)
+    c = CONSTRUCTS.get(key)
     if c is None:  # `X^-2` and other negative powers
         return ElabError(dg.NOT_YET, f"the negative power `{key}` is not supported yet; vecproof proves "
                          f"polynomial identities for now — {DOCS}", span)

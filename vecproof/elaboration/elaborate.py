@@ -14,6 +14,7 @@ from .. import diagnostics as dg
 from ..kernel import (
     Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
 )
+from ..kernel.terms import Det, Inverse, LogDet
 from ..numtext import number_text
 from ..syntax import ast
 from . import edge
@@ -21,6 +22,8 @@ from .scope import ElabError, Scope
 
 MAX_EXPONENT = 64
 IDENTITY = "I"  # the identity matrix, unless a file declares the name I itself
+MATRIX_FUNCTIONS = ("inv", "det", "logdet")  # of a declared square matrix, unless a file declares the name
+INVERSE_MARKS = ("⁻¹", "^-1")
 
 
 def same_dim(a: Dim | None, b: Dim | None) -> bool:
@@ -117,6 +120,9 @@ class Elaborator:
         if node.name not in self.scope.names:
             if node.name == IDENTITY:
                 return _unsized(self._identity)
+            if node.name in MATRIX_FUNCTIONS:
+                raise ElabError(dg.UNSUPPORTED, f"{node.name} is applied with parentheses, as in "
+                                f"{node.name}(X)", node.span)
             if node.name in edge.CONSTRUCTS:
                 raise edge.refuse(node.name, node.span)
         d = self.scope.lookup(node.name, node.span)
@@ -352,6 +358,8 @@ class Elaborator:
         if name not in self.scope.names:
             if name == IDENTITY:
                 return self._identity(self._dim_arg(node))
+            if name in MATRIX_FUNCTIONS or (name == "log" and _is_det_call(node, self.scope)):
+                return self._matrix_function(node, env)
             if name in edge.CONSTRUCTS:
                 raise edge.refuse(name, node.callee.span)
         if name in ("sum", "Σ"):
@@ -714,7 +722,62 @@ class Elaborator:
         return Typed(n, n, lambda r, c: Fold("hessian", _deriv(var, (r,), _deriv(var, (c,), fc(None, None)))))
 
     def _Unsupported(self, node: ast.Unsupported, env) -> Typed:
+        if node.construct in INVERSE_MARKS:
+            return self._inverse(node.operands[0], node.span)
         raise edge.refuse(node.construct, node.span)
+
+    # -- inverse, determinant, log-determinant (kernel/inverse.py) -------------------------------------
+    def _matrix_function(self, node: ast.Call, env) -> Typed:
+        """inv(X), det(X), logdet(X) and log(det(X)) of a declared square matrix X (det also of X⁻¹)."""
+        name = node.callee.name
+        if len(node.args) != 1 or isinstance(node.args[0], ast.BoundedIndex):
+            raise ElabError(dg.SHAPE, f"{name} takes one matrix, as in {name}(X)", node.span)
+        arg = node.args[0]
+        if name == "inv":
+            return self._inverse(arg, node.span)
+        if name == "log":
+            name, arg = "logdet", arg.args[0]
+        power = 1
+        if name == "det" and _inverse_written(arg, self.scope):
+            power, arg = -1, _inverse_operand(arg)
+        obj = self._square_matrix(arg, name, invertible=name == "logdet" or power == -1)
+        if name == "det":
+            return Typed(None, None, lambda r, c: Det(obj, power))
+        return Typed(None, None, lambda r, c: LogDet(obj))
+
+    def _inverse(self, arg: ast.Node, span) -> Typed:
+        """The inverse of a declared invertible matrix X (or of Xᵀ, which is (X⁻¹)ᵀ)."""
+        transposed = isinstance(arg, ast.Transpose)
+        obj = self._square_matrix(arg.operand if transposed else arg, "inv", invertible=True)
+        n = obj.dims[0]
+        if transposed:
+            return Typed(n, n, lambda r, c: Inverse(obj, (_one(c), _one(r))))
+        return Typed(n, n, lambda r, c: Inverse(obj, (_one(r), _one(c))))
+
+    def _square_matrix(self, node: ast.Node, what: str, invertible: bool) -> Obj:
+        """The declared square matrix `node` names (X, or X(t) for a function of t) that `what` (inv,
+        det, logdet) is applied to, declared invertible where `invertible`; else a positioned error."""
+        while isinstance(node, ast.Transpose) and what != "inv":  # det Xᵀ = det X
+            node = node.operand
+        name = node.name if isinstance(node, ast.Name) else (
+            node.callee.name if isinstance(node, ast.Call) and len(node.args) == 1
+            and isinstance(node.args[0], ast.Name) else None)
+        d = self.scope.names.get(name) if name is not None else None
+        if d is None or d.obj is None or (isinstance(node, ast.Call) and node.args[0].name != d.obj.depends_on):
+            if d is None and name is not None and name not in MATRIX_FUNCTIONS and name != IDENTITY:
+                self.scope.lookup(name, node.span)  # not declared: VP101
+            raise ElabError(dg.NOT_YET, f"{what} of an expression is not supported yet: vecproof applies it to a "
+                            f"declared square matrix, as in {what}(X) with `var X : matrix(n, n) invertible`",
+                            node.span)
+        obj = d.obj
+        if len(obj.dims) != 2 or not same_dim(obj.dims[0], obj.dims[1]):
+            raise ElabError(dg.SHAPE, f"{what} needs a square matrix; {obj.name} is not one", node.span)
+        if invertible and not d.invertible:
+            raise ElabError(dg.DECLARATION, f"{obj.name} is not declared invertible: declare it "
+                            f"`{obj.kind} {obj.name}{f'({obj.depends_on})' if obj.depends_on else ''} : "
+                            f"matrix({obj.dims[0].name}, {obj.dims[1].name}) invertible` (the verdict then "
+                            f"assumes it)", node.span)
+        return obj
 
     # -- literals --------------------------------------------------------------------------------------
     def _Literal(self, node: ast.Literal, env) -> Typed:
@@ -777,6 +840,23 @@ class Elaborator:
 
 class _NoSize(Exception):
     """An identity of unknown size was asked to be 1×1 (beside a row or a column of size 1)."""
+
+
+def _is_det_call(node: ast.Call, scope: Scope) -> bool:
+    """`log(det(X))`: the log-determinant (det not declared by the file)."""
+    [arg] = node.args if len(node.args) == 1 else [None]
+    return isinstance(arg, ast.Call) and arg.callee.name == "det" and "det" not in scope.names
+
+
+def _inverse_written(node: ast.Node, scope: Scope) -> bool:
+    """`node` is X⁻¹, X^-1 or inv(X) (inv not declared by the file)."""
+    if isinstance(node, ast.Unsupported):
+        return node.construct in INVERSE_MARKS
+    return isinstance(node, ast.Call) and node.callee.name == "inv" and "inv" not in scope.names and len(node.args) == 1
+
+
+def _inverse_operand(node: ast.Node) -> ast.Node:
+    return node.operands[0] if isinstance(node, ast.Unsupported) else node.args[0]
 
 
 def _unsized_comp(r, c) -> Expr:

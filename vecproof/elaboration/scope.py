@@ -29,6 +29,7 @@ class Declared:
     dim: Dim | None = None
     index: Index | None = None
     obj: Obj | None = None
+    invertible: bool = False  # for a square matrix: declared `invertible`
 
 
 # Keywords the grammar reads as names where an expression is expected, and what their place there says.
@@ -133,14 +134,20 @@ def _declare_object(scope: Scope, item: ast.ObjectDecl) -> None:
     elif item.depends is not None:
         raise ElabError(dg.DECLARATION, f"only `func` declarations take an argument; write "
                         f"`func {item.name.name}({item.depends.name}) : …`", item.depends.span)
+    if item.invertible and (len(dims) != 2 or dims[0] != dims[1]):
+        raise ElabError(dg.DECLARATION, f"only a square matrix can be invertible; {item.name.name} is "
+                        f"{_shape_words(item.shape.kind, dims)}", item.span)
+    if item.invertible and item.symmetric:
+        raise ElabError(dg.UNSUPPORTED, "a matrix both symmetric and invertible is not supported yet: declare "
+                        "it invertible only", item.span)
     if item.kind == "var":
         if item.symmetric:
             raise ElabError(dg.UNSUPPORTED, "a symmetric variable of differentiation is not supported "
                             "(its entries are not independent)", item.span)
     obj = Obj(item.name.name, item.kind, dims, item.symmetric, depends)
     text = f"{item.kind} {obj.name}" + (f"({depends})" if depends else "") + " : " + _shape_words(
-        item.shape.kind, dims) + (" symmetric" if item.symmetric else "")
-    scope.names[obj.name] = Declared(item.kind, item.name.span, text, obj=obj)
+        item.shape.kind, dims) + (" symmetric" if item.symmetric else "") + (" invertible" if item.invertible else "")
+    scope.names[obj.name] = Declared(item.kind, item.name.span, text, obj=obj, invertible=item.invertible)
 
 
 def _shape_words(kind: str, dims) -> str:

@@ -17,6 +17,7 @@ from .normal_form import (
     DEFAULT_LIMITS, FULL, Budget, KernelLimit, Limits, Normalizer, OutsideFragment, Policy, generic_dims,
 )
 from . import grid as _grid
+from . import inverse as _inverse
 from .theorem import Theorem, conclude, instantiate, is_theorem, seal
 from .terms import (
     IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
@@ -104,6 +105,8 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
     bounds = _grid.grid_bounds(diff)
     described = _describe_grid(bounds)
     dims = tuple(d.name for d in bounds)
+    if nf and _inverse.has_atoms(diff):
+        return _decide_matrix_atoms(lhs, rhs, free, assumptions, _inverse.raise_bounds(diff, bounds), budget)
     if not nf:
         try:
             _cross_check(lhs, rhs, free, bounds, budget)
@@ -127,6 +130,54 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
     return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=dims)
 
 
+def _decide_matrix_atoms(lhs, rhs, free, assumptions, bounds, budget: Budget) -> Verdict:
+    """A step with an inverse or a determinant whose normal form is not empty: FALSE with a
+    counterexample at exact invertible matrices, else CHECKED. The normal form is complete only in
+    some cases (docs/reliability.md), so a difference with no counterexample is never FALSE."""
+    described = _describe_grid(bounds)
+    try:
+        cex = _matrix_counterexample(lhs, rhs, free, _grid.sizes_up_to(bounds), True, budget)
+    except _grid.GridLimit as why:
+        return Verdict(CHECKED, assumptions, sizes=described,
+                       reason=f"the normal form leaves a difference, and looking for a counterexample is too large: {why}")
+    if cex is None:
+        return Verdict(CHECKED, assumptions, sizes=described,
+                       reason="the normal form leaves a difference that the laws of inverses and determinants "
+                              "do not remove, but no counterexample was found at random invertible matrices")
+    return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=tuple(d.name for d in bounds))
+
+
+# The random integer ranges of the exact search at invertible matrices, and the draws per range.
+MATRIX_RANGES = (3, 10, 100)
+MATRIX_DRAWS = 3
+
+
+def _matrix_counterexample(lhs, rhs, free, points, patterns: bool, budget: Budget) -> Counterexample | None:
+    """The first point found where the sides differ, evaluated exactly in the rationals at random
+    integer matrices with their exact inverses (points where a matrix is singular are drawn again),
+    or None. `patterns`: one free-index value per equality pattern (else every value)."""
+    ev = _grid.PointEvaluator([lhs, rhs], budget, None)
+    rng = random.Random(_seed(lhs, rhs))
+    for sizes in points:
+        for r in MATRIX_RANGES:
+            for _ in range(MATRIX_DRAWS):
+                ev.reset(sizes, lambda r=r: rng.randint(-r, r))
+                try:
+                    for env in _grid.free_assignments(free, sizes, all_values=not patterns):
+                        if ev.value(lhs, env) == ev.value(rhs, env):
+                            continue
+                        a, b = ev.recorded(lhs, env), ev.recorded(rhs, env)
+                        return Counterexample(
+                            sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
+                            free=tuple((i.name, v) for i, v in sorted(env.items())),
+                            values=tuple(sorted((_grid.key_text(k), ev.values[k]) for k in ev.read)),
+                            lhs=Fraction(a), rhs=Fraction(b),
+                        )
+                except _grid.UnusablePoint:
+                    continue
+    return None
+
+
 def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Verdict:
     dims = sorted(d for d in _grid._dims_in(Add((lhs, rhs))))
     points = [{}]
@@ -135,7 +186,10 @@ def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Ver
     points.sort(key=lambda s: (sum(s.values()), [s[d] for d in dims]))
     described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims) or "the declared sizes"
     try:
-        cex = _search(lhs, rhs, free, points, all_values=True, budget=budget)
+        if _inverse.has_atoms(Add((lhs, rhs))):
+            cex = _matrix_counterexample(lhs, rhs, free, points, False, budget)
+        else:
+            cex = _search(lhs, rhs, free, points, all_values=True, budget=budget)
     except _grid.GridLimit as gl:
         raise KernelLimit(f"{why}, and checking it at small sizes is too large: {gl}") from None
     if cex is not None:
@@ -153,13 +207,25 @@ def _cross_check(lhs, rhs, free, bounds, budget: Budget) -> None:
     generic = frozenset(generic_dims(Add((lhs, rhs))))
     for sizes in _grid.size_grid(bounds):
         for _ in range(_grid.POINTS):
-            ev.reset(sizes, draw)
-            for env in _grid.free_assignments(free, sizes, all_values=False, generic=generic):
-                if ev.value(lhs, env) != ev.value(rhs, env):
-                    raise KernelDisagreement(
-                        "the normal form says the sides are equal but the exact check differs at "
-                        + _describe_point(sizes, env)
-                    )
+            for _ in range(MATRIX_DRAWS):  # a point where a matrix the step inverts is singular is drawn again
+                ev.reset(sizes, draw)
+                try:
+                    _agree_at(ev, lhs, rhs, free, sizes, generic)
+                    break
+                except _grid.UnusablePoint:
+                    continue
+            else:
+                raise _grid.GridLimit("random matrices kept being singular")
+
+
+def _agree_at(ev, lhs, rhs, free, sizes, generic=frozenset()) -> None:
+    """KernelDisagreement unless the sides agree at `ev`'s point for every free-index pattern."""
+    for env in _grid.free_assignments(free, sizes, all_values=False, generic=generic):
+        if ev.value(lhs, env) != ev.value(rhs, env):
+            raise KernelDisagreement(
+                "the normal form says the sides are equal but the exact check differs at "
+                + _describe_point(sizes, env)
+            )
 
 
 # The polynomial search (readable values, a guarantee) gets this much of a step's budget; past it,
@@ -278,6 +344,7 @@ def _assumptions(e: Expr) -> tuple[str, ...]:
                     if o.kind == "func" and o.depends_on in wrt})
     if twice:
         out.append(f"{', '.join(twice)} twice continuously differentiable")
+    out.extend(_inverse.assumptions(e))
     return tuple(out)
 
 

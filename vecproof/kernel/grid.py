@@ -19,13 +19,18 @@ from fractions import Fraction
 
 
 from .terms import (
-    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
-    children, free_slots, mentioned, slots, walk,
+    MATRIX_ATOMS, IllFormed, Add, Delta, Deriv, Det, Dim, Entry, Expr, Fold, Index, Inverse, Mul, Num, Obj, Pow,
+    Select, Size, Sum, children, free_slots, mentioned, slots, walk,
 )
 
 
 class GridLimit(Exception):
     """The exact check would be too large to run."""
+
+
+class UnusablePoint(Exception):
+    """A random point outside what a step assumes (a matrix it inverts is singular there): the
+    caller draws another."""
 
 
 
@@ -48,6 +53,8 @@ def _dims_in(e: Expr) -> set[Dim]:
             dims = (node.dim,)
         elif type(node) is Sum:
             dims = (node.index.dim,)
+        elif type(node) in MATRIX_ATOMS:
+            dims = node.obj.dims
         else:
             dims = tuple(s.dim for s in slots(node) if isinstance(s, Index))
         out.update(d for d in dims if d.symbolic)
@@ -141,7 +148,7 @@ class GenKey:
         base = f"{self.obj}[{','.join(map(str, self.idx))}]" if self.idx else self.obj
         if not self.derivs:
             return base
-        den = "".join(f"∂{v}[{','.join(map(str, d))}]" for v, d in self.derivs)
+        den = "".join(f"∂{v}[{','.join(map(str, d))}]" if d else f"∂{v}" for v, d in self.derivs)
         order = len(self.derivs)
         return f"∂{'' if order == 1 else order}{base}/{den}"
 
@@ -453,17 +460,23 @@ class PointEvaluator:
         self.mod = modulus
         self._slots: dict[Index, int] = {}
         self._dims: dict[Dim, int] = {}
+        self._logdets: dict[str, tuple] = {}  # the matrices whose log-determinant is written
+        self._minus_one = self._num(Fraction(-1))
         self._code = {id(e): self._compile(e) for e in exprs}
         self._exprs = exprs  # keeps the ids above valid
 
     def reset(self, sizes: dict[Dim, int], draw) -> None:
-        """A new point: sizes `sizes`, fresh entry values from `draw`."""
+        """A new point: sizes `sizes`, fresh entry values from `draw`. In the rationals, a matrix whose
+        log-determinant is written gets determinant 1 (so log det is exactly 0, and det > 0)."""
         self._sz = [d.size if not d.symbolic else sizes[d] for d in self._dims]
         self.draw = draw
         self.values: dict[tuple, object] = {}
         self.read: set[tuple] | None = None  # when a set, every entry read is recorded in it
         self._memo: dict = {}
         self._dirs: tuple[tuple[str, tuple[int, ...]], ...] = ()
+        if not self.mod:
+            for name, spec in self._logdets.items():
+                self._unimodular(name, self._sz[spec[1]])
 
     def value(self, e: Expr, env: dict):
         """The value of `e` (one of the compiled expressions) with its free indices set by `env`."""
@@ -525,6 +538,15 @@ class PointEvaluator:
             return self._compile(e.body)
         if t is Select:
             return (_SELECT, self._slot(e.index), tuple(map(self._compile, e.options)))
+        if t in MATRIX_ATOMS:
+            o = e.obj
+            spec = (o.name, self._dim(o.dims[0]), o.kind, o.depends_on)
+            if t is Inverse:
+                return (_INV, spec, tuple(map(self._slot, e.idx)))
+            if t is Det:
+                return (_DET, spec, e.power)
+            self._logdets[o.name] = spec
+            return (_LOGDET, spec)
         raise TypeError(f"not an index expression: {e!r}")
 
     # ---- arithmetic on numbers and jets ------------------------------------------------------------
@@ -610,6 +632,17 @@ class PointEvaluator:
             return out
         if op == _DERIV:
             return self._derive(c, env)
+        if op == _INV:
+            y, _ = self._matrix(c[1])
+            a, b = (env[s] if s >= 0 else -s for s in c[2])
+            if not (1 <= a <= len(y) and 1 <= b <= len(y)):
+                raise IllFormed(f"inv({c[1][0]})[{a},{b}] is outside its ranges")
+            return y[a - 1][b - 1]
+        if op == _DET:
+            _, d = self._matrix(c[1])
+            return d if c[2] == 1 else self._recip(d)
+        if op == _LOGDET:
+            return self._logdet(c[1])
         v = env[c[1]] if c[1] >= 0 else -c[1]  # _SELECT
         if not 1 <= v <= len(c[2]):
             raise IllFormed(f"entry {v} of an explicit list of {len(c[2])}")
@@ -686,6 +719,91 @@ class PointEvaluator:
         bit = 1 << k
         return v[bit] if not k else tuple(v[s | bit] for s in range(bit))
 
+    # ---- inverses and determinants (kernel/inverse.py) -----------------------------------------------
+
+    def _matrix(self, spec):
+        """(X⁻¹ as rows, det X) for the declared matrix of `spec` at this point, in the current jet
+        directions, exactly (Gauss–Jordan elimination); UnusablePoint where X is singular."""
+        name, dim, kind, depends_on = spec
+        key = ("matrix", name, self._dirs)
+        got = self._memo.get(key)
+        if got is not None:
+            return got
+        n = self._sz[dim]
+        self.budget.spend(1 + 2 * n ** 3 * (1 << len(self._dirs)) ** 2, GridLimit)
+        x = [[self._entry((_ENTRY, name, (-i, -j), (), (), False, kind, depends_on), [])
+              for j in range(1, n + 1)] for i in range(1, n + 1)]
+        rows = [row + [1 if i == j else 0 for j in range(n)] for i, row in enumerate(x)]
+        det = 1
+        for col in range(n):
+            pivot = next((r for r in range(col, n) if self._head(rows[r][col])), None)
+            if pivot is None:
+                raise UnusablePoint(f"{name} is singular at this point")
+            if pivot != col:
+                rows[col], rows[pivot] = rows[pivot], rows[col]
+                det = self._mul(self._minus_one, det)
+            det = self._mul(det, rows[col][col])
+            scale = self._recip(rows[col][col])
+            rows[col] = [self._mul(scale, v) for v in rows[col]]
+            for r in range(n):
+                f = rows[r][col]
+                if r != col and (any(f) if type(f) is tuple else f):
+                    minus_f = self._mul(self._minus_one, f)
+                    rows[r] = [self._add(v, self._mul(minus_f, w)) for v, w in zip(rows[r], rows[col])]
+        got = self._memo[key] = ([row[n:] for row in rows], det)
+        return got
+
+    def _head(self, v):
+        return v[0] if type(v) is tuple else v
+
+    def _recip(self, v):
+        """1/v exactly; for a jet v0 + u (u nilpotent of order ≤ the directions): (1/v0) Σ_k (−u/v0)^k."""
+        if type(v) is not tuple:
+            if not v:
+                raise UnusablePoint("a determinant is 0 at this point")
+            return pow(v, -1, self.mod) if self.mod else Fraction(1) / v
+        inv0 = self._recip(v[0])
+        step = self._mul(self._mul(self._minus_one, inv0), (0,) + v[1:])
+        out, power = 1, 1
+        for _ in self._dirs:
+            power = self._mul(power, step)
+            out = self._add(out, power)
+        return self._mul(inv0, out)
+
+    def _logdet(self, spec):
+        """log det X: its value an independent unknown modulo the prime (no law relates it to X), 0 in
+        the rationals (where X was drawn with det X = 1); its derivatives exact, by the series
+        log(d0 + u) = log d0 + Σ_k (−1)^(k+1) (u/d0)^k / k of the determinant's jet."""
+        _, d = self._matrix(spec)
+        if self.mod:
+            base = self._entry_value((f"log det {spec[0]}", (), ()))
+        else:
+            if self._head(d) != 1:
+                raise UnusablePoint(f"det {spec[0]} is not 1 at this point")
+            base = 0
+        if type(d) is not tuple:
+            return base
+        u = self._mul(self._recip(d[0]), (0,) + d[1:])
+        out, power = base, 1
+        for k in range(1, len(self._dirs) + 1):
+            power = self._mul(power, u)
+            out = self._add(out, self._mul(self._num(Fraction((-1) ** (k + 1), k)), power))
+        return out
+
+    def _unimodular(self, name: str, n: int) -> None:
+        """Draw the entries of matrix `name` as L·U·L' with L, L' unit lower and U unit upper
+        triangular: det = 1, and no minor is forced to a value."""
+        def triangle(lower: bool):
+            return [[1 if i == j else self.draw() if (i > j) == lower else 0 for j in range(n)] for i in range(n)]
+
+        def times(a, b):
+            return [[sum(a[i][k] * b[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
+
+        x = times(times(triangle(True), triangle(False)), triangle(True))
+        for i in range(n):
+            for j in range(n):
+                self.values[(name, (i + 1, j + 1), ())] = x[i][j]
+
     def _int(self, c, env: list) -> int:
         v = self._ev(c, env)
         v = v[0] if type(v) is tuple else v
@@ -694,7 +812,7 @@ class PointEvaluator:
         return int(v)
 
 
-_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT = range(10)
+_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT, _INV, _DET, _LOGDET = range(13)
 
 
 def _local_size(e: Expr) -> int:

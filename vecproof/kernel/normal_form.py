@@ -11,9 +11,10 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
+from . import inverse
 from .terms import (
-    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
-    free_slots, map_children, map_slots, node_count, slots, substitute, walk,
+    MATRIX_ATOMS, IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Inverse, Mul, Num, Obj, Pow,
+    Select, Size, Sum, free_slots, map_children, map_slots, node_count, slots, substitute, walk,
 )
 
 
@@ -67,6 +68,7 @@ class Policy:
     differentiate: bool = True
     collapse: bool = True
     symmetry: bool = True
+    matrix_laws: frozenset[str] | None = None  # the laws of kernel/inverse.py it may use; None: all
 
 
 FULL = Policy()
@@ -129,7 +131,7 @@ class Opaque:
 class Term:
     coeff: Poly
     bound: tuple[Index, ...]
-    factors: tuple  # Entry | Delta | Opaque
+    factors: tuple  # Entry | Delta | Opaque | a matrix atom (Inverse, Det, LogDet)
 
 
 def _tmul(a: Term, b: Term) -> Term:
@@ -210,6 +212,10 @@ class Normalizer:
             for s, d in zip(e.idx, e.obj.dims):
                 if isinstance(s, int) and (d.symbolic or not 1 <= s <= d.size):
                     raise IllFormed(f"{e.obj.name}[…{s}…]: a numeral in a slot of {d.name}")
+            return [Term(_pconst(1), (), (e,))]
+        if type(e) in MATRIX_ATOMS:
+            if type(e) is Inverse and any(isinstance(s, int) and d.symbolic for s, d in zip(e.idx, e.obj.dims)):
+                raise IllFormed(f"inv({e.obj.name})[…]: a numeral in a slot of a symbolic dimension")
             return [Term(_pconst(1), (), (e,))]
         if isinstance(e, Delta):
             if isinstance(e.a, int) and isinstance(e.b, int):
@@ -303,10 +309,37 @@ class Normalizer:
         for t in self.flatten(e.body):
             self.budget.spend(1 + len(t.factors))
             for p, f in enumerate(t.factors):
+                if type(f) in MATRIX_ATOMS:
+                    out.extend(self._derive_matrix_atom(t, p, e))
+                    continue
                 for extra in _derive_factor(f, e.var, e.idx):
                     out.append(Term(t.coeff, t.bound, t.factors[:p] + extra + t.factors[p + 1:]))
             self._check_size(out)
         return out
+
+    def _derive_matrix_atom(self, t: Term, p: int, e: Deriv) -> list[Term]:
+        """The terms of ∂/∂var[idx] applied to factor p of `t`, a matrix atom (kernel/inverse.py);
+        kept underived (opaque) where the policy does not allow the atom's derivative law."""
+        f = t.factors[p]
+        rest = t.factors[:p], t.factors[p + 1:]
+        parts = inverse.derive(f, e.var, e.idx, self.policy, self._fresh_index, _derive_factor)
+        if parts is None:
+            return [Term(t.coeff, t.bound, rest[0] + (Opaque(Deriv(e.var, tuple(e.idx), f)),) + rest[1])]
+        return [Term(_pmul(t.coeff, _pconst(c)), t.bound + new, rest[0] + extra + rest[1])
+                for c, new, extra in parts]
+
+    def _matrix_laws(self, t: Term) -> Term | None:
+        """`t` after the contraction and cancellation laws of kernel/inverse.py, δs collapsed again."""
+        while True:
+            self.budget.spend(1 + len(t.factors) ** 2)
+            got = inverse.reduce(t.bound, t.factors, self.policy)
+            if got is None:
+                return t
+            t = Term(t.coeff, got[0], got[1])
+            if self.policy.collapse:
+                t = _collapse(t)
+                if t is None:
+                    return None
 
     # -- collapse, canonical renaming, merging -----------------------------------------------------
     def _terms_to_keys(self, terms: list[Term]) -> dict:
@@ -316,6 +349,10 @@ class Normalizer:
             self.budget.spend((1 + deltas) * (1 + len(t.factors)))
             if self.policy.collapse:
                 t = _collapse(t)
+                if t is None:
+                    continue
+            if any(type(f) in MATRIX_ATOMS for f in t.factors):
+                t = self._matrix_laws(t)
                 if t is None:
                     continue
             key = self._canonical_key(t)
@@ -375,6 +412,8 @@ class Normalizer:
             return (("E", f.obj.name, tuple(head_d)), tuple(slots), tuple(groups))
         if isinstance(f, Opaque):
             return self._opaque_view(f)
+        if type(f) in MATRIX_ATOMS:
+            return inverse.view(f)
         raise TypeError(f"not a factor: {f!r}")
 
     def _opaque_view(self, f: Opaque):

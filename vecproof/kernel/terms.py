@@ -145,6 +145,31 @@ class Select(Expr):
     options: tuple[Expr, ...]
 
 
+@dataclass(frozen=True)
+class Inverse(Expr):
+    """Entry `idx` (row, column) of the inverse of the declared square matrix `obj`, which the
+    verdict then assumes invertible (kernel/inverse.py holds its laws)."""
+
+    obj: Obj
+    idx: tuple[Slot, ...]
+
+
+@dataclass(frozen=True)
+class Det(Expr):
+    """det(obj)^power for a declared square matrix `obj`: power 1 is det obj, power −1 its
+    reciprocal det(obj⁻¹) (obj then assumed invertible)."""
+
+    obj: Obj
+    power: int = 1
+
+
+@dataclass(frozen=True)
+class LogDet(Expr):
+    """log det obj for a declared square matrix `obj`, assumed to have det obj > 0."""
+
+    obj: Obj
+
+
 ZERO = Num(Fraction(0))
 ONE = Num(Fraction(1))
 
@@ -162,7 +187,7 @@ def _same(e, f):
 
 
 _CHILDREN = {
-    Num: _none, Size: _none, Entry: _none, Delta: _none,
+    Num: _none, Size: _none, Entry: _none, Delta: _none, Inverse: _none, Det: _none, LogDet: _none,
     Add: lambda e: e.args,
     Mul: lambda e: e.args,
     Pow: lambda e: (e.base,),
@@ -173,7 +198,7 @@ _CHILDREN = {
 }
 
 _MAP_CHILDREN = {
-    Num: _same, Size: _same, Entry: _same, Delta: _same,
+    Num: _same, Size: _same, Entry: _same, Delta: _same, Inverse: _same, Det: _same, LogDet: _same,
     Add: lambda e, f: Add(tuple(map(f, e.args))),
     Mul: lambda e, f: Mul(tuple(map(f, e.args))),
     Pow: lambda e, f: Pow(f(e.base), e.exp),
@@ -185,6 +210,8 @@ _MAP_CHILDREN = {
 
 _SLOTS = {
     Num: _none, Size: _none, Add: _none, Mul: _none, Pow: _none, Sum: _none, Fold: _none,
+    Det: _none, LogDet: _none,
+    Inverse: lambda e: e.idx,
     Entry: lambda e: e.idx + tuple(s for _, d in e.derivs for s in d),
     Delta: lambda e: (e.a, e.b),
     Deriv: lambda e: e.idx,
@@ -193,12 +220,15 @@ _SLOTS = {
 
 _MAP_SLOTS = {
     Num: _same, Size: _same, Add: _same, Mul: _same, Pow: _same, Sum: _same, Fold: _same,
+    Det: _same, LogDet: _same,
+    Inverse: lambda e, f: Inverse(e.obj, tuple(map(f, e.idx))),
     Entry: lambda e, f: Entry(e.obj, tuple(map(f, e.idx)), tuple((v, tuple(map(f, d))) for v, d in e.derivs)),
     Delta: lambda e, f: Delta(f(e.a), f(e.b)),
     Deriv: lambda e, f: Deriv(e.var, tuple(map(f, e.idx)), e.body),
     Select: lambda e, f: Select(f(e.index), e.options),
 }
 
+MATRIX_ATOMS = (Inverse, Det, LogDet)  # functions of a whole declared matrix (kernel/inverse.py)
 _ATOMS = frozenset(k for k, f in _CHILDREN.items() if f is _none)
 _SLOTTED = frozenset(k for k, f in _SLOTS.items() if f is not _none)
 
@@ -301,6 +331,8 @@ def mentioned(e: Expr):
         if type(node) is Entry:
             yield node.obj
             yield from (v for v, _ in node.derivs)
+        elif type(node) in MATRIX_ATOMS:
+            yield node.obj
         elif type(node) is Deriv:
             yield node.var
 
@@ -314,7 +346,7 @@ def differentiated_objects(e: Expr, under: bool = False, out: set | None = None)
     """Objects that occur inside a derivative (their dependence on the variable matters)."""
     if out is None:
         out = set()
-    if type(e) is Entry:
+    if type(e) is Entry or type(e) in MATRIX_ATOMS:
         if under:
             out.add(e.obj)
     for kid in children(e):

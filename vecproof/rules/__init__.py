@@ -34,13 +34,15 @@ class Rule:
     collapse: bool = False
     symmetry: bool = False
     catch_all: bool = False
+    laws: frozenset = frozenset()  # the laws of inverses and determinants it allows (kernel/inverse.py)
 
     def apply(self, expr: Expr) -> Expr | None:
         """`expr` rewritten by this rule wherever it applies, or None where it applies nowhere (and
         always for the catch-all). A definition unfolds its own notation and leaves its argument's
         notation folded; product_rule takes every derivative; index_collapse collapses deltas
         against sums (distributing products); symmetry writes S[j,i] as S[i,j]. KernelLimit when
-        distributing is too large. Not trusted: the result is a line for the kernel to decide."""
+        distributing is too large. The laws of inverses and determinants are judged by `explains`
+        only: their `apply` is None. Not trusted: the result is a line for the kernel to decide."""
         if self.unfold:
             return rewrite.unfold(self.unfold, expr)
         if self.differentiate:
@@ -90,6 +92,24 @@ _RULES = [
          "(i and k over the same dimension); and Σ_i c = n c when c does not involve i.",
          collapse=True),
     Rule("symmetry", "For S declared symmetric: S[i,j] = S[j,i].", symmetry=True),
+    Rule("inverse_def",
+         "For X declared invertible, X X⁻¹ = X⁻¹ X = I: Σ_j X[i,j] X⁻¹[j,k] = δ(i,k) = Σ_j X⁻¹[i,j] X[j,k] "
+         "(X⁻¹ is also written inv(X) or X^-1); and det(X⁻¹) det(X) = 1.",
+         laws=frozenset({"inverse_def", "det_inverse"})),
+    Rule("inverse_derivative",
+         "The derivative of the inverse: ∂X⁻¹[a,b]/∂X[p,q] = −X⁻¹[a,p] X⁻¹[q,b], and for a matrix X(t) of a "
+         "scalar t, d(X⁻¹)/dt = −X⁻¹ (dX/dt) X⁻¹; in general ∂X⁻¹[a,b] = −Σ_p Σ_q X⁻¹[a,p] ∂X[p,q] X⁻¹[q,b]. "
+         "Cite it with product_rule (and index_collapse for the deltas).",
+         laws=frozenset({"inverse_derivative"})),
+    Rule("det_derivative",
+         "Jacobi's formula: ∂det(X)/∂X[p,q] = det(X) X⁻¹[q,p], so ∂det(X)/∂X = det(X) X⁻ᵀ in layout "
+         "denominator (det(X) X⁻¹ in numerator); d(det X)/dt = det(X) tr(X⁻¹ dX/dt). Cite it with product_rule.",
+         laws=frozenset({"det_derivative"})),
+    Rule("logdet_derivative",
+         "The derivative of log det: ∂logdet(X)/∂X[p,q] = X⁻¹[q,p], so ∂logdet(X)/∂X = X⁻ᵀ in layout "
+         "denominator (X⁻¹ in numerator); d(logdet X)/dt = tr(X⁻¹ dX/dt). logdet(X) = log(det(X)) assumes "
+         "det X > 0. Cite it with product_rule.",
+         laws=frozenset({"logdet_derivative"})),
     Rule("algebra",
          "Any true step (rearranging, distributing, collecting terms). vecproof still proves the step; "
          "it just does not name the reason.", catch_all=True),
@@ -150,6 +170,7 @@ def _policy(rules, before: Expr, after: Expr) -> Policy:
         differentiate=any(r.differentiate for r in rules),
         collapse=any(r.collapse for r in rules),
         symmetry=any(r.symmetry for r in rules),
+        matrix_laws=frozenset().union(*(r.laws for r in rules)),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from ..kernel import Add, Delta, Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Pow, Select, Size, Sum
-from ..kernel.terms import free_slots, substitute
+from ..kernel.terms import MATRIX_ATOMS, free_slots, substitute
 
 ZERO = Num(Fraction(0))
 ONE = Num(Fraction(1))
@@ -143,7 +143,8 @@ def _derive(e: Expr, d: Deriv) -> Expr:
         return ZERO if body == ZERO else Fold(e.tag, body)
     if isinstance(e, Select):
         return Select(e.index, tuple(_derive(o, d) for o in e.options))
-    if isinstance(e, Deriv):  # a derivative that could not be taken (by a symmetric variable)
+    if isinstance(e, Deriv) or type(e) in MATRIX_ATOMS:
+        # not taken here: by a symmetric variable, or of an inverse or determinant (their laws)
         return Deriv(var, idx, e)
     return ZERO  # Num, Size, Delta
 

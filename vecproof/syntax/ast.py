@@ -175,6 +175,7 @@ class ObjectDecl:
     shape: ShapeSpec
     symmetric: bool
     span: Span
+    invertible: bool = False  # a square matrix declared invertible: inv, ⁻¹ and logdet may be applied
 
 
 @dataclass(frozen=True)

@@ -224,8 +224,10 @@ class _Build(Transformer_NonRecursive):
         while rest and isinstance(rest[0], tuple):
             names.append(rest.pop(0))
         shape = rest.pop(0)
-        symmetric = bool(rest)
-        decls = [ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta)) for name, depends in names]
+        symmetric = any(t.type == "SYMMETRIC" for t in rest)
+        invertible = any(t.type == "INVERTIBLE" for t in rest)
+        decls = [ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta), invertible)
+                 for name, depends in names]
         return decls[0] if len(decls) == 1 else decls
 
     def object_name(self, meta, c):
@@ -445,6 +447,7 @@ _FRIENDLY = {
     "OBJECT_KIND": "var, const or func",
     "THEOREM_KIND": "theorem or lemma",
     "SYMMETRIC": "symmetric",
+    "INVERTIBLE": "invertible",
     "NORM_BAR": "‖",
     "DNORM_BAR": "||",
     "TRANSPOSE_MARK": "ᵀ",

@@ -84,6 +84,8 @@ class TexPrinter:
             return rf"\begin{{bmatrix}} {rows} \end{{bmatrix}}", ATOM
         if isinstance(node, ast.Call):
             return self._call(node)
+        if isinstance(node, ast.Unsupported) and node.construct in ("⁻¹", "^-1"):
+            return f"{self._at(node.operands[0], ATOM)}^{{-1}}", POSTFIX
         if isinstance(node, ast.BoundedIndex):  # only as a sum's first argument; printed there
             return f"{_name(node.index.name)} = {self.expr(node.lo)}", SUM
         raise TypeError(f"no LaTeX form for {type(node).__name__}")
@@ -149,6 +151,11 @@ class TexPrinter:
             return rf"\left\|{self.expr(args[0])}\right\|" + ("_F" if f == "normF" else ""), ATOM
         if f == "tr" and len(args) == 1:
             return rf"\operatorname{{tr}}\left({self.expr(args[0])}\right)", ATOM
+        if f == "inv" and f not in self.names and len(args) == 1:
+            return f"{self._at(args[0], ATOM)}^{{-1}}", POSTFIX
+        if f in ("det", "logdet") and f not in self.names and len(args) == 1:
+            head = r"\det" if f == "det" else r"\log\det"
+            return rf"{head}\left({self.expr(args[0])}\right)", ATOM
         head = self.name(f) if f in self.names else r"\operatorname{" + f.replace("_", r"\_") + "}"
         return head + r"\left(" + ", ".join(self.expr(a) for a in args) + r"\right)", ATOM
 
