@@ -19,7 +19,7 @@ from fractions import Fraction
 
 
 from .terms import (
-    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     children, free_slots, mentioned, slots, walk,
 )
 
@@ -524,6 +524,8 @@ class PointEvaluator:
             return self._compile(e.body)
         if t is Select:
             return (_SELECT, self._slot(e.index), tuple(map(self._compile, e.options)))
+        if t is App:
+            return (_APP, e.fn, e.order, self._compile(e.arg))
         raise TypeError(f"not an index expression: {e!r}")
 
     # ---- arithmetic on numbers and jets ------------------------------------------------------------
@@ -609,6 +611,10 @@ class PointEvaluator:
             return out
         if op == _DERIV:
             return self._derive(c, env)
+        if op == _APP:
+            from .functions import app_value  # the derivative laws' table
+            self.budget.spend(1 << len(self._dirs), GridLimit)
+            return app_value(self, c[1], c[2], self._ev(c[3], env))
         v = env[c[1]] if c[1] >= 0 else -c[1]  # _SELECT
         if not 1 <= v <= len(c[2]):
             raise IllFormed(f"entry {v} of an explicit list of {len(c[2])}")
@@ -693,7 +699,7 @@ class PointEvaluator:
         return int(v)
 
 
-_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT = range(10)
+_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT, _APP = range(11)
 
 
 def _local_size(e: Expr) -> int:

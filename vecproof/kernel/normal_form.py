@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .terms import (
-    IllFormed, Add, Delta, Deriv, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, App, Delta, Deriv, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     free_slots, node_count, substitute,
 )
 
@@ -169,12 +169,16 @@ class Normalizer:
             self.budget.spend(nodes)
             asg = dict(zip(concrete, values))
             label = tuple((i.name, v) for i, v in asg.items())
-            for key, coeff in self._terms_to_keys(self.flatten(substitute(expr, asg))).items():
+            for key, coeff in self._terms_to_keys(self._top(self.flatten(substitute(expr, asg)))).items():
                 out[(label, key)] = coeff
         return out
 
     def is_zero(self, expr: Expr) -> bool:
         return not self.normal_form(expr)
+
+    def _top(self, terms: list[Term]) -> list[Term]:
+        """The terms of the whole expression before they are keyed (a subclass may rewrite them)."""
+        return terms
 
     # -- flattening ------------------------------------------------------------------------------
     def flatten(self, e: Expr) -> list[Term]:
@@ -226,6 +230,9 @@ class Normalizer:
             if self.policy.unfold is None or e.tag in self.policy.unfold:
                 return self.flatten(e.body)
             return [Term(_pconst(1), (), (Opaque(e),))]
+        if isinstance(e, App):
+            from .functions import flatten_app
+            return flatten_app(self, e)
         if isinstance(e, Select):
             if not isinstance(e.index, int):
                 raise OutsideFragment(f"entry {e.index.name} of an explicit matrix is not a number")
@@ -282,6 +289,10 @@ class Normalizer:
         for t in self.flatten(e.body):
             self.budget.spend(1 + len(t.factors))
             for p, f in enumerate(t.factors):
+                if type(f) is App:
+                    from .functions import derive_app
+                    out.extend(derive_app(self, t, p, e))
+                    continue
                 for extra in _derive_factor(f, e.var, e.idx):
                     out.append(Term(t.coeff, t.bound, t.factors[:p] + extra + t.factors[p + 1:]))
             self._check_size(out)
@@ -297,6 +308,9 @@ class Normalizer:
                 t = _collapse(t)
                 if t is None:
                     continue
+            if any(type(f) is App for f in t.factors):
+                from .functions import cancel
+                t = cancel(self, t)
             key = self._canonical_key(t)
             if not t.coeff:
                 continue
@@ -356,6 +370,9 @@ class Normalizer:
             return (("E", f.obj.name, tuple(head_d)), tuple(slots), tuple(groups))
         if isinstance(f, Opaque):
             return self._opaque_view(f)
+        if isinstance(f, App):
+            from .functions import app_view
+            return app_view(self, f)
         raise TypeError(f"not a factor: {f!r}")
 
     def _opaque_view(self, f: Opaque):

@@ -145,6 +145,17 @@ class Select(Expr):
     options: tuple[Expr, ...]
 
 
+@dataclass(frozen=True)
+class App(Expr):
+    """A scalar function applied to a scalar expression: `fn` is a built-in with a derivative law
+    (exp, log, sqrt, sigmoid, tanh; recip is 1/t) or a declared scalar function, differentiated
+    `order` times (f, f′, f″, …: uninterpreted)."""
+
+    fn: str
+    arg: Expr
+    order: int = 0
+
+
 ZERO = Num(Fraction(0))
 ONE = Num(Fraction(1))
 
@@ -170,6 +181,7 @@ _CHILDREN = {
     Deriv: lambda e: (e.body,),
     Fold: lambda e: (e.body,),
     Select: lambda e: e.options,
+    App: lambda e: (e.arg,),
 }
 
 _MAP_CHILDREN = {
@@ -181,10 +193,11 @@ _MAP_CHILDREN = {
     Deriv: lambda e, f: Deriv(e.var, e.idx, f(e.body)),
     Fold: lambda e, f: Fold(e.tag, f(e.body)),
     Select: lambda e, f: Select(e.index, tuple(map(f, e.options))),
+    App: lambda e, f: App(e.fn, f(e.arg), e.order),
 }
 
 _SLOTS = {
-    Num: _none, Size: _none, Add: _none, Mul: _none, Pow: _none, Sum: _none, Fold: _none,
+    Num: _none, Size: _none, Add: _none, Mul: _none, Pow: _none, Sum: _none, Fold: _none, App: _none,
     Entry: lambda e: e.idx + tuple(s for _, d in e.derivs for s in d),
     Delta: lambda e: (e.a, e.b),
     Deriv: lambda e: e.idx,
@@ -192,7 +205,7 @@ _SLOTS = {
 }
 
 _MAP_SLOTS = {
-    Num: _same, Size: _same, Add: _same, Mul: _same, Pow: _same, Sum: _same, Fold: _same,
+    Num: _same, Size: _same, Add: _same, Mul: _same, Pow: _same, Sum: _same, Fold: _same, App: _same,
     Entry: lambda e, f: Entry(e.obj, tuple(map(f, e.idx)), tuple((v, tuple(map(f, d))) for v, d in e.derivs)),
     Delta: lambda e, f: Delta(f(e.a), f(e.b)),
     Deriv: lambda e, f: Deriv(e.var, tuple(map(f, e.idx)), e.body),
