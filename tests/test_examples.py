@@ -8,7 +8,7 @@ import pytest
 from vecproof.checker import check_path
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-GOOD = sorted(p for p in EXAMPLES.glob("*.vproof"))
+GOOD = sorted(p for p in EXAMPLES.rglob("*.vproof") if "bad" not in p.relative_to(EXAMPLES).parts)
 BAD = sorted((EXAMPLES / "bad").glob("*.vproof"))
 
 

@@ -149,8 +149,7 @@ def test_the_product_rule_with_commuted_factors_is_false():
 
 # ---- the language's edge: VP111 ------------------------------------------------------------------------
 
-EDGE = ["exp(x^T x)", "log(x^T x)", "sqrt(x^T x)", "sigmoid(x^T x)", "tanh(x^T x)", "softmax(x)",
-        "logsumexp(x)", "det(A)", "logdet(A)", "inv(A)", "A^-1", "A⁻¹", "diag(x)", "x ⊙ x", "abs(x^T x)",
+EDGE = ["det(A)", "logdet(A)", "inv(A)", "A^-1", "A⁻¹", "diag(x)", "x ⊙ x", "abs(x^T x)",
         "relu(x^T x)", "sign(x^T x)", "sin(x^T x)", "cos(x^T x)", "det A"]
 
 

@@ -27,9 +27,7 @@ class Construct:
 
 
 _PLANNED = (
-    ("exp", "the exponential"), ("log", "the natural logarithm"), ("sqrt", "the square root"),
-    ("sigmoid", "the logistic sigmoid"), ("tanh", "the hyperbolic tangent"), ("softmax", "the softmax"),
-    ("logsumexp", "log Σ exp"), ("det", "the determinant"), ("logdet", "the log-determinant"),
+    ("det", "the determinant"), ("logdet", "the log-determinant"),
     ("inv", "the matrix inverse"), ("diag", "the diagonal matrix of a vector"),
 )
 _OUT = "it is not differentiable everywhere, so its derivative laws do not hold at every point; vecproof will keep it out"

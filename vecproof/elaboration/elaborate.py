@@ -12,7 +12,7 @@ from typing import Callable
 
 from .. import diagnostics as dg
 from ..kernel import (
-    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
 )
 from ..numtext import number_text
 from ..syntax import ast
@@ -21,6 +21,8 @@ from .scope import ElabError, Scope
 
 MAX_EXPONENT = 64
 IDENTITY = "I"  # the identity matrix, unless a file declares the name I itself
+FUNCTIONS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "sigmoid": "sigmoid", "σ": "sigmoid", "tanh": "tanh"}
+PRIMES = "'′"
 
 
 def same_dim(a: Dim | None, b: Dim | None) -> bool:
@@ -213,10 +215,17 @@ class Elaborator:
             by = den.operand if isinstance(den, ast.Indexed) else den  # `d(E)/dx[l]/dx[k]`: the last dx[k]
             wrt = isinstance(by, ast.Name) and len(by.name) > 1 and by.name[0] in "d∂"
             if isinstance(node.left, ast.Partial) and wrt:
-                raise ElabError(dg.UNSUPPORTED, "only division by a whole number is supported; for a second "
-                                "derivative write d(d(E)/dx[l])/dx[k]", den.span)
-            raise ElabError(dg.UNSUPPORTED, "only division by a whole number is supported (vecproof "
-                            "checks polynomial identities)", den.span)
+                raise ElabError(dg.UNSUPPORTED, "only division by a whole number or a scalar is supported; "
+                                "for a second derivative write d(d(E)/dx[l])/dx[k]", den.span)
+            if wrt and by.name not in self.scope.names:
+                raise ElabError(dg.UNSUPPORTED, "only division by a whole number or a scalar expression is "
+                                "supported", den.span)
+            d = self._expr(den, env)
+            if not d.scalar:
+                raise ElabError(dg.SHAPE, f"cannot divide by {d.shape}: only division by a scalar is defined",
+                                den.span)
+            lc, dc = left.comp, d.comp
+            return Typed(left.rows, left.cols, lambda r, c: Mul((lc(r, c), App("recip", dc(None, None)))))
         if den.value == 0:
             raise ElabError(dg.UNSUPPORTED, "division by zero", den.span)
         q = Num(Fraction(1, den.value))
@@ -354,6 +363,16 @@ class Elaborator:
                 return self._identity(self._dim_arg(node))
             if name in edge.CONSTRUCTS:
                 raise edge.refuse(name, node.callee.span)
+        if name in FUNCTIONS:
+            return self._apply(node, FUNCTIONS[name], 0, env)
+        if name in ("softmax", "logsumexp"):
+            return self._softmax(node, name, env)
+        base = name.rstrip(PRIMES)
+        if base in self.scope.names and self.scope.names[base].what == "fn":
+            return self._apply(node, base, len(name) - len(base), env)
+        if base != name:
+            raise ElabError(dg.SHAPE, f"{name}: primes mark the derivatives of a function declared "
+                            f"`func {base} : scalar -> scalar`", node.callee.span)
         if name in ("sum", "Σ"):
             return self._sum(node, env)
         if name in ("delta", "δ"):
@@ -420,6 +439,27 @@ class Elaborator:
             # `A(x + y)`: a product written without a space.
             return self.product(self._expr(ast.Name(node.callee.span, name), env), self._expr(args[0], env), node.span)
         raise ElabError(dg.SHAPE, f"'{name}' is not a function", node.callee.span)
+
+    def _apply(self, node: ast.Call, fn: str, order: int, env) -> Typed:
+        """A scalar function (its `order`-th derivative) applied entrywise: f(E)[r, c] = f(E[r, c])."""
+        self._arity(node, 1)
+        t = self._expr(node.args[0], env)
+        tc = t.comp
+        return Typed(t.rows, t.cols, lambda r, c: App(fn, tc(r, c), order))
+
+    def _softmax(self, node: ast.Call, name: str, env) -> Typed:
+        """softmax(x)[r] = exp(x[r]) / Σ_j exp(x[j]) and logsumexp(x) = log Σ_j exp(x[j]), for a
+        column vector x: definitions a proof unfolds (softmax_def, logsumexp_def)."""
+        self._arity(node, 1)
+        t = self._expr(node.args[0], env)
+        if t.rows is None or t.cols is not None:
+            raise ElabError(dg.SHAPE, f"{name} takes a column vector; this is {t.shape}", node.span)
+        j = self._fresh("j", t.rows)
+        tc = t.comp
+        total = lambda: Sum(j, App("exp", tc(j, None)))  # noqa: E731
+        if name == "logsumexp":
+            return Typed(None, None, lambda r, c: Fold("logsumexp", App("log", total())))
+        return Typed(t.rows, None, lambda r, c: Fold("softmax", Mul((App("exp", tc(r, None)), App("recip", total())))))
 
     def _dim_arg(self, node: ast.Call) -> Dim:
         """The dimension named by the one argument of `I(n)`."""

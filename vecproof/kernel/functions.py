@@ -54,8 +54,8 @@ def law(fn: str, order: int, t, alg):
     return a.app(fn, t, order + 1)
 
 
-class _ExprAlg:
-    """`law` building index expressions."""
+class ExprAlgebra:
+    """`law` building index expressions (the normal form's chain rule and the rules' rewrite)."""
 
     num = staticmethod(lambda q: Num(Fraction(q)))
     add = staticmethod(lambda *xs: Add(xs))
@@ -100,9 +100,9 @@ def derive_app(nz: Normalizer, t: Term, p: int, d: Deriv) -> list[Term]:
     """The chain rule on factor p (an application f(u)) of term t: f′(u) · ∂u/∂var[idx], by `law`."""
     f = t.factors[p]
     rest = t.factors[:p], t.factors[p + 1:]
-    mul = _ExprAlg.mul
+    mul = ExprAlgebra.mul
     out = []
-    for u in nz.flatten(mul(law(f.fn, f.order, f.arg, _ExprAlg), Deriv(d.var, d.idx, f.arg))):
+    for u in nz.flatten(mul(law(f.fn, f.order, f.arg, ExprAlgebra), Deriv(d.var, d.idx, f.arg))):
         out.append(Term(_pmul(t.coeff, u.coeff), t.bound + u.bound, rest[0] + u.factors + rest[1]))
     return out
 
@@ -130,24 +130,85 @@ def app_view(nz: Normalizer, f: App):
     return view
 
 
-def cancel(nz: Normalizer, t: Term) -> Term:
-    """t with each pair 1/g · g of an atomic g (an entry or an application, at the same indices)
-    removed: valid where g ≠ 0, which the verdict assumes."""
-    recips = [p for p, f in enumerate(t.factors)
-              if type(f) is App and f.fn == RECIP and type(f.arg) in (Entry, App)]
-    if not recips:
-        return t
-    gone: set[int] = set()
-    for p in recips:
-        target = nz._factor_view(t.factors[p].arg)
-        for q, g in enumerate(t.factors):
-            if q in gone or q == p or (type(g) is App and g.fn == RECIP) or type(g) is Delta:
-                continue
-            nz.budget.spend(1)
-            if nz._factor_view(g) == target:
-                gone |= {p, q}
+MAX_REDUCTIONS = 1000  # rewrites of 1/u · L per term, at most
+
+
+def reduce_recips(nz: Normalizer, t: Term) -> list[Term]:
+    """t rewritten by r·u = 1 for each reciprocal r = 1/u it holds: u's leading monomial c·L (a term
+    of u free of bound indices, the most factors first) is taken out by r·L = (1 − r·(u − c·L))/c
+    wherever the term holds r and every factor of L (at the same indices). For an atomic u this is
+    r·u = 1. Valid where u ≠ 0, which the verdict assumes; the exact evaluation takes 1/u exactly."""
+    todo, out, steps = [t], [], 0
+    while todo:
+        t = todo.pop()
+        got = _reduce_once(nz, t)
+        if got is None:
+            out.append(t)
+            continue
+        steps += 1
+        if steps > MAX_REDUCTIONS:
+            from .normal_form import KernelLimit
+            raise KernelLimit("cancelling reciprocals against their denominators does not terminate")
+        for u in got:
+            u = _collapse(u) if nz.policy.collapse else u
+            if u is not None:
+                todo.append(u)
+    return out
+
+
+def _reduce_once(nz: Normalizer, t: Term) -> list[Term] | None:
+    for p, f in enumerate(t.factors):
+        if type(f) is not App or f.fn != RECIP:
+            continue
+        lead, rest = _leading(nz, f.arg)
+        if lead is None:
+            continue
+        free = [q for q in range(len(t.factors)) if q != p]
+        taken = []
+        for g in lead.factors:
+            view = nz._factor_view(g)
+            nz.budget.spend(1 + len(free))
+            hit = next((q for q in free if nz._factor_view(t.factors[q]) == view), None)
+            if hit is None:
                 break
-    return Term(t.coeff, t.bound, tuple(f for q, f in enumerate(t.factors) if q not in gone))
+            free.remove(hit)
+            taken.append(hit)
+        else:
+            c = lead.coeff[()]
+            others = tuple(t.factors[q] for q in free)
+            out = [Term(_pmul(t.coeff, _pconst(1 / c)), t.bound, others)]
+            for m in rest:
+                m = nz._refresh(m)
+                out.append(Term(_pmul(_pmul(t.coeff, m.coeff), _pconst(-1 / c)), t.bound + m.bound,
+                                others + (f,) + m.factors))
+            return out
+    return None
+
+
+def _leading(nz: Normalizer, u: Expr):
+    """(c·L, the other terms) of u's flattened terms, like terms merged: L the closed monomial
+    (no bound index, no δ, a constant coefficient, at least one factor) with the most factors, ties
+    by key; (None, None) when there is none."""
+    merged: dict = {}
+    rest = []
+    for t in nz.flatten(u):
+        t = _collapse(t) if nz.policy.collapse else t
+        if t is None:
+            continue
+        if t.bound or not t.factors or set(t.coeff) - {()} or any(type(g) is Delta for g in t.factors):
+            rest.append(t)
+            continue
+        key = tuple(sorted(repr(nz._factor_view(g)) for g in t.factors))
+        if key in merged:
+            old = merged[key]
+            merged[key] = Term({(): old.coeff[()] + t.coeff[()]}, (), old.factors)
+        else:
+            merged[key] = Term(dict(t.coeff), (), t.factors)
+    live = {k: v for k, v in merged.items() if v.coeff.get((), 0)}
+    if not live:
+        return None, None
+    key = max(live, key=lambda k: (len(live[k].factors), k))
+    return live[key], rest + [v for k, v in live.items() if k != key]
 
 
 class ClearingNormalizer(Normalizer):
@@ -156,11 +217,13 @@ class ClearingNormalizer(Normalizer):
     none of the term's bound indices. Valid where every such t ≠ 0."""
 
     def _top(self, terms: list[Term]) -> list[Term]:
+        if not any(type(f) is App and f.fn == RECIP for t in terms for f in t.factors):
+            return terms
         ready = []
         for t in terms:
-            t = _collapse(t)
+            t = _collapse(t) if self.policy.collapse else t
             if t is not None:
-                ready.append(cancel(self, t))
+                ready.extend(reduce_recips(self, t))
         power: dict = {}
         args: dict = {}
         counted = []
@@ -371,7 +434,7 @@ def assumptions(e: Expr) -> list[str]:
                        if type(n) is App and n.fn not in BUILTIN and n.fn != RECIP})
     if declared:
         out.append(f"{', '.join(declared)} differentiable")
-    return list(dict.fromkeys(out))
+    return [a for a in dict.fromkeys(out) if not (a.endswith(" ≠ 0") and a[:-4] + " > 0" in out)]
 
 
 def text(e: Expr) -> str:
@@ -393,12 +456,16 @@ def text(e: Expr) -> str:
             out += f" − {t[1:]}" if t.startswith("-") else f" + {t}"
         return out
     if k is Mul:
-        args = list(e.args)
+        args = [a for a in e.args if not (type(a) is App and a.fn == RECIP)]
+        below = [a.arg for a in e.args if type(a) is App and a.fn == RECIP]
         sign = ""
         if args and type(args[0]) is Num and args[0].value == -1:
             sign, args = "-", args[1:]
         parts = [f"({text(a)})" if type(a) is Add else text(a) for a in args]
-        return sign + " ".join(parts) if parts else sign + "1"
+        out = sign + (" ".join(parts) if parts else "1")
+        for d in below:
+            out += f" / ({text(d)})" if type(d) in (Add, Mul) else f" / {text(d)}"
+        return out
     if k is Pow:
         return f"({text(e.base)})^{e.exp}"
     if k is Sum:

@@ -301,16 +301,22 @@ class Normalizer:
     # -- collapse, canonical renaming, merging -----------------------------------------------------
     def _terms_to_keys(self, terms: list[Term]) -> dict:
         acc: dict = {}
-        for t in terms:
+        terms, k = list(terms), 0
+        while k < len(terms):  # reducing reciprocals appends terms
+            t = terms[k]
+            k += 1
             deltas = sum(1 for f in t.factors if isinstance(f, Delta))
             self.budget.spend((1 + deltas) * (1 + len(t.factors)))
             if self.policy.collapse:
                 t = _collapse(t)
                 if t is None:
                     continue
-            if any(type(f) is App for f in t.factors):
-                from .functions import cancel
-                t = cancel(self, t)
+            if any(type(f) is App and f.fn == "recip" for f in t.factors):
+                from .functions import reduce_recips
+                got = reduce_recips(self, t)
+                if not got or got[0] is not t:
+                    terms.extend(got)
+                    continue
             key = self._canonical_key(t)
             if not t.coeff:
                 continue

@@ -175,6 +175,7 @@ class ObjectDecl:
     shape: ShapeSpec
     symmetric: bool
     span: Span
+    result: ShapeSpec | None = None  # `func f : scalar -> scalar`: a scalar function (shape is its argument's)
 
 
 @dataclass(frozen=True)

@@ -224,8 +224,12 @@ class _Build(Transformer_NonRecursive):
         while rest and isinstance(rest[0], tuple):
             names.append(rest.pop(0))
         shape = rest.pop(0)
+        result = None
+        if rest and isinstance(rest[0], Token) and rest[0].type == "ARROW":
+            result = rest[1]
+            rest = rest[2:]
         symmetric = bool(rest)
-        decls = [ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta)) for name, depends in names]
+        decls = [ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta), result) for name, depends in names]
         return decls[0] if len(decls) == 1 else decls
 
     def object_name(self, meta, c):
