@@ -146,3 +146,24 @@ def test_a_reciprocal_of_a_sum_cancels_inside_a_sum_over_samples():
     src = step("d(sum(i, log(1 - sigmoid(a[i] t))))/dt", "-sum(i, a[i] sigmoid(a[i] t))")
     assert verdict(src).status == "proved"
     assert "1 − sigmoid(a[i] t) > 0" in verdict(src).assumptions
+
+
+def test_explain_prints_applications_as_the_language_writes_them():
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "f.vproof"
+        path.write_text(step("d(f(g(t)))/dt", "f'(g(t)) g'(t)") + "theorem t2: 1/t = 1/t proof: 1/t = 1/t by algebra qed\n",
+                        encoding="utf-8")
+        run = subprocess.run([sys.executable, "-m", "vecproof", "check", str(path), "--explain", "--no-cache"],
+                             capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "f'(g(t)) g'(t)" in run.stdout and "1/(t)" in run.stdout
+
+
+def test_division_by_an_expression_that_is_zero_is_never_proved_nor_false():
+    r = check_text(step("t/(t - t)", "1/(t - t)", rule="algebra"))
+    assert "VP205" in codes(r) and "VP201" not in codes(r) and "VP902" not in codes(r)

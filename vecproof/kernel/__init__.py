@@ -144,7 +144,10 @@ def _decide_apps(lhs, rhs, diff, assumptions, free, limits: Limits, budget: Budg
         points = [dict(zip(dims, p)) for p in itertools.product(CHECK_SIZES, repeat=len(dims))]
         points.sort(key=lambda s: sum(s.values()))
         described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims)
-        found = _fn.search(lhs, rhs, free, points, budget, seed)
+        try:
+            found = _fn.search(lhs, rhs, free, points, budget, seed)
+        except _grid.GridLimit:
+            found = None
         if found is not None:
             return Verdict(FALSE, assumptions, counterexample=_fn_counterexample(found), sizes=described,
                            reason=str(why))

@@ -18,7 +18,7 @@ import random
 from fractions import Fraction
 
 from . import grid as _grid
-from .normal_form import Normalizer, Term, _collapse, _freeze_repr, _mask, _pconst, _pmul, _relabel, _tmul
+from .normal_form import Normalizer, OutsideFragment, Term, _collapse, _freeze_repr, _mask, _pconst, _pmul, _relabel, _tmul
 from .terms import Add, App, Delta, Deriv, Entry, Expr, Mul, Num, free_slots, walk
 
 BUILTIN = ("exp", "log", "sqrt", "sigmoid", "tanh")
@@ -83,7 +83,7 @@ def flatten_app(nz: Normalizer, e: App) -> list[Term]:
     if not nz._terms_to_keys([Term(dict(p.coeff), p.bound, p.factors) for p in parts]):
         if e.fn == "exp":
             return [Term(_pconst(1), (), ())]
-        raise Singular("a division by an expression that is zero")
+        raise OutsideFragment(f"the denominator {text(e.arg)} is zero: the quotient is not defined")
     if e.fn == "exp" or len(parts) != 1:
         return [Term(_pconst(1), (), (e,))]
     t = parts[0]
