@@ -167,3 +167,9 @@ def test_explain_prints_applications_as_the_language_writes_them():
 def test_division_by_an_expression_that_is_zero_is_never_proved_nor_false():
     r = check_text(step("t/(t - t)", "1/(t - t)", rule="algebra"))
     assert "VP205" in codes(r) and "VP201" not in codes(r) and "VP902" not in codes(r)
+
+
+def test_a_false_step_with_a_fractional_constant_gets_its_interval_counterexample():
+    """Found by the mutation suite: constants are compiled before the interval context existed."""
+    r = check_text(step("d(exp(t) / 2)/dt", "exp(t)", rule="chain_rule"))
+    assert "VP201" in codes(r) and "VP902" not in codes(r)

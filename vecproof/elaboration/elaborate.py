@@ -129,6 +129,8 @@ class Elaborator:
         if d.what == "index":
             raise ElabError(dg.UNSUPPORTED, f"index {node.name} is used as a number; an index can only "
                             f"select entries, as in x[{node.name}]", node.span)
+        if d.what == "fn":
+            raise ElabError(dg.SHAPE, f"{node.name} is a function: apply it, as in {node.name}(t)", node.span)
         return self._object(d.obj)
 
     def _identity(self, dim: Dim | None) -> Typed:

@@ -336,10 +336,10 @@ class IntervalEvaluator(_grid.PointEvaluator):
     rigorous interval arithmetic (mpmath.iv): the true value lies in the interval computed."""
 
     def __init__(self, exprs, budget):
-        super().__init__(exprs, budget, None)
         from mpmath import iv  # lazily: only a false step's counterexample needs it
-        self.iv = iv
+        self.iv = iv  # before compiling: constants are compiled to intervals
         iv.prec = 80
+        super().__init__(exprs, budget, None)
 
     def _num(self, q: Fraction):
         return q.numerator if q.denominator == 1 else self.iv.mpf(q.numerator) / q.denominator
