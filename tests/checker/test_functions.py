@@ -2,6 +2,8 @@
 sigmoid, tanh, division by scalars, softmax and logsumexp, declared scalar functions — whole files
 through check_text, asserted on codes, verdicts and the assumptions a verdict lists."""
 
+from pathlib import Path
+
 import pytest
 
 from harness import assert_codes, codes
@@ -173,3 +175,13 @@ def test_a_false_step_with_a_fractional_constant_gets_its_interval_counterexampl
     """Found by the mutation suite: constants are compiled before the interval context existed."""
     r = check_text(step("d(exp(t) / 2)/dt", "exp(t)", rule="chain_rule"))
     assert "VP201" in codes(r) and "VP902" not in codes(r)
+
+
+def test_render_states_a_scalar_functions_signature():
+    import subprocess
+    import sys
+
+    path = Path(__file__).resolve().parents[2] / "examples" / "bad" / "chain_rule_wrong_order.vproof"
+    run = subprocess.run([sys.executable, "-m", "vecproof", "render", str(path), "--to", "markdown"],
+                         capture_output=True, text=True)
+    assert r"$f : \mathbb{R} \to \mathbb{R}$" in run.stdout and "functions of ." not in run.stdout
