@@ -185,3 +185,27 @@ def test_render_states_a_scalar_functions_signature():
     run = subprocess.run([sys.executable, "-m", "vecproof", "render", str(path), "--to", "markdown"],
                          capture_output=True, text=True)
     assert r"$f : \mathbb{R} \to \mathbb{R}$" in run.stdout and "functions of ." not in run.stdout
+
+
+# ---- the entrywise product and diag ----------------------------------------------------------------
+
+def test_entrywise_product_and_diag_unfold_by_their_definitions():
+    src = HEAD + """theorem t1: diag(a) b = a ⊙ b
+proof (component k):
+  (diag(a) b)[k]
+  = sum(i, delta(k, i) a[k] b[i]) by matvec_def, diag_def
+  = (a ⊙ b)[k] by index_collapse, hadamard_def
+qed
+"""
+    assert_codes(src, status={"t1": "proved"})
+
+
+def test_the_entrywise_product_is_not_the_inner_product():
+    r = check_text(HEAD + "theorem t1: sum(i, (a ⊙ b)[i]) = a[k] b[k]\nproof: sum(i, (a ⊙ b)[i])\n"
+                          "  = a[k] b[k] by hadamard_def\nqed\n")
+    assert "VP201" in codes(r)
+
+
+@pytest.mark.parametrize("expr", ["a ⊙ c", "diag(c)", "diag(a^T)"])
+def test_entrywise_product_and_diag_check_shapes(expr):
+    assert "VP102" in codes(check_text(HEAD + f"theorem t1: {expr} = {expr}\nproof: {expr}\n  = {expr} by algebra\nqed\n"))

@@ -18,7 +18,8 @@ docs/language.md directly — it does NOT use vecproof.elaboration or vecproof.k
   scalar variable differentiates every entry of E, in either layout;
 * `exp`, `log`, `sqrt`, `tanh` are SymPy's, `sigmoid`/`σ` is 1/(1 + exp(−t)) (its definition, not
   its derivative law), all entrywise; `softmax(x)[i]` is exp(x[i])/Σ_j exp(x[j]) and `logsumexp(x)`
-  log Σ_j exp(x[j]); `E / t` divides every entry by the scalar t; a `func f : scalar -> scalar` is a
+  log Σ_j exp(x[j]); `E / t` divides every entry by the scalar t; `a ⊙ b` multiplies entrywise and
+  `diag(v)` puts v on the diagonal; a `func f : scalar -> scalar` is a
   SymPy function class whose derivative is the class of f′ (`f'(t)`), and so on;
 * a step ``a = b`` is *equal* at a point iff ``sympy.expand(a - b) == 0`` for every entry; where the
   difference applies functions or divides (`transcendental`), iff it vanishes, to 40 digits, at three
@@ -44,7 +45,7 @@ import sympy
 from vecproof.syntax import ast
 
 BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "hess", "D", "dot", "norm", "normF", "tr",
-            "exp", "log", "sqrt", "sigmoid", "σ", "tanh", "softmax", "logsumexp"}
+            "exp", "log", "sqrt", "sigmoid", "σ", "tanh", "softmax", "logsumexp", "diag"}
 FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "tanh": sympy.tanh,
              "sigmoid": lambda t: 1 / (1 + sympy.exp(-t)), "σ": lambda t: 1 / (1 + sympy.exp(-t))}
 PRIMES = "'′"
@@ -556,6 +557,11 @@ class Oracle:
                 raise OracleError("division by zero")
             return Val(a.rows, a.cols, [[e / q for e in row] for row in a.m])
         b = self.value(node.right, env)
+        if node.op == "⊙":
+            if isinstance(a, ScaledIdentity) or isinstance(b, ScaledIdentity) or a.scalar or not (
+                    same_dim(a.rows, b.rows) and same_dim(a.cols, b.cols)):
+                raise OracleError("⊙ of arrays of different shapes")
+            return Val(a.rows, a.cols, [[x * y for x, y in zip(ra, rb)] for ra, rb in zip(a.m, b.m)])
         if node.op in "+-":
             s = 1 if node.op == "+" else -1
             if isinstance(a, ScaledIdentity) and isinstance(b, ScaledIdentity):
@@ -717,6 +723,14 @@ class Oracle:
             if isinstance(v, ScaledIdentity):
                 raise OracleError("a function of I")
             return Val(v.rows, v.cols, [[fn(e) for e in row] for row in v.m])
+        if name == "diag" and self._undeclared(name):
+            if len(args) != 1:
+                raise OracleError("diag takes one argument")
+            v = self.value(args[0], env)
+            if v.rows is None or v.cols is not None or isinstance(v, ScaledIdentity):
+                raise OracleError("diag takes a column vector")
+            n = len(v.m)
+            return Val(v.rows, v.rows, [[v.m[r][0] if r == c else _ZERO for c in range(n)] for r in range(n)])
         if name in ("softmax", "logsumexp") and self._undeclared(name):
             if len(args) != 1:
                 raise OracleError(f"{name} takes one argument")

@@ -28,7 +28,7 @@ class Construct:
 
 _PLANNED = (
     ("det", "the determinant"), ("logdet", "the log-determinant"),
-    ("inv", "the matrix inverse"), ("diag", "the diagonal matrix of a vector"),
+    ("inv", "the matrix inverse"),
 )
 _OUT = "it is not differentiable everywhere, so its derivative laws do not hold at every point; vecproof will keep it out"
 _PERIODIC = ("only its derivative law is planned; identities from periodicity (sin² + cos² = 1, "
@@ -43,7 +43,6 @@ CONSTRUCTS: dict[str, Construct] = {
     "sign": Construct("sign", "the sign function", False, _OUT + " (sign jumps at 0)"),
     "^-1": Construct("X^-1", "the matrix inverse", True),
     "⁻¹": Construct("X⁻¹", "the matrix inverse", True),
-    "⊙": Construct("a ⊙ b", "the entrywise product", True),
 }
 
 

@@ -151,6 +151,8 @@ class Elaborator:
     def _BinOp(self, node: ast.BinOp, env) -> Typed:
         if node.op == "/":
             return self._divide(node, self._expr(node.left, env), env)
+        if node.op == "⊙":
+            return self._hadamard(node, self._expr(node.left, env), self._expr(node.right, env))
         left = self._expr(node.left, env, unsized=True)
         right = self._expr(node.right, env, unsized=True)
         if node.op == "*":
@@ -233,6 +235,14 @@ class Elaborator:
         q = Num(Fraction(1, den.value))
         lc = left.comp
         return Typed(left.rows, left.cols, lambda r, c: Mul((q, lc(r, c))))
+
+    def _hadamard(self, node: ast.BinOp, left: Typed, right: Typed) -> Typed:
+        """a ⊙ b, the entrywise product of two arrays of one shape: (a ⊙ b)[i,j] = a[i,j] b[i,j]."""
+        if not (same_dim(left.rows, right.rows) and same_dim(left.cols, right.cols)) or left.scalar:
+            raise ElabError(dg.SHAPE, f"the entrywise product ⊙ takes two arrays of one shape; these are "
+                            f"{left.shape} and {right.shape}", node.span)
+        lc, rc = left.comp, right.comp
+        return Typed(left.rows, left.cols, lambda r, c: Fold("hadamard", Mul((lc(r, c), rc(r, c)))))
 
     def _Neg(self, node: ast.Neg, env) -> Typed:
         inner = self._expr(node.operand, env, unsized=True)
@@ -369,6 +379,13 @@ class Elaborator:
             return self._apply(node, FUNCTIONS[name], 0, env)
         if name in ("softmax", "logsumexp"):
             return self._softmax(node, name, env)
+        if name == "diag":
+            self._arity(node, 1)
+            v = self._expr(args[0], env)
+            if v.rows is None or v.cols is not None:
+                raise ElabError(dg.SHAPE, f"diag takes a column vector; this is {v.shape}", node.span)
+            vc = v.comp
+            return Typed(v.rows, v.rows, lambda r, c: Fold("diag", Mul((Delta(_one(r), _one(c)), vc(r, None)))))
         base = name.rstrip(PRIMES)
         if base in self.scope.names and self.scope.names[base].what == "fn":
             return self._apply(node, base, len(name) - len(base), env)

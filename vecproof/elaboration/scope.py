@@ -11,7 +11,7 @@ from ..kernel import Dim, Index, Obj
 from ..syntax import ast
 
 BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "hess", "D", "dot", "norm", "normF", "tr",
-            "exp", "log", "sqrt", "sigmoid", "σ", "tanh", "softmax", "logsumexp"}
+            "exp", "log", "sqrt", "sigmoid", "σ", "tanh", "softmax", "logsumexp", "diag"}
 
 
 class ElabError(Exception):

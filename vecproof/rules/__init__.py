@@ -100,6 +100,10 @@ _RULES = [
          unfold=frozenset({"softmax"})),
     Rule("logsumexp_def", "log Σ exp of a column vector: logsumexp(x) = log(Σ_j exp(x[j])).",
          unfold=frozenset({"logsumexp"})),
+    Rule("hadamard_def", "The entrywise product of two arrays of one shape: (a ⊙ b)[i,j] = a[i,j] b[i,j].",
+         unfold=frozenset({"hadamard"})),
+    Rule("diag_def", "The diagonal matrix of a column vector: diag(v)[i,j] = δ(i,j) v[i].",
+         unfold=frozenset({"diag"})),
     Rule("index_collapse",
          "Collapse a Kronecker delta against a sum over one of its indices: Σ_i δ(i,k) a[i] = a[k] "
          "(i and k over the same dimension); and Σ_i c = n c when c does not involve i.",
@@ -121,7 +125,7 @@ DEFINITIONS = (
     Rule("definitions", "Unfold every notation (products, norms, traces, the identity, gradients, Hessians, "
          "Jacobians).",
          unfold=frozenset({"matmul", "norm", "trace", "identity", "gradient", "hessian", "jacobian", "softmax",
-                           "logsumexp"}),
+                           "logsumexp", "hadamard", "diag"}),
          symmetry=True),
 )
 

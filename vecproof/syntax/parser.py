@@ -396,7 +396,7 @@ class _Build(Transformer_NonRecursive):
         return ast.Unsupported(_span(meta), "⁻¹", (c[0],))
 
     def hadamard(self, meta, c):
-        return ast.Unsupported(_span(meta), "⊙", (c[0], c[2]))
+        return ast.BinOp(_span(meta), "⊙", c[0], c[2])
 
     def literal(self, meta, c):
         return ast.Literal(_span(meta), c[0])

@@ -37,6 +37,7 @@ BUILTIN_DOCS = {
     "tanh": "`tanh(E)`: the hyperbolic tangent, entrywise; tanh′ = 1 − tanh².",
     "softmax": "`softmax(x)[i] = exp(x[i]) / Σ_j exp(x[j])` for a column vector x (rule softmax_def).",
     "logsumexp": "`logsumexp(x) = log Σ_j exp(x[j])` for a column vector x (rule logsumexp_def).",
+    "diag": "`diag(v)`: the diagonal matrix of a column vector, diag(v)[i,j] = δ(i,j) v[i] (rule diag_def).",
 }
 BUILTIN_DOCS.update({"Σ": BUILTIN_DOCS["sum"], "δ": BUILTIN_DOCS["delta"], "∇": BUILTIN_DOCS["grad"],
                      "σ": BUILTIN_DOCS["sigmoid"]})
