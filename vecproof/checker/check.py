@@ -834,13 +834,16 @@ def _cex_data(cx) -> dict | None:
     def safe(v: int):
         return v if abs(v) < 10 ** SHOWN_DIGITS else number_text(v)
 
-    return {
+    out = {
         "sizes": {n: safe(v) for n, v in cx.sizes},
         "indices": {("row" if n == ROW else "column" if n == COL else n): safe(v) for n, v in cx.free},
         "values": {n: safe(v) for n, v in cx.values},
         "left": _num(cx.lhs),
         "right": _num(cx.rhs),
     }
+    if getattr(cx, "approximate", False):
+        out["approximate"] = True
+    return out
 
 
 def _display(text: str) -> str:
