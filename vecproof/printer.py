@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from .checker.check import COL, ROW
 from .elaboration import BUILTINS
-from .kernel import Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Pow, Select, Size, Sum
+from .kernel import Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Pow, Select, Size, Sum
 from .kernel.terms import Det, Inverse, LogDet, binders, free_slots
 
 SUM, PROD, POSTFIX, ATOM = range(4)  # what a printed form is, loosest first (see grammar/vproof.lark)
@@ -150,6 +150,11 @@ class Printer:
             return (f"det({e.obj.name})" if e.power == 1 else f"det(inv({e.obj.name}))"), ATOM
         if isinstance(e, LogDet):
             return f"logdet({e.obj.name})", ATOM
+        if isinstance(e, App):  # 1/t as a quotient; f, f', f'' of a declared function with primes
+            arg = self._at(e.arg, SUM, env, bound)
+            if e.fn == "recip":
+                return f"1/({arg})", PROD
+            return f"{e.fn}{chr(39) * e.order}({arg})", ATOM
         raise TypeError(f"not an index expression: {e!r}")
 
     def _add(self, e: Add, env, bound) -> tuple[str, int]:

@@ -149,9 +149,7 @@ def test_the_product_rule_with_commuted_factors_is_false():
 
 # ---- the language's edge: VP111 ------------------------------------------------------------------------
 
-EDGE = ["exp(x^T x)", "log(x^T x)", "sqrt(x^T x)", "sigmoid(x^T x)", "tanh(x^T x)", "softmax(x)",
-        "logsumexp(x)", "A^-2", "diag(x)", "x ⊙ x", "abs(x^T x)",
-        "relu(x^T x)", "sign(x^T x)", "sin(x^T x)", "cos(x^T x)"]
+EDGE = ["A^-2", "abs(x^T x)", "relu(x^T x)", "sign(x^T x)", "sin(x^T x)", "cos(x^T x)"]
 
 
 @pytest.mark.parametrize("expr", EDGE)

@@ -84,6 +84,16 @@ def test_proofs_and_slips_with_inverses_do_not_import_sympy(tmp_path):
     out, _ = probe("check", "--no-cache", "-j", "1", ".", cwd=tmp_path)
     assert out["rc"] == 0
     assert not out["sympy"]
+def test_proofs_with_functions_import_neither_sympy_nor_mpmath(tmp_path):
+    """exp, log, σ, softmax, … are cross-checked at points modulo a prime too; interval arithmetic
+    (mpmath) serves only a false step's counterexample."""
+    for path in sorted((EXAMPLES / "ml").glob("*.vproof")):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    r = subprocess.run([sys.executable, "-c", PROBE.replace('"sympy": "sympy" in sys.modules',
+                                                            '"sympy": "sympy" in sys.modules or "mpmath" in sys.modules'),
+                        "check", "--no-cache", "-j", "1", "."], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    out = json.loads(r.stderr.strip().splitlines()[-1])
+    assert out["rc"] == 0 and not out["sympy"], r.stdout
 
 
 def test_a_false_step_imports_sympy_and_freezes_its_heap(tmp_path):

@@ -129,3 +129,18 @@ def test_json_is_deterministic_and_utf8_writable(corpus):
         rng.shuffle(ds)
         shuffled.append(dataclasses.replace(r, diagnostics=ds))
     assert render("json", shuffled, seconds=1.0) == a
+
+
+def test_an_interval_counterexample_says_its_values_are_rounded(validator, tmp_path):
+    """exp, log, σ, …: the sides' values are rounded, and the report says so (`approximate`)."""
+    import subprocess
+    import sys
+
+    src = (REPO / "examples" / "bad" / "sigmoid_prime_squared.vproof").read_text(encoding="utf-8")
+    (tmp_path / "s.vproof").write_text(src.split("\n", 1)[1], encoding="utf-8")  # without its `# expect:`
+    run = subprocess.run([sys.executable, "-m", "vecproof", "check", "--format", "json", "--no-cache", "s.vproof"],
+                         cwd=tmp_path, capture_output=True, text=True)
+    data = json.loads(run.stdout)
+    assert _errors(validator, data) == []
+    found = [d["counterexample"] for f in data["files"] for d in f["diagnostics"] if d.get("counterexample")]
+    assert found and all(c.get("approximate") is True for c in found)

@@ -15,7 +15,10 @@ for the identity, Hessians and derivatives by a scalar: the identity replaced by
 sized by another dimension, a Hessian confused with the outer product of gradients, the two factors of
 a matrix product commuted (d(XY)/dt = (dX/dt)Y + X dY/dt with a factor order slipped);
 for inverses and determinants: a transpose added to or dropped from an inverse (∂log det X = X⁻¹), the
-inverse forgotten (X⁻¹ → X), the det factor of Jacobi's formula dropped, log det read as det;
+inverse forgotten (X⁻¹ → X), the det factor of Jacobi's formula dropped, log det read as det; for
+functions: another function in a function's place (exp ↔ log, σ ↔ tanh, f ↔ g), the order of a
+composition exchanged (f(g(t)) → g(f(t)): the chain rule's factors in the wrong order), a derivative
+order changed (f′ → f, f → f′);
 and on declarations: exchange two
 dimensions, change a concrete size, declare a function constant (and a constant a function, a
 variable constant), add or remove `symmetric` or `invertible`, swap or drop the layout.
@@ -37,6 +40,7 @@ OPERATORS = (
     "swap_partners", "drop_derivative", "change_range", "sum_other_dim", "drop_step",
     "component_index", "replace_identity", "identity_size", "hess_to_outer", "commute_product",
     "inverse_transpose", "forget_inverse", "drop_det", "logdet_to_det",
+    "swap_function", "swap_composition", "change_prime",
     "exchange_dims", "change_size", "func_to_const", "const_to_func", "var_to_const",
     "toggle_symmetric", "toggle_invertible", "swap_layout", "drop_layout",
 )
@@ -248,6 +252,19 @@ def expression_edits(src: Source, root, bound_names=()) -> list[tuple[str, list]
                     if v >= 1:
                         E.replace("rename_index", it.span, str(v))
 
+    scalar_fns = [name for name, d in src.objects.items() if getattr(d, "result", None) is not None]
+    others = {"exp": ("log",), "log": ("exp",), "sigmoid": ("tanh",), "tanh": ("sigmoid",), "sqrt": ("exp",),
+              "σ": ("tanh",), **{f: tuple(g for g in scalar_fns if g != f) for f in scalar_fns}}
+
+    def function_name(n):
+        """The function a call applies (exp, f′, …) as (base name, primes), or None."""
+        if not isinstance(n, ast.Call) or len(n.args) != 1:
+            return None
+        base = n.callee.name.rstrip("'′")
+        if base in others and (base in scalar_fns or base not in src.objects):
+            return base, n.callee.name[len(base):]
+        return None
+
     square = [name for name, d in src.objects.items()
               if d.kind == "const" and len(d.shape.dims) == 2 and d.shape.dims[0].name == d.shape.dims[1].name]
     for n, parent in walk(root):
@@ -265,6 +282,20 @@ def expression_edits(src: Source, root, bound_names=()) -> list[tuple[str, list]
         if isinstance(n, ast.BinOp) and n.op == "*" and not any(isinstance(f, ast.Number) for f in (n.left, n.right)):
             rl, rr = src.range(n.left.span), src.range(n.right.span)
             E.add("commute_product", [(rl[0], rl[1], wrap(src, n.right)), (rr[0], rr[1], wrap(src, n.left))])
+        called = function_name(n)
+        if called is not None:
+            base, primes = called
+            for o in others[base]:
+                E.replace("swap_function", n.callee.span, o + primes)
+            inner = function_name(n.args[0])
+            if inner is not None:  # f(g(E)) → g(f(E))
+                ib, ip = inner
+                arg = _text(src, n.args[0].args[0])
+                E.replace("swap_composition", n, f"{ib}{ip}({base}{primes}({arg}))")
+            if base in scalar_fns:
+                E.replace("change_prime", n.callee.span, base + primes + "'")
+                if primes:
+                    E.replace("change_prime", n.callee.span, base + primes[:-1])
         if isinstance(n, ast.Indexed):
             item_edits(n.indices)
         if isinstance(n, ast.Partial):

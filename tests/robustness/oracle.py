@@ -21,8 +21,18 @@ docs/language.md directly — it does NOT use vecproof.elaboration or vecproof.k
   rational functions of X's entries; `det(X)` (also of Xᵀ, or of X⁻¹: its reciprocal) the exact
   determinant, and `logdet(X)` / `log(det(X))` is ``sympy.log`` of it, so every derivative of these
   is ``sympy.diff``'s, not a law;
+* `exp`, `log`, `sqrt`, `tanh` are SymPy's, `sigmoid`/`σ` is 1/(1 + exp(−t)) (its definition, not
+  its derivative law), all entrywise; `softmax(x)[i]` is exp(x[i])/Σ_j exp(x[j]) and `logsumexp(x)`
+  log Σ_j exp(x[j]); `E / t` divides every entry by the scalar t; `a ⊙ b` multiplies entrywise and
+  `diag(v)` puts v on the diagonal; a `func f : scalar -> scalar` is a
+  SymPy function class whose derivative is the class of f′ (`f'(t)`), and so on;
 * a step ``a = b`` is *equal* at a point iff ``sympy.expand(a - b) == 0`` for every entry (for
-  rational functions, or with log: ``sympy.cancel`` of it after ``sympy.together``).
+  rational functions of an inverse's entries, or with log det: ``sympy.cancel`` of it after
+  ``sympy.together``); where the difference applies functions or divides (`transcendental`), iff it
+  vanishes, to 40 digits, at three random positive rational points with every declared scalar
+  function replaced by a random cubic (its derivatives by the cubic's) — a value that does not vanish
+  is a genuine difference; one that vanishes at every point is taken as equal (with probability of
+  error negligible for these sizes).
 
 Text is never given to `sympify`, `parse_expr` or `eval`: SymPy objects are built from the tree.
 
@@ -41,7 +51,70 @@ import sympy
 
 from vecproof.syntax import ast
 
-BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "hess", "D", "dot", "norm", "normF", "tr"}
+BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "hess", "D", "dot", "norm", "normF", "tr",
+            "exp", "log", "sqrt", "sigmoid", "σ", "tanh", "softmax", "logsumexp", "diag"}
+FUNCTIONS = {"exp": sympy.exp, "log": sympy.log, "sqrt": sympy.sqrt, "tanh": sympy.tanh,
+             "sigmoid": lambda t: 1 / (1 + sympy.exp(-t)), "σ": lambda t: 1 / (1 + sympy.exp(-t))}
+PRIMES = "'′"
+_CLASSES: dict = {}  # (name, order) -> the SymPy function class of f⁽ᵒʳᵈᵉʳ⁾
+
+
+def scalar_function(name: str, order: int):
+    """The SymPy class of the order-th derivative of the declared scalar function `name`."""
+    key = (name, order)
+    cls = _CLASSES.get(key)
+    if cls is None:
+        cls = _CLASSES[key] = type(f"{name}{'′' * order}", (sympy.Function,), {
+            "nargs": 1, "fdiff": lambda self, argindex=1: scalar_function(name, order + 1)(self.args[0]),
+            "_vp": (name, order)})
+    return cls
+
+
+def transcendental(e) -> bool:
+    """Whether `e` applies a function or divides (so expand alone does not decide it)."""
+    return bool(e.atoms(sympy.exp, sympy.log, sympy.tanh)) or any(
+        hasattr(f, "_vp") for f in e.atoms(sympy.Function)) or any(
+        not (p.exp.is_Integer and p.exp >= 0) for p in e.atoms(sympy.Pow))
+
+
+def is_zero(e, seed: int = 11) -> bool:
+    """`e` is zero: exactly by expand for polynomials, by cancelling over a common denominator for
+    rational functions (an inverse's entries) and log det; else at three random points (module doc)."""
+    e = sympy.expand(e)
+    if e == 0:
+        return True
+    if not transcendental(e):
+        return False
+    if not (e.atoms(sympy.exp, sympy.tanh) or any(hasattr(f, "_vp") for f in e.atoms(sympy.Function))):
+        if sympy.cancel(sympy.together(e)) == 0:  # rational, or log of a determinant: exact
+            return True
+    import random
+    rng = random.Random(seed)
+    evaluated = 0
+    for _ in range(3):
+        fns: dict = {}
+
+        def concrete(a):
+            name, order = a._vp
+            if name not in fns:
+                t = sympy.Dummy("t")
+                fns[name] = (t, sum(sympy.Rational(rng.randint(-9, 9), rng.randint(1, 5)) * t ** k for k in range(4)))
+            t, poly = fns[name]
+            return sympy.diff(poly, t, order).subs(t, a.args[0])
+
+        v = e
+        for kind in (sympy.Derivative, sympy.core.function.AppliedUndef):  # a func u(x)'s entries
+            v = v.xreplace({d: sympy.Rational(rng.randint(1, 40), 9) for d in v.atoms(kind)})
+        try:
+            v = v.replace(lambda a: hasattr(a, "_vp") and isinstance(a, sympy.Function), concrete)
+            v = v.xreplace({s: sympy.Rational(rng.randint(1, 40), rng.randint(7, 20)) for s in v.free_symbols})
+            val = complex(sympy.N(v, 40))
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        evaluated += 1
+        if abs(val) > 1e-25:
+            return False
+    return evaluated > 0
 
 
 class OracleError(Exception):
@@ -255,6 +328,7 @@ class Decls:
                 sh = item.shape
                 parts.append(f"{item.kind} {item.name.name}" + (f"({item.depends.name})" if item.depends else "")
                              + f" : {sh.kind}({', '.join(d.name for d in sh.dims)})"
+                             + (f" -> {item.result.kind}" if item.result is not None else "")
                              + (" symmetric" if item.symmetric else "")
                              + (" invertible" if getattr(item, "invertible", False) else ""))
                 self._object(item)
@@ -277,6 +351,13 @@ class Decls:
                 return
             dims.append(self.dims[d.name])
         dims = tuple(dims)
+        if item.result is not None:  # `func f : scalar -> scalar`
+            if item.kind != "func" or item.depends is not None or dims or item.result.kind != "scalar" \
+                    or item.symmetric:
+                self.errors.append(f"{name}: only func f : scalar -> scalar")
+                return
+            self.objects[name] = OObj(name, "fn", (), False, None)
+            return
         if item.symmetric and (len(dims) != 2 or dims[0] != dims[1]):
             self.errors.append(f"{name}: only a square matrix can be symmetric")
             return
@@ -477,17 +558,27 @@ class Oracle:
         o = self.d.objects.get(name)
         if o is None:
             raise OracleError(f"unknown name {name}")
+        if o.kind == "fn":
+            raise OracleError(f"{name} is a function, not a value")
         return self.object(o)
 
     # -- arithmetic --------------------------------------------------------------------------------
     def _BinOp(self, node, env):
         a = self.value(node.left, env)
         if node.op == "/":
-            if not isinstance(node.right, ast.Number) or node.right.value == 0:
-                raise OracleError("division by something other than a nonzero whole number")
-            q = sympy.Rational(1, node.right.value)
-            return Val(a.rows, a.cols, [[q * e for e in row] for row in a.m])
+            d = self.value(node.right, env)
+            if not d.scalar or isinstance(d, ScaledIdentity):
+                raise OracleError("division by something other than a scalar")
+            q = d.m[0][0]
+            if sympy.expand(q) == 0:
+                raise OracleError("division by zero")
+            return Val(a.rows, a.cols, [[e / q for e in row] for row in a.m])
         b = self.value(node.right, env)
+        if node.op == "⊙":
+            if isinstance(a, ScaledIdentity) or isinstance(b, ScaledIdentity) or a.scalar or not (
+                    same_dim(a.rows, b.rows) and same_dim(a.cols, b.cols)):
+                raise OracleError("⊙ of arrays of different shapes")
+            return Val(a.rows, a.cols, [[x * y for x, y in zip(ra, rb)] for ra, rb in zip(a.m, b.m)])
         if node.op in "+-":
             s = 1 if node.op == "+" else -1
             if isinstance(a, ScaledIdentity) and isinstance(b, ScaledIdentity):
@@ -636,6 +727,37 @@ class Oracle:
             raise OracleError("i = lo..hi outside sum")
         if name in ("sum", "Σ"):
             return self._sum(node, env)
+        base = name.rstrip(PRIMES)
+        fn = FUNCTIONS.get(name) if self._undeclared(name) else None
+        if fn is None and self.d.objects.get(base) is not None and self.d.objects[base].kind == "fn":
+            fn = scalar_function(base, len(name) - len(base))
+        elif base != name:
+            raise OracleError(f"{name}: primes on what is not a scalar function")
+        if fn is not None:
+            if len(args) != 1:
+                raise OracleError(f"{name} takes one argument")
+            v = self.value(args[0], env)
+            if isinstance(v, ScaledIdentity):
+                raise OracleError("a function of I")
+            return Val(v.rows, v.cols, [[fn(e) for e in row] for row in v.m])
+        if name == "diag" and self._undeclared(name):
+            if len(args) != 1:
+                raise OracleError("diag takes one argument")
+            v = self.value(args[0], env)
+            if v.rows is None or v.cols is not None or isinstance(v, ScaledIdentity):
+                raise OracleError("diag takes a column vector")
+            n = len(v.m)
+            return Val(v.rows, v.rows, [[v.m[r][0] if r == c else _ZERO for c in range(n)] for r in range(n)])
+        if name in ("softmax", "logsumexp") and self._undeclared(name):
+            if len(args) != 1:
+                raise OracleError(f"{name} takes one argument")
+            v = self.value(args[0], env)
+            if v.rows is None or v.cols is not None or isinstance(v, ScaledIdentity):
+                raise OracleError(f"{name} takes a column vector")
+            total = sympy.Add(*[sympy.exp(row[0]) for row in v.m])
+            if name == "logsumexp":
+                return _scalar(sympy.log(total))
+            return Val(v.rows, None, [[sympy.exp(row[0]) / total] for row in v.m])
         if name == "I" and self._undeclared(name):
             if len(args) != 1 or not isinstance(args[0], ast.Name) or args[0].name not in self.d.dims:
                 raise OracleError("I(…) takes a dimension")
@@ -937,15 +1059,6 @@ def _inverse_node(node, oracle: Oracle) -> bool:
     return isinstance(node, ast.Call) and node.callee.name == "inv" and oracle._undeclared("inv") and len(node.args) == 1
 
 
-def is_zero(e) -> bool:
-    """Whether `e` is 0: a polynomial by expanding it, a rational function (or one with log) by
-    cancelling over a common denominator."""
-    e = sympy.expand(e)
-    if e == 0:
-        return True
-    if not (e.has(sympy.log) or any(p.exp.is_negative for p in e.atoms(sympy.Pow))):
-        return False
-    return sympy.cancel(sympy.together(e)) == 0
 
 
 # ---- comparing two sides on a grid ----------------------------------------------------------------

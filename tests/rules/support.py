@@ -6,7 +6,8 @@ from fractions import Fraction
 from pathlib import Path
 
 from vecproof import check_text, rules
-from vecproof.kernel import Add, Mul, Normalizer, Num, Policy
+from vecproof.kernel import Add, Mul, Num, Policy
+from vecproof.kernel.functions import ClearingNormalizer
 from vecproof.kernel.terms import alpha_equal
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -16,9 +17,10 @@ ROUNDS = 6  # applying the cited rules again and again: a fixpoint within this m
 
 
 def example_steps():
-    """(file name, line, cited rule names, before, after) for every proved step of examples/*.vproof."""
+    """(file name, line, cited rule names, before, after) for every proved step of examples/ (its
+    subdirectories too, but not bad/)."""
     out = []
-    for path in sorted(EXAMPLES.glob("*.vproof")):
+    for path in sorted(p for p in EXAMPLES.rglob("*.vproof") if "bad" not in p.relative_to(EXAMPLES).parts):
         result = check_text(path.read_text(encoding="utf-8"), str(path))
         for th in result.theorems:
             for s in th.steps:
@@ -41,8 +43,9 @@ def apply_all(cited, expr):
 
 
 def same(a, b) -> bool:
-    """a and b are the same up to bookkeeping (the normal form with every rule switched off)."""
-    return alpha_equal(a, b) or Normalizer(BOOKKEEPING).is_zero(Add((a, Mul((Num(Fraction(-1)), b)))))
+    """a and b are the same up to bookkeeping (the normal form with every rule switched off, and with
+    denominators cleared, as `rules.explains` judges an equation)."""
+    return alpha_equal(a, b) or ClearingNormalizer(BOOKKEEPING).is_zero(Add((a, Mul((Num(Fraction(-1)), b)))))
 
 
 def reaches(cited, before, after) -> bool:

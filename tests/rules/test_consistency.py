@@ -20,7 +20,8 @@ def steps():
 
 def _specific(names):
     cited = [rules.lookup(n) for n in names]
-    return cited if cited and all(r is not None and not r.catch_all for r in cited) else None
+    # the laws of inverses and determinants are judged by `explains` alone (their `apply` is None)
+    return cited if cited and all(r is not None and not r.catch_all and not r.laws for r in cited) else None
 
 
 def test_apply_agrees_with_explains_on_the_rules_each_example_step_cites(steps):
@@ -42,7 +43,7 @@ def test_apply_agrees_with_explains_for_each_rule_a_step_does_not_need(steps):
     disagree = []
     for name, line, names, before, after in steps:
         for r in rules.RULES.values():
-            if r.catch_all:
+            if r.catch_all or r.laws:
                 continue
             if rules.explains([r], before, after) != reaches([r], before, after):
                 disagree.append((name, line, r.name))

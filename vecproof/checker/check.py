@@ -737,7 +737,11 @@ class _TheoremChecker:
                 out.append("  with " + ", ".join(f"{n} = {val}" for n, val in cx.values) + rest)
             elif cx.rest_zero:
                 out.append("  with every entry 0")
-            out.append(f"  {left} = {_num(cx.lhs)}, {right} = {_num(cx.rhs)}")
+            eq = "≈" if getattr(cx, "approximate", False) else "="
+            out.append(f"  {left} {eq} {_value(cx, cx.lhs)}, {right} {eq} {_value(cx, cx.rhs)}")
+            if getattr(cx, "approximate", False):
+                out.append("  (exp, log, sqrt, σ and tanh evaluated in interval arithmetic: the two sides' "
+                           "intervals are disjoint)")
         else:
             out.extend(v.notes)
         if a is not None and b is not None:
@@ -827,18 +831,26 @@ def _cex_data(cx) -> dict | None:
     def safe(v: int):
         return v if abs(v) < 10 ** SHOWN_DIGITS else number_text(v)
 
-    return {
+    out = {
         "sizes": {n: safe(v) for n, v in cx.sizes},
         "indices": {("row" if n == ROW else "column" if n == COL else n): safe(v) for n, v in cx.free},
         "values": {n: safe(v) for n, v in cx.values},
         "left": _num(cx.lhs),
         "right": _num(cx.rhs),
     }
+    if getattr(cx, "approximate", False):
+        out["approximate"] = True
+    return out
 
 
 def _display(text: str) -> str:
     """Strip the suffixes that make bound index names fresh (i'3, j~12) from a message."""
     return re.sub(r"([A-Za-z_][A-Za-z0-9_]*)(?:['~][0-9]+)+", r"\1", text)
+
+
+def _value(cx, q) -> str:
+    """A side's value in a counterexample: exact, or rounded (`0.104994`) when only an interval is known."""
+    return f"{float(q):.6g}" if getattr(cx, "approximate", False) else _num(q)
 
 
 def _num(q) -> str:

@@ -21,28 +21,20 @@ class Construct:
 
     def message(self) -> str:
         if self.planned:
-            return (f"`{self.written}` ({self.meaning}) is not supported yet; vecproof proves polynomial "
-                    f"identities for now — {DOCS}")
+            return f"`{self.written}` ({self.meaning}) is not supported yet — {DOCS}"
         return f"`{self.written}` ({self.meaning}) is not supported: {self.why}"
 
 
-_PLANNED = (
-    ("exp", "the exponential"), ("log", "the natural logarithm"), ("sqrt", "the square root"),
-    ("sigmoid", "the logistic sigmoid"), ("tanh", "the hyperbolic tangent"), ("softmax", "the softmax"),
-    ("logsumexp", "log Σ exp"), ("diag", "the diagonal matrix of a vector"),
-)
 _OUT = "it is not differentiable everywhere, so its derivative laws do not hold at every point; vecproof will keep it out"
 _PERIODIC = ("only its derivative law is planned; identities from periodicity (sin² + cos² = 1, "
              "angle sums) are out of scope")
 
 CONSTRUCTS: dict[str, Construct] = {
-    **{name: Construct(name, meaning, True) for name, meaning in _PLANNED},
     "sin": Construct("sin", "the sine", True, _PERIODIC),
     "cos": Construct("cos", "the cosine", True, _PERIODIC),
     "abs": Construct("abs", "the absolute value", False, _OUT + " (|t| has no derivative at 0)"),
     "relu": Construct("relu", "max(0, t)", False, _OUT + " (relu has no derivative at 0)"),
     "sign": Construct("sign", "the sign function", False, _OUT + " (sign jumps at 0)"),
-    "⊙": Construct("a ⊙ b", "the entrywise product", True),
 }
 
 
@@ -50,8 +42,8 @@ def refuse(key: str, span: dg.Span) -> ElabError:
     """The VP111 error for the construct `key` (a function name or the notation as parsed), at `span`."""
     c = CONSTRUCTS.get(key)
     if c is None:  # `X^-2` and other negative powers
-        return ElabError(dg.NOT_YET, f"the negative power `{key}` is not supported yet; vecproof proves "
-                         f"polynomial identities for now — {DOCS}", span)
+        return ElabError(dg.NOT_YET, f"the negative power `{key}` is not supported yet (only `^-1`, the "
+                         f"inverse of a matrix) — {DOCS}", span)
     detail = (c.why,) if c.planned and c.why else ()
     return ElabError(dg.NOT_YET, c.message(), span, *detail)
 

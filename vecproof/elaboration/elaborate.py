@@ -12,7 +12,7 @@ from typing import Callable
 
 from .. import diagnostics as dg
 from ..kernel import (
-    Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
 )
 from ..kernel.terms import Det, Inverse, LogDet
 from ..numtext import number_text
@@ -24,6 +24,8 @@ MAX_EXPONENT = 64
 IDENTITY = "I"  # the identity matrix, unless a file declares the name I itself
 MATRIX_FUNCTIONS = ("inv", "det", "logdet")  # of a declared square matrix, unless a file declares the name
 INVERSE_MARKS = ("⁻¹", "^-1")
+FUNCTIONS = {"exp": "exp", "log": "log", "sqrt": "sqrt", "sigmoid": "sigmoid", "σ": "sigmoid", "tanh": "tanh"}
+PRIMES = "'′"
 
 
 def same_dim(a: Dim | None, b: Dim | None) -> bool:
@@ -133,6 +135,8 @@ class Elaborator:
         if d.what == "index":
             raise ElabError(dg.UNSUPPORTED, f"index {node.name} is used as a number; an index can only "
                             f"select entries, as in x[{node.name}]", node.span)
+        if d.what == "fn":
+            raise ElabError(dg.SHAPE, f"{node.name} is a function: apply it, as in {node.name}(t)", node.span)
         return self._object(d.obj)
 
     def _identity(self, dim: Dim | None) -> Typed:
@@ -153,6 +157,8 @@ class Elaborator:
     def _BinOp(self, node: ast.BinOp, env) -> Typed:
         if node.op == "/":
             return self._divide(node, self._expr(node.left, env), env)
+        if node.op == "⊙":
+            return self._hadamard(node, self._expr(node.left, env), self._expr(node.right, env))
         left = self._expr(node.left, env, unsized=True)
         right = self._expr(node.right, env, unsized=True)
         if node.op == "*":
@@ -219,15 +225,30 @@ class Elaborator:
             by = den.operand if isinstance(den, ast.Indexed) else den  # `d(E)/dx[l]/dx[k]`: the last dx[k]
             wrt = isinstance(by, ast.Name) and len(by.name) > 1 and by.name[0] in "d∂"
             if isinstance(node.left, ast.Partial) and wrt:
-                raise ElabError(dg.UNSUPPORTED, "only division by a whole number is supported; for a second "
-                                "derivative write d(d(E)/dx[l])/dx[k]", den.span)
-            raise ElabError(dg.UNSUPPORTED, "only division by a whole number is supported (vecproof "
-                            "checks polynomial identities)", den.span)
+                raise ElabError(dg.UNSUPPORTED, "only division by a whole number or a scalar is supported; "
+                                "for a second derivative write d(d(E)/dx[l])/dx[k]", den.span)
+            if wrt and by.name not in self.scope.names:
+                raise ElabError(dg.UNSUPPORTED, "only division by a whole number or a scalar expression is "
+                                "supported", den.span)
+            d = self._expr(den, env)
+            if not d.scalar:
+                raise ElabError(dg.SHAPE, f"cannot divide by {d.shape}: only division by a scalar is defined",
+                                den.span)
+            lc, dc = left.comp, d.comp
+            return Typed(left.rows, left.cols, lambda r, c: Mul((lc(r, c), App("recip", dc(None, None)))))
         if den.value == 0:
             raise ElabError(dg.UNSUPPORTED, "division by zero", den.span)
         q = Num(Fraction(1, den.value))
         lc = left.comp
         return Typed(left.rows, left.cols, lambda r, c: Mul((q, lc(r, c))))
+
+    def _hadamard(self, node: ast.BinOp, left: Typed, right: Typed) -> Typed:
+        """a ⊙ b, the entrywise product of two arrays of one shape: (a ⊙ b)[i,j] = a[i,j] b[i,j]."""
+        if not (same_dim(left.rows, right.rows) and same_dim(left.cols, right.cols)) or left.scalar:
+            raise ElabError(dg.SHAPE, f"the entrywise product ⊙ takes two arrays of one shape; these are "
+                            f"{left.shape} and {right.shape}", node.span)
+        lc, rc = left.comp, right.comp
+        return Typed(left.rows, left.cols, lambda r, c: Fold("hadamard", Mul((lc(r, c), rc(r, c)))))
 
     def _Neg(self, node: ast.Neg, env) -> Typed:
         inner = self._expr(node.operand, env, unsized=True)
@@ -362,6 +383,23 @@ class Elaborator:
                 return self._matrix_function(node, env)
             if name in edge.CONSTRUCTS:
                 raise edge.refuse(name, node.callee.span)
+        if name in FUNCTIONS:
+            return self._apply(node, FUNCTIONS[name], 0, env)
+        if name in ("softmax", "logsumexp"):
+            return self._softmax(node, name, env)
+        if name == "diag":
+            self._arity(node, 1)
+            v = self._expr(args[0], env)
+            if v.rows is None or v.cols is not None:
+                raise ElabError(dg.SHAPE, f"diag takes a column vector; this is {v.shape}", node.span)
+            vc = v.comp
+            return Typed(v.rows, v.rows, lambda r, c: Fold("diag", Mul((Delta(_one(r), _one(c)), vc(r, None)))))
+        base = name.rstrip(PRIMES)
+        if base in self.scope.names and self.scope.names[base].what == "fn":
+            return self._apply(node, base, len(name) - len(base), env)
+        if base != name:
+            raise ElabError(dg.SHAPE, f"{name}: primes mark the derivatives of a function declared "
+                            f"`func {base} : scalar -> scalar`", node.callee.span)
         if name in ("sum", "Σ"):
             return self._sum(node, env)
         if name in ("delta", "δ"):
@@ -428,6 +466,27 @@ class Elaborator:
             # `A(x + y)`: a product written without a space.
             return self.product(self._expr(ast.Name(node.callee.span, name), env), self._expr(args[0], env), node.span)
         raise ElabError(dg.SHAPE, f"'{name}' is not a function", node.callee.span)
+
+    def _apply(self, node: ast.Call, fn: str, order: int, env) -> Typed:
+        """A scalar function (its `order`-th derivative) applied entrywise: f(E)[r, c] = f(E[r, c])."""
+        self._arity(node, 1)
+        t = self._expr(node.args[0], env)
+        tc = t.comp
+        return Typed(t.rows, t.cols, lambda r, c: App(fn, tc(r, c), order))
+
+    def _softmax(self, node: ast.Call, name: str, env) -> Typed:
+        """softmax(x)[r] = exp(x[r]) / Σ_j exp(x[j]) and logsumexp(x) = log Σ_j exp(x[j]), for a
+        column vector x: definitions a proof unfolds (softmax_def, logsumexp_def)."""
+        self._arity(node, 1)
+        t = self._expr(node.args[0], env)
+        if t.rows is None or t.cols is not None:
+            raise ElabError(dg.SHAPE, f"{name} takes a column vector; this is {t.shape}", node.span)
+        j = self._fresh("j", t.rows)
+        tc = t.comp
+        total = lambda: Sum(j, App("exp", tc(j, None)))  # noqa: E731
+        if name == "logsumexp":
+            return Typed(None, None, lambda r, c: Fold("logsumexp", App("log", total())))
+        return Typed(t.rows, None, lambda r, c: Fold("softmax", Mul((App("exp", tc(r, None)), App("recip", total())))))
 
     def _dim_arg(self, node: ast.Call) -> Dim:
         """The dimension named by the one argument of `I(n)`."""

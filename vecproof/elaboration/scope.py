@@ -10,7 +10,8 @@ from ..diagnostics import Diagnostic, Span
 from ..kernel import Dim, Index, Obj
 from ..syntax import ast
 
-BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "hess", "D", "dot", "norm", "normF", "tr"}
+BUILTINS = {"sum", "Σ", "delta", "δ", "grad", "hess", "D", "dot", "norm", "normF", "tr",
+            "exp", "log", "sqrt", "sigmoid", "σ", "tanh", "softmax", "logsumexp", "diag"}
 
 
 class ElabError(Exception):
@@ -23,7 +24,7 @@ class ElabError(Exception):
 
 @dataclass
 class Declared:
-    what: str  # "dim" | "index" | "var" | "const" | "func"
+    what: str  # "dim" | "index" | "var" | "const" | "func" | "fn" (a scalar function: func f : scalar -> scalar)
     span: Span
     text: str  # the declaration as a user reads it, for hover and messages
     dim: Dim | None = None
@@ -122,6 +123,14 @@ def _declare_object(scope: Scope, item: ast.ObjectDecl) -> None:
         raise ElabError(dg.DECLARATION, f"only a square matrix can be symmetric; {item.name.name} is "
                         f"{_shape_words(item.shape.kind, dims)}", item.span)
     depends = None
+    if item.result is not None:
+        if item.kind != "func" or item.depends is not None or item.shape.kind != "scalar" or item.result.kind != "scalar":
+            raise ElabError(dg.DECLARATION, f"a function declared with `->` maps scalars to scalars: write "
+                            f"`func {item.name.name} : scalar -> scalar` (applied entrywise to vectors and matrices)",
+                            item.span)
+        obj = Obj(item.name.name, "func", ())
+        scope.names[obj.name] = Declared("fn", item.name.span, f"func {obj.name} : scalar -> scalar", obj=obj)
+        return
     if item.kind == "func":
         if item.depends is None:
             raise ElabError(dg.DECLARATION, f"say what {item.name.name} is a function of, as in "

@@ -9,6 +9,7 @@ finds counterexamples, exactly).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import random
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -16,16 +17,17 @@ from fractions import Fraction
 from .normal_form import (
     DEFAULT_LIMITS, FULL, Budget, KernelLimit, Limits, Normalizer, OutsideFragment, Policy, generic_dims,
 )
+from . import functions as _fn
 from . import grid as _grid
 from . import inverse as _inverse
 from .theorem import Theorem, conclude, instantiate, is_theorem, seal
 from .terms import (
-    IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     alpha_equal, differentiated_objects, free_slots, objects_in, substitute, walk,
 )
 
 __all__ = [
-    "Add", "Budget", "Counterexample", "DEFAULT_LIMITS", "IllFormed", "Delta", "Deriv", "Dim", "Entry",
+    "Add", "App", "Budget", "Counterexample", "DEFAULT_LIMITS", "IllFormed", "Delta", "Deriv", "Dim", "Entry",
     "Expr", "Fold", "Index", "KernelDisagreement", "KernelLimit", "Limits", "Mul", "Normalizer", "Num",
     "Obj", "Policy", "Pow", "Select", "Size", "Sum", "Theorem", "Verdict", "conclude", "decide", "equal",
     "free_slots", "instantiate", "is_theorem", "substitute",
@@ -52,6 +54,7 @@ class Counterexample:
     lhs: Fraction
     rhs: Fraction
     rest_zero: bool = False  # every entry not in `values` is 0 (else: every entry read is listed)
+    approximate: bool = False  # lhs, rhs rounded: the sides' exact values are in disjoint intervals
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
     if alpha_equal(lhs, rhs):  # reflexivity, up to the names of bound indices
         dims = tuple(sorted(d.name for d in _grid._dims_in(diff)))
         return Verdict(PROVED, assumptions, sizes="all sizes (the sides are the same expression)", dims=dims)
+    if _fn.has_apps(diff):
+        return _decide_apps(lhs, rhs, diff, assumptions + tuple(_fn.assumptions(diff)), free, limits, budget)
     try:
         nf = Normalizer(FULL, limits, budget).normal_form(diff)
     except OutsideFragment as why:
@@ -176,6 +181,55 @@ def _matrix_counterexample(lhs, rhs, free, points, patterns: bool, budget: Budge
                 except _grid.UnusablePoint:
                     continue
     return None
+def _decide_apps(lhs, rhs, diff, assumptions, free, limits: Limits, budget: Budget) -> Verdict:
+    """A step that applies functions (exp, 1/t, a declared f, …): PROVED when the normal form with
+    denominators cleared is empty and the cross-check agrees; FALSE only with a genuine
+    counterexample (kernel/functions.py); otherwise CHECKED: the normal form is not known complete
+    here, so a difference with no counterexample found is not a disproof."""
+    seed = _seed(lhs, rhs)
+    try:
+        nf = _fn.ClearingNormalizer(FULL, limits, budget).normal_form(diff)
+    except OutsideFragment as why:
+        dims = sorted(_grid._dims_in(diff))
+        points = [dict(zip(dims, p)) for p in itertools.product(CHECK_SIZES, repeat=len(dims))]
+        points.sort(key=lambda s: sum(s.values()))
+        described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims)
+        try:
+            found = _fn.search(lhs, rhs, free, points, budget, seed)
+        except _grid.GridLimit:
+            found = None
+        if found is not None:
+            return Verdict(FALSE, assumptions, counterexample=_fn_counterexample(found), sizes=described,
+                           reason=str(why))
+        return Verdict(CHECKED, assumptions, sizes=described or "the declared sizes", reason=str(why))
+    bounds = _grid.grid_bounds(diff)
+    described = _describe_grid(bounds)
+    dims = tuple(d.name for d in bounds)
+    if not nf:
+        try:
+            _cross_check(lhs, rhs, free, bounds, budget)
+        except _grid.GridLimit as why:
+            return Verdict(PROVED, assumptions, sizes=described, dims=dims,
+                           notes=(f"the exact cross-check was skipped: {why}",))
+        return Verdict(PROVED, assumptions, sizes=described, dims=dims)
+    try:
+        found = _fn.search(lhs, rhs, free, _grid.sizes_up_to(bounds), budget, seed)
+    except _grid.GridLimit:
+        found = None
+    if found is not None:
+        return Verdict(FALSE, assumptions, counterexample=_fn_counterexample(found), sizes=described, dims=dims)
+    return Verdict(CHECKED, assumptions, sizes=described,
+                   reason="the sides' normal forms differ, but no point where they really differ was found "
+                          "(with functions applied, the normal form is not known to be complete)")
+
+
+def _fn_counterexample(found) -> Counterexample:
+    sizes, env, values, a, b, approximate = found
+    return Counterexample(
+        sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
+        free=tuple((i.name, v) for i, v in sorted(env.items())),
+        values=values, lhs=a, rhs=b, approximate=approximate,
+    )
 
 
 def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Verdict:

@@ -19,8 +19,8 @@ from fractions import Fraction
 
 
 from .terms import (
-    MATRIX_ATOMS, IllFormed, Add, Delta, Deriv, Det, Dim, Entry, Expr, Fold, Index, Inverse, Mul, Num, Obj, Pow,
-    Select, Size, Sum, children, free_slots, mentioned, slots, walk,
+    MATRIX_ATOMS, IllFormed, Add, App, Delta, Deriv, Det, Dim, Entry, Expr, Fold, Index, Inverse, Mul, Num, Obj,
+    Pow, Select, Size, Sum, children, free_slots, mentioned, slots, walk,
 )
 
 
@@ -547,6 +547,8 @@ class PointEvaluator:
                 return (_DET, spec, e.power)
             self._logdets[o.name] = spec
             return (_LOGDET, spec)
+        if t is App:
+            return (_APP, e.fn, e.order, self._compile(e.arg))
         raise TypeError(f"not an index expression: {e!r}")
 
     # ---- arithmetic on numbers and jets ------------------------------------------------------------
@@ -643,6 +645,10 @@ class PointEvaluator:
             return d if c[2] == 1 else self._recip(d)
         if op == _LOGDET:
             return self._logdet(c[1])
+        if op == _APP:
+            from .functions import app_value  # the derivative laws' table
+            self.budget.spend(1 << len(self._dirs), GridLimit)
+            return app_value(self, c[1], c[2], self._ev(c[3], env))
         v = env[c[1]] if c[1] >= 0 else -c[1]  # _SELECT
         if not 1 <= v <= len(c[2]):
             raise IllFormed(f"entry {v} of an explicit list of {len(c[2])}")
@@ -812,7 +818,7 @@ class PointEvaluator:
         return int(v)
 
 
-_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT, _INV, _DET, _LOGDET = range(13)
+_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT, _INV, _DET, _LOGDET, _APP = range(14)
 
 
 def _local_size(e: Expr) -> int:

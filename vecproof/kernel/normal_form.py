@@ -13,8 +13,8 @@ from fractions import Fraction
 
 from . import inverse
 from .terms import (
-    MATRIX_ATOMS, IllFormed, Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Inverse, Mul, Num, Obj, Pow,
-    Select, Size, Sum, free_slots, map_children, map_slots, node_count, slots, substitute, walk,
+    MATRIX_ATOMS, IllFormed, Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Inverse, Mul, Num, Obj,
+    Pow, Select, Size, Sum, free_slots, map_children, map_slots, node_count, slots, substitute, walk,
 )
 
 
@@ -192,12 +192,16 @@ class Normalizer:
             self.budget.spend(nodes)
             asg = dict(zip(concrete, values))
             label = tuple((i.name, v) for i, v in asg.items())
-            for key, coeff in self._terms_to_keys(self.flatten(substitute(expr, asg))).items():
+            for key, coeff in self._terms_to_keys(self._top(self.flatten(substitute(expr, asg)))).items():
                 out[(label, key)] = coeff
         return out
 
     def is_zero(self, expr: Expr) -> bool:
         return not self.normal_form(expr)
+
+    def _top(self, terms: list[Term]) -> list[Term]:
+        """The terms of the whole expression before they are keyed (a subclass may rewrite them)."""
+        return terms
 
     # -- flattening ------------------------------------------------------------------------------
     def flatten(self, e: Expr) -> list[Term]:
@@ -253,6 +257,9 @@ class Normalizer:
             if self.policy.unfold is None or e.tag in self.policy.unfold:
                 return self.flatten(e.body)
             return [Term(_pconst(1), (), (Opaque(e),))]
+        if isinstance(e, App):
+            from .functions import flatten_app
+            return flatten_app(self, e)
         if isinstance(e, Select):
             if not isinstance(e.index, int):
                 raise OutsideFragment(f"entry {e.index.name} of an explicit matrix is not a number")
@@ -312,6 +319,10 @@ class Normalizer:
                 if type(f) in MATRIX_ATOMS:
                     out.extend(self._derive_matrix_atom(t, p, e))
                     continue
+                if type(f) is App:
+                    from .functions import derive_app
+                    out.extend(derive_app(self, t, p, e))
+                    continue
                 for extra in _derive_factor(f, e.var, e.idx):
                     out.append(Term(t.coeff, t.bound, t.factors[:p] + extra + t.factors[p + 1:]))
             self._check_size(out)
@@ -344,7 +355,10 @@ class Normalizer:
     # -- collapse, canonical renaming, merging -----------------------------------------------------
     def _terms_to_keys(self, terms: list[Term]) -> dict:
         acc: dict = {}
-        for t in terms:
+        terms, k = list(terms), 0
+        while k < len(terms):  # reducing reciprocals appends terms
+            t = terms[k]
+            k += 1
             deltas = sum(1 for f in t.factors if isinstance(f, Delta))
             self.budget.spend((1 + deltas) * (1 + len(t.factors)))
             if self.policy.collapse:
@@ -354,6 +368,12 @@ class Normalizer:
             if any(type(f) in MATRIX_ATOMS for f in t.factors):
                 t = self._matrix_laws(t)
                 if t is None:
+                    continue
+            if any(type(f) is App and f.fn == "recip" for f in t.factors):
+                from .functions import reduce_recips
+                got = reduce_recips(self, t)
+                if not got or got[0] is not t:
+                    terms.extend(got)
                     continue
             key = self._canonical_key(t)
             if not t.coeff:
@@ -414,6 +434,9 @@ class Normalizer:
             return self._opaque_view(f)
         if type(f) in MATRIX_ATOMS:
             return inverse.view(f)
+        if isinstance(f, App):
+            from .functions import app_view
+            return app_view(self, f)
         raise TypeError(f"not a factor: {f!r}")
 
     def _opaque_view(self, f: Opaque):

@@ -170,6 +170,17 @@ class LogDet(Expr):
     obj: Obj
 
 
+@dataclass(frozen=True)
+class App(Expr):
+    """A scalar function applied to a scalar expression: `fn` is a built-in with a derivative law
+    (exp, log, sqrt, sigmoid, tanh; recip is 1/t) or a declared scalar function, differentiated
+    `order` times (f, f′, f″, …: uninterpreted)."""
+
+    fn: str
+    arg: Expr
+    order: int = 0
+
+
 ZERO = Num(Fraction(0))
 ONE = Num(Fraction(1))
 
@@ -195,6 +206,7 @@ _CHILDREN = {
     Deriv: lambda e: (e.body,),
     Fold: lambda e: (e.body,),
     Select: lambda e: e.options,
+    App: lambda e: (e.arg,),
 }
 
 _MAP_CHILDREN = {
@@ -206,10 +218,11 @@ _MAP_CHILDREN = {
     Deriv: lambda e, f: Deriv(e.var, e.idx, f(e.body)),
     Fold: lambda e, f: Fold(e.tag, f(e.body)),
     Select: lambda e, f: Select(e.index, tuple(map(f, e.options))),
+    App: lambda e, f: App(e.fn, f(e.arg), e.order),
 }
 
 _SLOTS = {
-    Num: _none, Size: _none, Add: _none, Mul: _none, Pow: _none, Sum: _none, Fold: _none,
+    Num: _none, Size: _none, Add: _none, Mul: _none, Pow: _none, Sum: _none, Fold: _none, App: _none,
     Det: _none, LogDet: _none,
     Inverse: lambda e: e.idx,
     Entry: lambda e: e.idx + tuple(s for _, d in e.derivs for s in d),
@@ -219,7 +232,7 @@ _SLOTS = {
 }
 
 _MAP_SLOTS = {
-    Num: _same, Size: _same, Add: _same, Mul: _same, Pow: _same, Sum: _same, Fold: _same,
+    Num: _same, Size: _same, Add: _same, Mul: _same, Pow: _same, Sum: _same, Fold: _same, App: _same,
     Det: _same, LogDet: _same,
     Inverse: lambda e, f: Inverse(e.obj, tuple(map(f, e.idx))),
     Entry: lambda e, f: Entry(e.obj, tuple(map(f, e.idx)), tuple((v, tuple(map(f, d))) for v, d in e.derivs)),

@@ -16,7 +16,8 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..kernel import Add, Budget, Expr, KernelLimit, Mul, Normalizer, Num, Policy
+from ..kernel import Add, Budget, Expr, KernelLimit, Mul, Num, Policy
+from ..kernel.functions import ClearingNormalizer
 from ..kernel.normal_form import OutsideFragment
 from . import rewrite
 
@@ -87,6 +88,24 @@ _RULES = [
          "∂x[i]/∂x[k] = δ(i,k), ∂X[i,j]/∂X[k,l] = δ(i,k) δ(j,l), ∂t/∂t = 1 for a scalar t, ∂c/∂x[k] = 0 for c independent of x, "
          "and ∂u[i]/∂x[k] is the Jacobian entry D(u)[i,k].",
          differentiate=True),
+    Rule("chain_rule",
+         "Differentiate through a function: ∂f(u)/∂x[k] = f′(u) ∂u/∂x[k], with the derivative laws "
+         "exp′ = exp, log′(t) = 1/t, sqrt′(t) = 1/(2 sqrt(t)), σ′ = σ(1 − σ), tanh′ = 1 − tanh², "
+         "(1/t)′ = −1/t², and f′, f″, … for a function declared `func f : scalar -> scalar`; "
+         "together with everything product_rule does.",
+         differentiate=True),
+    Rule("reciprocal",
+         "Division: t · (1/t) = 1, 1/(1/t) = t and 1/(c g) = (1/c)(1/g), where the denominators are not 0 "
+         "(the verdict lists them); a denominator free of the indices of the sums around it may be cleared "
+         "(both sides multiplied by it)."),
+    Rule("softmax_def", "The softmax of a column vector: softmax(x)[i] = exp(x[i]) / Σ_j exp(x[j]).",
+         unfold=frozenset({"softmax"})),
+    Rule("logsumexp_def", "log Σ exp of a column vector: logsumexp(x) = log(Σ_j exp(x[j])).",
+         unfold=frozenset({"logsumexp"})),
+    Rule("hadamard_def", "The entrywise product of two arrays of one shape: (a ⊙ b)[i,j] = a[i,j] b[i,j].",
+         unfold=frozenset({"hadamard"})),
+    Rule("diag_def", "The diagonal matrix of a column vector: diag(v)[i,j] = δ(i,j) v[i].",
+         unfold=frozenset({"diag"})),
     Rule("index_collapse",
          "Collapse a Kronecker delta against a sum over one of its indices: Σ_i δ(i,k) a[i] = a[k] "
          "(i and k over the same dimension); and Σ_i c = n c when c does not involve i.",
@@ -116,7 +135,7 @@ _RULES = [
 ]
 
 RULES: dict[str, Rule] = {r.name: r for r in _RULES}
-ALIASES = {"delta_collapse": "index_collapse", "kronecker": "index_collapse", "jacobian": "jacobian_def",
+ALIASES = {"derivative_law": "chain_rule", "delta_collapse": "index_collapse", "kronecker": "index_collapse", "jacobian": "jacobian_def",
            "gradient": "gradient_def", "layout": "gradient_def", "definition": "expand_sums"}
 
 
@@ -125,7 +144,8 @@ ALIASES = {"delta_collapse": "index_collapse", "kronecker": "index_collapse", "j
 DEFINITIONS = (
     Rule("definitions", "Unfold every notation (products, norms, traces, the identity, gradients, Hessians, "
          "Jacobians).",
-         unfold=frozenset({"matmul", "norm", "trace", "identity", "gradient", "hessian", "jacobian"}),
+         unfold=frozenset({"matmul", "norm", "trace", "identity", "gradient", "hessian", "jacobian", "softmax",
+                           "logsumexp", "hadamard", "diag"}),
          symmetry=True),
 )
 
@@ -195,7 +215,7 @@ def _explains(rules: tuple, before: Expr, after: Expr) -> tuple[bool | None, int
     diff = Add((before, Mul((Num(Fraction(-1)), after))))
     budget = Budget(EXPLAIN_WORK)
     try:
-        return Normalizer(_policy(rules, before, after), budget=budget).is_zero(diff), budget.spent
+        return ClearingNormalizer(_policy(rules, before, after), budget=budget).is_zero(diff), budget.spent
     except (OutsideFragment, KernelLimit):
         return None, budget.spent
 

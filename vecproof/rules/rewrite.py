@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..kernel import Add, Delta, Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Pow, Select, Size, Sum
+from ..kernel import Add, App, Delta, Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Pow, Select, Size, Sum
+from ..kernel.functions import ExprAlgebra, law
 from ..kernel.terms import MATRIX_ATOMS, free_slots, substitute
 
 ZERO = Num(Fraction(0))
@@ -35,6 +36,8 @@ def _rebuild(e: Expr, visit) -> Expr:
         return Fold(e.tag, visit(e.body))
     if isinstance(e, Select):
         return Select(e.index, tuple(visit(o) for o in e.options))
+    if isinstance(e, App):
+        return App(e.fn, visit(e.arg), e.order)
     return e
 
 
@@ -47,6 +50,8 @@ def _children(e: Expr) -> tuple:
         return (e.body,)
     if isinstance(e, Select):
         return e.options
+    if isinstance(e, App):
+        return (e.arg,)
     return ()
 
 
@@ -146,6 +151,8 @@ def _derive(e: Expr, d: Deriv) -> Expr:
     if isinstance(e, Deriv) or type(e) in MATRIX_ATOMS:
         # not taken here: by a symmetric variable, or of an inverse or determinant (their laws)
         return Deriv(var, idx, e)
+    if isinstance(e, App):  # the chain rule, with the function's derivative law
+        return _mul([law(e.fn, e.order, e.arg, ExprAlgebra), _derive(e.arg, d)])
     return ZERO  # Num, Size, Delta
 
 

@@ -116,7 +116,7 @@ class GradOp(Node):
 
 @dataclass(frozen=True)
 class Unsupported(Node):
-    """Notation that parses but is outside the language for now (`X^-1`, `X⁻¹`, `a ⊙ b`): elaboration
+    """Notation that parses but is outside the language for now (`X^-1`, `X⁻¹`): elaboration
     refuses it with a sentence naming it. `construct` is the notation as written."""
 
     construct: str
@@ -176,6 +176,7 @@ class ObjectDecl:
     symmetric: bool
     span: Span
     invertible: bool = False  # a square matrix declared invertible: inv, ⁻¹ and logdet may be applied
+    result: ShapeSpec | None = None  # `func f : scalar -> scalar`: a scalar function (shape is its argument's)
 
 
 @dataclass(frozen=True)

@@ -224,9 +224,13 @@ class _Build(Transformer_NonRecursive):
         while rest and isinstance(rest[0], tuple):
             names.append(rest.pop(0))
         shape = rest.pop(0)
+        result = None
+        if rest and isinstance(rest[0], Token) and rest[0].type == "ARROW":
+            result = rest[1]
+            rest = rest[2:]
         symmetric = any(t.type == "SYMMETRIC" for t in rest)
         invertible = any(t.type == "INVERTIBLE" for t in rest)
-        decls = [ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta), invertible)
+        decls = [ast.ObjectDecl(kind, name, depends, shape, symmetric, _span(meta), invertible, result)
                  for name, depends in names]
         return decls[0] if len(decls) == 1 else decls
 
@@ -394,7 +398,7 @@ class _Build(Transformer_NonRecursive):
         return ast.Unsupported(_span(meta), "⁻¹", (c[0],))
 
     def hadamard(self, meta, c):
-        return ast.Unsupported(_span(meta), "⊙", (c[0], c[2]))
+        return ast.BinOp(_span(meta), "⊙", c[0], c[2])
 
     def literal(self, meta, c):
         return ast.Literal(_span(meta), c[0])

@@ -146,7 +146,7 @@ _COMPLETION_KIND = {
     "builtin": lsp.CompletionItemKind.Function, "dim": lsp.CompletionItemKind.TypeParameter,
     "index": lsp.CompletionItemKind.Variable, "var": lsp.CompletionItemKind.Variable,
     "const": lsp.CompletionItemKind.Constant, "func": lsp.CompletionItemKind.Function,
-    "snippet": lsp.CompletionItemKind.Snippet, "theorem": lsp.CompletionItemKind.Reference,
+    "fn": lsp.CompletionItemKind.Function, "snippet": lsp.CompletionItemKind.Snippet, "theorem": lsp.CompletionItemKind.Reference,
 }
 
 
@@ -202,7 +202,7 @@ _TYPE_OF = {  # what the lexer and the declarations say -> (token type, modifier
     "keyword": ("keyword", ()), "theorem": ("function", ()), "rule": ("macro", ()),
     "builtin": ("function", ("defaultLibrary",)), "dim": ("type", ()), "index": ("parameter", ()),
     "var": ("variable", ()), "const": ("variable", ("readonly",)), "func": ("function", ()),
-    "name": ("variable", ()), "comment": ("comment", ()), "number": ("number", ()), "operator": ("operator", ()),
+    "fn": ("function", ()), "name": ("variable", ()), "comment": ("comment", ()), "number": ("number", ()), "operator": ("operator", ()),
 }
 
 

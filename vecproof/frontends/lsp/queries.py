@@ -30,8 +30,17 @@ BUILTIN_DOCS = {
     "norm": "`norm(x)^2` / `‖x‖²`: the squared Euclidean norm.",
     "normF": "`normF(X)^2` / `‖X‖_F²`: the squared Frobenius norm.",
     "tr": "`tr(A)`: the trace.",
+    "exp": "`exp(E)`: the exponential, entrywise; exp′ = exp (rule chain_rule).",
+    "log": "`log(E)`: the natural logarithm, entrywise; log′(t) = 1/t; the verdict assumes t > 0.",
+    "sqrt": "`sqrt(E)`: the square root, entrywise; sqrt′(t) = 1/(2 sqrt(t)); the verdict assumes t > 0.",
+    "sigmoid": "`sigmoid(E)` / `σ(E)`: the logistic sigmoid 1/(1 + exp(−t)), entrywise; σ′ = σ(1 − σ).",
+    "tanh": "`tanh(E)`: the hyperbolic tangent, entrywise; tanh′ = 1 − tanh².",
+    "softmax": "`softmax(x)[i] = exp(x[i]) / Σ_j exp(x[j])` for a column vector x (rule softmax_def).",
+    "logsumexp": "`logsumexp(x) = log Σ_j exp(x[j])` for a column vector x (rule logsumexp_def).",
+    "diag": "`diag(v)`: the diagonal matrix of a column vector, diag(v)[i,j] = δ(i,j) v[i] (rule diag_def).",
 }
-BUILTIN_DOCS.update({"Σ": BUILTIN_DOCS["sum"], "δ": BUILTIN_DOCS["delta"], "∇": BUILTIN_DOCS["grad"]})
+BUILTIN_DOCS.update({"Σ": BUILTIN_DOCS["sum"], "δ": BUILTIN_DOCS["delta"], "∇": BUILTIN_DOCS["grad"],
+                     "σ": BUILTIN_DOCS["sigmoid"]})
 
 
 @dataclass(frozen=True)
@@ -111,7 +120,7 @@ def hover(checked: Checked, line: int, col: int, scope=None) -> Hover | None:
         what, _ = classify(tok, scope, {t.name.name for t in checked.theorems})
         if what == "rule":
             return Hover(tok.span, _rule_text(tok.text))
-        if what in ("dim", "index", "var", "const", "func"):
+        if what in ("dim", "index", "var", "const", "func", "fn"):
             d = scope.names[tok.text]
             return Hover(tok.span, f"```vproof\n{d.text}\n```\ndeclared at line {d.span.line}")
         if what == "theorem":

@@ -104,14 +104,15 @@ def build(result, text: str, style: Style = Style()) -> Document:
 def _declarations(items, printer: TexPrinter) -> Prose:
     """`Let x ∈ ℝⁿ be a variable, A ∈ ℝᵐˣⁿ a constant (independent of x), …; indices i, j range over 1, …, n.`"""
     variables = [i for i in items if isinstance(i, ast.ObjectDecl) and i.kind == "var"]
-    groups = {"var": [], "const": [], "func": []}
+    groups = {"var": [], "const": [], "func": [], "fn": []}
     for item in items:
         if isinstance(item, ast.ObjectDecl):
-            groups[item.kind].append(item)
+            groups["fn" if item.result is not None else item.kind].append(item)
     parts: list = []
     clauses = []
     for kind, one, many in (("var", "a variable", "variables"), ("const", "a constant", "constants"),
-                            ("func", "a function", "functions")):
+                            ("func", "a function", "functions"),
+                            ("fn", "a differentiable function", "differentiable functions")):
         objs = groups[kind]
         if not objs:
             continue
@@ -158,6 +159,8 @@ def _member(o: ast.ObjectDecl, printer: TexPrinter) -> Math:
     dims = [_name(d.name) for d in o.shape.dims]
     space = r"\mathbb{R}" + ("^{" + r" \times ".join(dims) + "}" if dims else "")
     head = printer.name(o.name.name)
+    if o.result is not None:  # `func f : scalar -> scalar`
+        return Math(rf"{head} : \mathbb{{R}} \to \mathbb{{R}}")
     if o.depends is not None:
         head += rf"\left({printer.name(o.depends.name)}\right)"
     return Math(f"{head} \\in {space}" + (r" \text{ symmetric}" if o.symmetric else ""))

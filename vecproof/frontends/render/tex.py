@@ -95,6 +95,8 @@ class TexPrinter:
             return f"{self._at(node.left, SUM)} {node.op} {self._at(node.right, PREFIX)}", SUM
         if node.op == "/":
             return rf"\frac{{{self.expr(node.left)}}}{{{self.expr(node.right)}}}", PROD
+        if node.op == "⊙":
+            return rf"{self._at(node.left, PROD)} \odot {self._at(node.right, POSTFIX)}", PROD
         left = self._at(node.left, PROD)
         right, prec = self._print(node.right)
         if prec < PREFIX or (prec < POSTFIX and not isinstance(node.right, (ast.Partial, ast.Call, ast.GradOp))):

@@ -1,0 +1,83 @@
+"""Soundness under mutation for the functions and the chain rule: the mutants of examples/ml and of the
+function slips in examples/bad (every operator, the function operators included: another function in
+a function's place, a composition's order exchanged, a derivative order changed, a term dropped, …)
+against the independent oracle, which reads exp, log, σ, tanh, softmax, division and declared scalar
+functions its own way (tests/robustness/oracle.py). No mutant may be accepted unless the oracle
+confirms it; vecproof's "false" must be refuted by the oracle, and its counterexamples reproduce."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sizes import SIZES
+
+from vecproof.syntax import ast, parse
+
+from .mutants import EXAMPLES, mutants_of
+from .oracle import Comparer, Decls, Side
+from .soundness import Runner, run_all
+
+ML = sorted((EXAMPLES / "ml").glob("*.vproof"))
+BAD = {  # the function slips, and the index of their wrong link (0: the start, 1: the first step, …)
+    "sigmoid_prime_squared.vproof": 1,
+    "softmax_jacobian_without_outer_product.vproof": 2,
+    "chain_rule_wrong_order.vproof": 1,
+    "sum_of_f_is_not_f_of_sum.vproof": 1,
+}
+SIZES_CHECKED = (1, 2)
+PER_OPERATOR = {"quick": 3, "full": 30}
+
+
+def _links(path):
+    tree = parse(path.read_text(encoding="utf-8"))
+    cmp = Comparer(Decls(tree.items), SIZES_CHECKED)
+    out = []
+    for th in (i for i in tree.items if isinstance(i, ast.Theorem)):
+        comp = tuple(i.name for i in th.proof.component) if th.proof.component else None
+        chain = [th.proof.first] + [s.expr for s in th.proof.steps]
+        pairs = [(Side(th.lhs, comp), Side(chain[0]))] + [(Side(a), Side(b)) for a, b in zip(chain, chain[1:])]
+        pairs.append((Side(chain[-1]), Side(th.rhs, comp)))
+        out.append((th.name.name, [cmp.compare(a, b).status for a, b in pairs]))
+    return out
+
+
+@pytest.mark.parametrize("path", ML, ids=lambda p: p.name)
+def test_oracle_confirms_every_line_of_the_function_examples(path):
+    for name, statuses in _links(path):
+        assert statuses == ["equal"] * len(statuses), name
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_oracle_refutes_the_wrong_step_of_the_function_slips(name):
+    (_, statuses), = _links(EXAMPLES / "bad" / name)
+    assert statuses[BAD[name]] == "differ", statuses
+
+
+@pytest.fixture(scope="module", params=SIZES)
+def tally(request):
+    per_op: dict = {}
+    for path in ML + [EXAMPLES / "bad" / n for n in sorted(BAD)]:
+        for m in mutants_of(path):
+            per_op.setdefault(m.op, []).append(m)
+    k = PER_OPERATOR["full" if request.param == 1.0 else "quick"]
+    rng = random.Random(2026)
+    chosen = [m for op in sorted(per_op) for m in rng.sample(per_op[op], min(k, len(per_op[op])))]
+    assert {"swap_function", "swap_composition", "change_prime", "drop_term"} <= set(per_op)
+    return run_all(chosen, Runner(sizes=SIZES_CHECKED))
+
+
+def _show(tally, *kinds) -> str:
+    return "\n\n".join(f.report() for f in tally.findings if f.kind in kinds)[:4000]
+
+
+def test_no_function_mutant_is_accepted_unless_the_oracle_confirms_it(tally):
+    assert tally.mutants > 0
+    assert not [f for f in tally.findings if f.kind == "soundness"], _show(tally, "soundness")
+    assert tally.accepted_confirmed == tally.accepted
+    assert tally.rejected > 0  # the suite has teeth
+
+
+def test_function_mutants_called_false_are_false_with_genuine_counterexamples(tally):
+    kinds = ("true-step-rejected", "bad-counterexample", "internal")
+    assert not [f for f in tally.findings if f.kind in kinds], _show(tally, *kinds)
