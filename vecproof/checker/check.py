@@ -650,18 +650,21 @@ class _TheoremChecker:
         lemmas = [c for c in cited if isinstance(c, tuple)]
         cited = [c for c in cited if not isinstance(c, tuple)]
         if lemmas:
-            ok = self.explained_by_lemmas(lemmas, cited, before, after)
+            ok, fix = self.explained_by_lemmas(lemmas, cited, before, after)
             if ok is None:
                 return  # an instantiation was refused: said already
             sr.explained = ok
-            if not ok:
+            if ok:
+                sr.fixes = (fix,) if fix is not None else ()
+            else:
                 names = ", ".join(i.name for i in step.rules)
                 span = Span(step.rules[0].span.line, step.rules[0].span.col,
                             step.rules[-1].span.end_line, step.rules[-1].span.end_col)
                 self.diags.append(Diagnostic(
                     span, dg.UNEXPLAINED, f"this step is true, but {names} does not explain it: no subterm of "
                     "either line is an instance of a side of the cited theorem whose replacement by the other side "
-                    "gives the other line", severity=level, path=self.path))
+                    "gives the other line" + (f"; it follows by {fix.text}" if fix is not None else ""),
+                    severity=level, path=self.path, fixes=(fix,) if fix is not None else ()))
             return
         ok = rules.explains(cited, before, after)
         sr.explained = ok
@@ -681,10 +684,12 @@ class _TheoremChecker:
                                          severity=level, path=self.path,
                                          fixes=(dg.Suggestion("cite", tuple(fix)),) if fix else ()))
 
-    def explained_by_lemmas(self, lemmas, plain, before, after) -> bool | None:
+    def explained_by_lemmas(self, lemmas, plain, before, after) -> tuple[bool | None, dg.Suggestion | None]:
         """Whether one cited lemma, instantiated (explicitly, or by matching), turns one line into the
         other by replacing one subterm, up to the bookkeeping and the other rules cited. None after a
-        refused instantiation (VP121, said here)."""
+        refused instantiation (VP121, said here). With it, the citation with its instance written out
+        (an `instantiate` suggestion) when matching found the instance, or when the step is not
+        explained by the instance given but is by another."""
         def judge(x, y):
             return rules.explains(plain, x, y) is True
 
@@ -694,7 +699,7 @@ class _TheoremChecker:
                 given = preset(lem, cite, self.el, self.symmetric, lambda node: _slice(self.text, node.span))
             except Refused as err:
                 self.emit(err.span, dg.INSTANTIATION, err.message)
-                return None
+                return None, None
             stmt = statement(lem)
 
             def refuse(inst, given=given, stmt=stmt):
@@ -709,14 +714,37 @@ class _TheoremChecker:
             inst, why = match.explains_by(lem.sides, before, after, given, judge, refuse)
             if inst is not None:
                 self.used.append((lem, match.renamed(inst)))
-                return True
+                return True, None if cite.bindings else self.instantiation(cite, lem, inst)
             refusals.extend((cite, w) for w in why)
         if refusals:
             cite, why = refusals[0]
             self.emit(cite.name.span, dg.INSTANTIATION, f"the instance of {cite.name.name} that would explain "
                       f"this step is refused: {why}")
+            return None, None
+        for cite, lem in lemmas:  # an instance given that does not fit: is there one that does?
+            if cite.bindings:
+                stmt = statement(lem)
+
+                def refuse(inst, stmt=stmt):
+                    return next((why for obj, value in inst.objects.items() if (why := match.refusal(
+                        obj, value, inst, stmt, self.symmetric, lambda v, obj=obj: show_value(obj, v)))), None)
+
+                inst, _ = match.explains_by(lem.sides, before, after, match.Instance(), judge, refuse)
+                if inst is not None:
+                    return False, self.instantiation(cite, lem, inst)
+        return False, None
+
+    def instantiation(self, cite: ast.Cite, lem: Lemma, inst) -> dg.Suggestion | None:
+        """The citation `NAME[A := …, n := …]` with the instance written in this file's names."""
+        def known(name, what):
+            d = self.scope.names.get(name)
+            return d is not None and (d.what == what or what == "const" and d.what in ("const", "var"))
+
+        given = match.bindings(inst, list(lem.scope.names), known)
+        if not given:
             return None
-        return False
+        text = f"{cite.name.name}[{', '.join(f'{n} := {v}' for n, v in given)}]"
+        return dg.Suggestion("instantiate", (cite.name.name,), text)
 
     def symmetric(self, a, b) -> bool:
         """Whether the kernel proves a = b (for the symmetry of an instantiated object)."""

@@ -16,7 +16,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from ..kernel import Delta, Deriv, Dim, Entry, Expr, Fold, Index, KernelLimit, Num, Obj, Pow, Select, Size, Sum
+from ..kernel import Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Obj, Pow, Select, Size, Sum
 from ..kernel.normal_form import OutsideFragment
 from ..kernel.terms import ZERO, children, free_slots, map_children, map_slots, objects_in, slots, walk
 
@@ -391,3 +391,52 @@ def explains_by(lemma_sides, line_before: Expr, line_after: Expr, preset: Instan
             if why not in refusals:
                 refusals.append(why)
     return None, refusals
+
+
+# ---- writing an instance back ---------------------------------------------------------------------------
+
+def bindings(inst: Instance, order, known) -> list[tuple[str, str]]:
+    """The instance as `[name := value]` bindings a citation can give, `(name, text)` in the order of
+    the theorem's declarations `order`: its objects, variables, sizes and free indices whose value is
+    written in names the citing file declares (`known(name, what)`: "dim", "index", "var" or "const").
+    A value that cannot be written so (an object's entry that is not a combination of declared
+    objects and their transposes) is left out: matching finds it again."""
+    out: dict[str, str] = {}
+    for obj, value in inst.objects.items():
+        text = value.name if isinstance(value, Obj) else _written(*value)
+        if text is not None and all(known(o.name, "var" if o.kind == "var" else "const") for o in _objects(value)):
+            out[obj.name] = text
+    for d, t in inst.dims.items():
+        if d.symbolic and t.symbolic and known(t.name, "dim"):
+            out[d.name] = t.name
+    for i, t in inst.indices.items():
+        if isinstance(t, Index) and i.name.isidentifier() and known(t.name, "index"):
+            out[i.name] = t.name
+    rank = {name: n for n, name in enumerate(order)}
+    return sorted(out.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
+def _objects(value) -> set[Obj]:
+    return {value} if isinstance(value, Obj) else objects_in(value[1])
+
+
+def _written(params: tuple[Index, ...], body: Expr) -> str | None:
+    """`B`, `B^T`, `2 B - C^T`: an object's value whose entry at `params` is `body`, or None."""
+    terms = body.args if type(body) is Add else (body,)
+    out = []
+    for term in terms:
+        coeff, entry = Fraction(1), term
+        if type(term) is Mul and len(term.args) == 2 and type(term.args[0]) is Num:
+            coeff, entry = term.args[0].value, term.args[1]
+        if type(entry) is not Entry or entry.derivs or entry.obj.kind == "func" or len(entry.idx) != len(params):
+            return None
+        if entry.idx == params:
+            name = entry.obj.name
+        elif len(params) == 2 and entry.idx == params[::-1]:
+            name = f"{entry.obj.name}^T"
+        else:
+            return None
+        size = abs(coeff)
+        word = name if size == 1 else f"{size} {name}" if size.denominator == 1 else f"({size}) {name}"
+        out.append(("- " if coeff < 0 else "+ " if out else "") + word)
+    return " ".join(out)

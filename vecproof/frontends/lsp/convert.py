@@ -98,7 +98,8 @@ def diagnostics(checked, encoding) -> list[lsp.Diagnostic]:
 def _fixes_by_diagnostic(checked) -> dict[int, list]:
     out: dict[int, list] = {}
     for f in checked.fixes:
-        out.setdefault(f.diagnostic, []).append(f)
+        if f.diagnostic is not None:
+            out.setdefault(f.diagnostic, []).append(f)
     return out
 
 
@@ -187,6 +188,9 @@ def code_actions(uri: str, version: int | None, found: list[queries.Fix], checke
             change = lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(text_document=doc, edits=[edit])])
         else:
             change = lsp.WorkspaceEdit(changes={uri: [edit]})
+        if f.diagnostic is None:  # a rewrite of a step that is fine as it is
+            out.append(lsp.CodeAction(title=f.title, kind=lsp.CodeActionKind.RefactorRewrite, edit=change))
+            continue
         d = diagnostic(checked.result.diagnostics[f.diagnostic], pos, fixes[f.diagnostic])  # as published
         out.append(lsp.CodeAction(title=f.title, kind=lsp.CodeActionKind.QuickFix, edit=change, is_preferred=True,
                                   diagnostics=[d]))

@@ -185,7 +185,8 @@ async def document_symbol(ls: VecproofServer, params: lsp.DocumentSymbolParams):
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix,
+                                                         lsp.CodeActionKind.RefactorRewrite]))
 @_safe(default=[])
 async def code_action(ls: VecproofServer, params: lsp.CodeActionParams):
     doc = await ls.documents.current(params.text_document.uri)
@@ -193,7 +194,9 @@ async def code_action(ls: VecproofServer, params: lsp.CodeActionParams):
         return []  # an edit computed for another version of the text would land in the wrong place
     pos = convert.Positions(doc.checked.text, ls.encoding)
     want = (pos.location(params.range.start), pos.location(params.range.end))
-    found = [f for f in doc.checked.fixes if _overlaps(doc.checked.result.diagnostics[f.diagnostic].span, *want)]
+    diags = doc.checked.result.diagnostics
+    found = [f for f in doc.checked.fixes if _overlaps(f.span if f.diagnostic is None else diags[f.diagnostic].span,
+                                                       *want)]
     return convert.code_actions(doc.uri, doc.version, found, doc.checked, pos,
                                 ls.capable("workspace.workspace_edit.document_changes"))
 
