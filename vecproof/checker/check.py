@@ -78,13 +78,16 @@ def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult
     return FileResult(path, [d], unreadable=True)
 
 
-def check_text(text: str, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = ()) -> FileResult:
+def check_text(text: str, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = (),
+               progress=None) -> FileResult:
     """Check the text of a whole file. Never raises for any input: problems become diagnostics.
 
     `cache` (a vecproof.cache.Cache) reuses the verdict of a theorem whose text, and the text of the
     file's declarations, are unchanged since a run of the same vecproof with the same options.
     `options` (a vecproof.options.CheckOptions; default: none set) selects e.g. exercise mode.
-    `imported_by`: the files whose imports led here (for cycles); `import "…"` is relative to `path`."""
+    `imported_by`: the files whose imports led here (for cycles); `import "…"` is relative to `path`.
+    `progress(result)`, if given, is called after each theorem with the result so far (the file's
+    diagnostics and the theorems checked up to then; the same object, completed afterwards)."""
     if options is None:
         from ..options import DEFAULT as options
     if len(text) > MAX_FILE_BYTES:
@@ -96,7 +99,7 @@ def check_text(text: str, path: str = "<input>", cache=None, *, options=None, im
     expected, where = _expectations(text)
     result.expected = expected
     try:
-        _check_into(result, text, path, cache, options, imported_by)
+        _check_into(result, text, path, cache, options, imported_by, progress)
     except RecursionError:
         result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to check",
                                              path=path))
@@ -153,7 +156,8 @@ def _expectations(text: str) -> tuple[tuple[str, ...], Span]:
     return tuple(codes), where
 
 
-def _check_into(result: FileResult, text: str, path: str, cache, options, imported_by: tuple = ()) -> None:
+def _check_into(result: FileResult, text: str, path: str, cache, options, imported_by: tuple = (),
+                progress=None) -> None:
     diags = result.diagnostics
     try:
         parsed = parse_recovering(text)  # after a syntax error: the theorems and declarations that parse
@@ -208,6 +212,8 @@ def _check_into(result: FileResult, text: str, path: str, cache, options, import
             if hit is not None:
                 diags.extend(d.in_theorem(len(result.theorems)) for d in hit[1])
                 result.theorems.append(hit[0])
+                if progress is not None:
+                    progress(result)
                 continue
         citable.refused[th.name.name] = f"{th.name.name} cannot cite itself"
         checker = _TheoremChecker(scope, th, path, options, citable, text)
@@ -221,6 +227,8 @@ def _check_into(result: FileResult, text: str, path: str, cache, options, import
         result.theorems.append(res)
         if key is not None and not any(d.code in (dg.INTERNAL, dg.LIMIT) for d in checker.diags):
             cache.put(key, "theorem", _to_cache(res, checker.diags, th.span))
+        if progress is not None:
+            progress(result)
 
 
 def _record(citable: Citable, th: ast.Theorem, res: TheoremResult, scope) -> None:

@@ -95,6 +95,15 @@ def diagnostics(checked, encoding) -> list[lsp.Diagnostic]:
     return [diagnostic(d, pos, fixes.get(n, ())) for n, d in enumerate(checked.result.diagnostics)]
 
 
+def pending(names, pos: Positions) -> lsp.Diagnostic:
+    """The diagnostic of a partial result: which theorems (`names`, syntax Idents) are not checked
+    yet, at the first of them; `data.pending` lists them all."""
+    shown = ", ".join(i.name for i in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return lsp.Diagnostic(range=pos.range(names[0].span), message=f"checking: not checked yet: {shown}",
+                          severity=lsp.DiagnosticSeverity.Information, source="vecproof",
+                          data={"pending": [i.name for i in names]})
+
+
 def _fixes_by_diagnostic(checked) -> dict[int, list]:
     out: dict[int, list] = {}
     for f in checked.fixes:

@@ -54,9 +54,10 @@ class Checked:
         return [i for i in tree.items if isinstance(i, ast.Theorem)] if tree is not None else []
 
 
-def recheck(text: str, path: str, previous: Checked | None = None) -> Checked:
+def recheck(text: str, path: str, previous: Checked | None = None, progress=None) -> Checked:
     """What check_text(text, path) says, reusing `previous` (a check of an earlier text) where an
-    edit inside one theorem leaves the rest of the file unchanged."""
+    edit inside one theorem leaves the rest of the file unchanged. `progress` goes to check_text
+    when the whole file is checked."""
     if previous is not None and not imports.unchanged(previous.result.depends):
         previous = None  # an imported file changed: every verdict may have, checked in full
     if previous is not None:
@@ -68,7 +69,7 @@ def recheck(text: str, path: str, previous: Checked | None = None) -> Checked:
             quick = None
         if quick is not None:
             return quick
-    return Checked(text, check_text(text, path))
+    return Checked(text, check_text(text, path, progress=progress))
 
 
 # ---- the short path -------------------------------------------------------------------------------
