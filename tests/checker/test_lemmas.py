@@ -196,3 +196,13 @@ def test_an_instance_that_does_not_fit_gets_the_one_that_does():
     assert codes(text) == ["VP202"]
     assert suggested(text) == [("instantiate", ("quad",), "quad[n := n, x := x, A := B]")]
     assert suggested(HEAD + step("grad(x^T B x, x)", "B x + B^T x", "sym")) == []  # nothing fits: nothing proposed
+
+
+def test_every_occurrence_of_one_instance_is_rewritten_at_once():
+    twice = step("grad(x^T B x, x) - 3 grad(x^T B x, x) + grad(x^T C x, x)",
+                 "(B + B^T) x - 3 (B + B^T) x + grad(x^T C x, x)", "quad")
+    assert codes(HEAD + twice) == [] and theorem(HEAD + twice).steps[0].explained is True
+    back = step("(B + B^T) x + (B + B^T) x", "grad(x^T B x, x) + grad(x^T B x, x)", "quad[A := B]")
+    assert codes(HEAD + back) == []
+    # two different instances are two steps: one citation explains one instance
+    assert codes(HEAD + step("grad(x^T B x, x) + grad(x^T C x, x)", "(B + B^T) x + (C + C^T) x", "quad")) == ["VP202"]

@@ -1,5 +1,5 @@
 """Citing a proved theorem: instances of its statement, found by matching or given explicitly, and
-whether replacing one subterm of a line by an instance explains a step.
+whether replacing one subterm of a line by an instance (or every occurrence of it) explains a step.
 
 An instance maps the theorem's declared objects to expressions (an entry of the object becomes the
 expression at that entry), its variables to variables, its sizes to sizes and its free indices to
@@ -358,22 +358,47 @@ MAX_SITES = 2000  # subterms tried per line
 
 def rewrites(lhs: Expr, rhs: Expr, line: Expr, preset: Instance):
     """Every (instance, rewritten line): `line` with one subterm that is an instance of one side of
-    the theorem replaced by the same instance of the other side."""
+    the theorem replaced by the same instance of the other side; and, where that instance occurs
+    more than once in the line, with every occurrence replaced at once."""
+    everywhere: set = set()  # the lines with every occurrence replaced, each yielded once
     for n, (sub, rebuild) in enumerate(_sites(line)):
         if n >= MAX_SITES:
             return
         for a, b in ((lhs, rhs), (rhs, lhs)):
             inst = match(a, sub, preset)
-            if inst is None:
-                continue
-            if free_slots(b) - free_slots(a) - set(inst.indices):
+            if inst is None or not _fixed(a, b, inst):
                 continue  # the other side has a free index this match does not fix
             yield inst, rebuild(apply(b, inst))
+            new, count = _replace_all(line, a, b, inst)
+            if count > 1 and new not in everywhere:
+                everywhere.add(new)
+                yield inst, new
+
+
+def _fixed(a: Expr, b: Expr, inst: Instance) -> bool:
+    """Whether every free index of `b` is one of `a` or fixed by the instance."""
+    return not free_slots(b) - free_slots(a) - set(inst.indices)
+
+
+def _replace_all(e: Expr, a: Expr, b: Expr, inst: Instance) -> tuple[Expr, int]:
+    """`e` with every subterm that is the instance `inst` of `a` (outermost first) replaced by that
+    instance of `b`, and how many were."""
+    got = match(a, e, inst)
+    if got is not None and _fixed(a, b, got):
+        return apply(b, got), 1
+    count = 0
+
+    def visit(child: Expr) -> Expr:
+        nonlocal count
+        new, k = _replace_all(child, a, b, inst)
+        count += k
+        return new
+    return map_children(e, visit), count
 
 
 def explains_by(lemma_sides, line_before: Expr, line_after: Expr, preset: Instance, judge, refuse):
     """(instance, refusals): the instance (None if there is none) by which replacing one subterm of either line by an instance of the
-    theorem (`lemma_sides` = (lhs, rhs)) makes it the other line as `judge(x, y)` says (bookkeeping and
+    theorem (`lemma_sides` = (lhs, rhs)), or every occurrence of that instance, makes it the other line as `judge(x, y)` says (bookkeeping and
     the other cited rules). An instance that would explain it but that `refuse(inst)` refuses (a
     sentence) is not used; the sentences are returned when nothing explains the step."""
     lhs, rhs = lemma_sides
