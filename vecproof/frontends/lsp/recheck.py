@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 from dataclasses import dataclass, field
 
 from ... import diagnostics as dg
@@ -181,7 +182,9 @@ def text_of(text: str, span: Span) -> str:
     return text[_offset(starts, span.line, span.col):_offset(starts, span.end_line, span.end_col)]
 
 
+@functools.lru_cache(maxsize=8)  # text_of is called per theorem on the same few texts (citable names)
 def _line_starts(text: str) -> list[int]:
+    """The offset of every line's first character (shared: do not modify)."""
     starts = [0]
     at = text.find("\n")
     while at >= 0:
