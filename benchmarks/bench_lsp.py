@@ -6,7 +6,8 @@ lsp` over stdio, timing what the user waits for.
              after the handshake (interpreter start, imports, the handshake, the first check):
              a fresh process per run; for the largest example and for a 200-step document. Two
              figures: the first publication (a partial result, if the server sends one) and the
-             complete one (no theorem pending)
+             complete one (no theorem pending). The floor, timed between the starts: a process that
+             imports pygls's server and exits (what any pygls server pays before it answers)
   edit       from sending a one-step edit (didChange) of the 200-step document to receiving the
              diagnostics of that version (publishDiagnostics); one server, warm, the edits spread
              over the document; every edit changes a step's index expression, so the kernel decides
@@ -39,6 +40,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -129,6 +131,16 @@ class Client:
             self.lsp.exit(None)
         finally:
             await self.lsp.stop()
+
+
+FLOOR = [sys.executable, "-c", "import pygls.lsp.server"]  # what any pygls server imports before it answers
+
+
+def time_floor() -> float:
+    """Seconds a process takes to import pygls's server (lsprotocol's types are most of it) and exit."""
+    t0 = time.perf_counter()
+    subprocess.run(FLOOR, check=True)
+    return time.perf_counter() - t0
 
 
 def partial(p: lsp.PublishDiagnosticsParams) -> bool:
@@ -281,16 +293,23 @@ async def main() -> None:
         print(f"  {label:58s} " + "   |   ".join(parts))
 
     print("\nstart: server spawn -> diagnostics (a fresh process per run, the sides alternating)")
+    floor: list[float] = []
     for name, text in (("examples/000_vector_derivatives.vproof", example), ("200-step document", big)):
         first: dict = {side: [] for side in sides}
         final: dict = {side: [] for side in sides}
         for _ in range(a.start_runs):
+            floor.append(time_floor())
             for side, tree in sides.items():
                 f, c = await time_start(text, tree)
                 first[side].append(f)
                 final[side].append(c)
         show(f"start: {name}, first diagnostics", first)
         show(f"start: {name}, complete", final)
+    d = describe(floor)
+    for side in sides:
+        figures[side]["floor"] = d
+    print(f"  {'floor: ' + ' '.join(FLOOR[1:]):58s} median {ms(d['median'])} (min {ms(d['min'])}, max {ms(d['max'])}, "
+          f"{d['runs']} runs, between the starts)")
 
     print("\nedit: didChange -> publishDiagnostics of that version, 200-step document")
     for debounce, label in ((None, "default debounce"), (0, "debounce 0 (the server's own work)")):
