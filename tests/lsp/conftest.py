@@ -2,7 +2,8 @@
 pytest-lsp's client with the captured capabilities of VS Code and Neovim.
 
 `client` is one server per module and client (VS Code: UTF-16 positions; Neovim 0.11: UTF-8);
-Both keep the server's InitializeResult as `initialized_with`. `fresh` is a new server per test, for tests that need cold caches (a check that takes a while).
+Both keep the server's InitializeResult as `initialized_with`. `fresh` is a new server per test, for tests that need cold caches (a check that takes a while);
+`eager` one that also publishes a partial result after every theorem of a document's first check.
 Every test uses its own document URIs, so tests sharing a server do not see each other.
 """
 
@@ -54,5 +55,13 @@ FRESH_CLIENTS = [CLIENTS[0], *(pytest.param(c, marks=pytest.mark.slow) for c in 
 async def fresh(lsp_client: LanguageClient, request):
     lsp_client.initialized_with = await lsp_client.initialize_session(lsp.InitializeParams(
         capabilities=client_capabilities(request.param), initialization_options={"debounce": 0}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def eager(lsp_client: LanguageClient):
+    lsp_client.initialized_with = await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities(CLIENTS[0]), initialization_options={"debounce": 0, "partial": 0}))
     yield
     await lsp_client.shutdown_session()

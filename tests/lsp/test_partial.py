@@ -5,24 +5,12 @@ names of those still pending, and the final publication is the whole check's."""
 from __future__ import annotations
 
 import pytest
-import pytest_lsp
-from conftest import CONFIG
 from lsp_support import big_document, diagnostics, new_uri, open_doc, partial
 from lsprotocol import types as lsp
-from pytest_lsp import LanguageClient, client_capabilities
 
 from vecproof import check_text
 
 pytestmark = [pytest.mark.filterwarnings("error::pytest_lsp.LspSpecificationWarning")]
-
-
-@pytest_lsp.fixture(config=CONFIG)
-async def eager(lsp_client: LanguageClient):
-    """A fresh server that publishes a partial result after every theorem of a first check."""
-    lsp_client.initialized_with = await lsp_client.initialize_session(lsp.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"), initialization_options={"debounce": 0, "partial": 0}))
-    yield
-    await lsp_client.shutdown_session()
 
 
 @pytest.mark.asyncio
