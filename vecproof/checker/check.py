@@ -694,10 +694,10 @@ class _TheoremChecker:
 
     def explained_by_lemmas(self, lemmas, plain, before, after) -> tuple[bool | None, dg.Suggestion | None]:
         """Whether one cited lemma, instantiated (explicitly, or by matching), turns one line into the
-        other by replacing one subterm, up to the bookkeeping and the other rules cited. None after a
-        refused instantiation (VP121, said here). With it, the citation with its instance written out
-        (an `instantiate` suggestion) when matching found the instance, or when the step is not
-        explained by the instance given but is by another."""
+        other by replacing one subterm (or every occurrence of it), up to the bookkeeping and the other
+        rules cited. None after a refused instantiation (VP121, said here). With it, the citation with
+        its instance written out (an `instantiate` suggestion) when matching found the instance, or
+        when the step is not explained by the instance given but is by another."""
         def judge(x, y):
             return rules.explains(plain, x, y) is True
 
@@ -708,17 +708,7 @@ class _TheoremChecker:
             except Refused as err:
                 self.emit(err.span, dg.INSTANTIATION, err.message)
                 return None, None
-            stmt = statement(lem)
-
-            def refuse(inst, given=given, stmt=stmt):
-                for obj, value in inst.objects.items():
-                    if obj not in given.objects:
-                        why = match.refusal(obj, value, inst, stmt, self.symmetric,
-                                            lambda v, obj=obj: show_value(obj, v))
-                        if why is not None:
-                            return why
-                return None
-
+            refuse = self.refuser(lem, given)
             inst, why = match.explains_by(lem.sides, before, after, given, judge, refuse)
             if inst is not None:
                 self.used.append((lem, match.renamed(inst)))
@@ -731,22 +721,31 @@ class _TheoremChecker:
             return None, None
         for cite, lem in lemmas:  # an instance given that does not fit: is there one that does?
             if cite.bindings:
-                stmt = statement(lem)
-
-                def refuse(inst, stmt=stmt):
-                    return next((why for obj, value in inst.objects.items() if (why := match.refusal(
-                        obj, value, inst, stmt, self.symmetric, lambda v, obj=obj: show_value(obj, v)))), None)
-
-                inst, _ = match.explains_by(lem.sides, before, after, match.Instance(), judge, refuse)
+                none = match.Instance()
+                inst, _ = match.explains_by(lem.sides, before, after, none, judge, self.refuser(lem, none))
                 if inst is not None:
                     return False, self.instantiation(cite, lem, inst)
         return False, None
+
+    def refuser(self, lem: Lemma, given):
+        """refuse(inst): why an instance of `lem` is unsound (a sentence), or None; the objects the
+        citation gave (`given`) were checked already."""
+        stmt = statement(lem)
+
+        def refuse(inst):
+            for obj, value in inst.objects.items():
+                if obj not in given.objects:
+                    why = match.refusal(obj, value, inst, stmt, self.symmetric, lambda v, obj=obj: show_value(obj, v))
+                    if why is not None:
+                        return why
+            return None
+        return refuse
 
     def instantiation(self, cite: ast.Cite, lem: Lemma, inst) -> dg.Suggestion | None:
         """The citation `NAME[A := …, n := …]` with the instance written in this file's names."""
         def known(name, what):
             d = self.scope.names.get(name)
-            return d is not None and (d.what == what or what == "const" and d.what in ("const", "var"))
+            return d is not None and d.what == what
 
         given = match.bindings(inst, list(lem.scope.names), known)
         if not given:

@@ -423,13 +423,14 @@ def explains_by(lemma_sides, line_before: Expr, line_after: Expr, preset: Instan
 def bindings(inst: Instance, order, known) -> list[tuple[str, str]]:
     """The instance as `[name := value]` bindings a citation can give, `(name, text)` in the order of
     the theorem's declarations `order`: its objects, variables, sizes and free indices whose value is
-    written in names the citing file declares (`known(name, what)`: "dim", "index", "var" or "const").
+    written in names the citing file declares (`known(name, what)`: whether it declares `name` as a
+    "dim", "index", "var" or "const").
     A value that cannot be written so (an object's entry that is not a combination of declared
     objects and their transposes) is left out: matching finds it again."""
     out: dict[str, str] = {}
     for obj, value in inst.objects.items():
         text = value.name if isinstance(value, Obj) else _written(*value)
-        if text is not None and all(known(o.name, "var" if o.kind == "var" else "const") for o in _objects(value)):
+        if text is not None and all(known(o.name, o.kind) for o in _objects(value)):
             out[obj.name] = text
     for d, t in inst.dims.items():
         if d.symbolic and t.symbolic and known(t.name, "dim"):
