@@ -3,7 +3,8 @@ pytest-lsp's client with the captured capabilities of VS Code and Neovim.
 
 `client` is one server per module and client (VS Code: UTF-16 positions; Neovim 0.11: UTF-8);
 Both keep the server's InitializeResult as `initialized_with`. `fresh` is a new server per test, for tests that need cold caches (a check that takes a while);
-`eager` one that also publishes a partial result after every theorem of a document's first check.
+`partials` one that publishes the partial results of a document's first check as often as the
+test says.
 Every test uses its own document URIs, so tests sharing a server do not see each other.
 """
 
@@ -60,8 +61,10 @@ async def fresh(lsp_client: LanguageClient, request):
 
 
 @pytest_lsp.fixture(config=CONFIG)
-async def eager(lsp_client: LanguageClient):
+async def partials(lsp_client: LanguageClient, request):
+    """A fresh server publishing partial results at most every `request.param` ms (0: after every
+    theorem; parametrize the test indirectly)."""
     lsp_client.initialized_with = await lsp_client.initialize_session(lsp.InitializeParams(
-        capabilities=client_capabilities(CLIENTS[0]), initialization_options={"debounce": 0, "partial": 0}))
+        capabilities=client_capabilities(CLIENTS[0]), initialization_options={"debounce": 0, "partial": request.param}))
     yield
     await lsp_client.shutdown_session()

@@ -10,8 +10,10 @@ nothing. A finished check is kept even when it is not published: the next check 
 
 A document's first check (on open: everything is checked cold) publishes partial results on the
 way, at most every `partial` seconds: the diagnostics of the theorems checked so far, with the
-names of those still pending (`publish(…, pending=…)`). They are published only while that version
-is current and its check is running; the check's final result replaces them.
+names of those still pending (`publish(…, pending=…)`). A long document (FIRST_LOOK theorems or
+more) shows its first theorem before the whole text is even parsed (recheck.first_look). Partial
+results are published only while that version is current and its check is running; the check's
+final result replaces them.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from ...checker import imports
 from ...results import FileResult
 from ...syntax import ast
 from . import queries
-from .recheck import Checked, recheck
+from .recheck import Checked, first_look, recheck
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +69,14 @@ def _file(uri: str) -> str:
     return str(Path(path_of(uri)).resolve())
 
 
+FIRST_LOOK = 10  # theorems: a document opened with fewer is checked whole before anything is shown
+
+
 def _work(text: str, path: str, previous: Checked | None, progress=None) -> Checked:
+    if previous is None and progress is not None:
+        look = first_look(text, path, FIRST_LOOK)
+        if look is not None:
+            progress(*look)
     checked = recheck(text, path, previous, progress)
     if checked is not previous:
         checked.fixes = queries.fixes(checked)
@@ -219,15 +228,17 @@ class Documents:
 
     def _progress(self, doc: Document, version, loop):
         """The checker's per-theorem callback for a document's first check (run in the worker thread):
-        at most every `partial` seconds, the result so far goes to the event loop to be published."""
+        at most every `partial` seconds, the result so far goes to the event loop to be published.
+        A first look (`pending` given: the theorems it did not check) is published at once."""
         text, last = doc.text, time.monotonic()
 
-        def progress(result: FileResult) -> None:
+        def progress(result: FileResult, pending=None) -> None:
             nonlocal last
             now = time.monotonic()
-            if now - last < self.partial or result.tree is None:
-                return
-            pending = [i.name for i in result.tree.items if isinstance(i, ast.Theorem)][len(result.theorems):]
+            if pending is None:
+                if now - last < self.partial or result.tree is None:
+                    return
+                pending = [i.name for i in result.tree.items if isinstance(i, ast.Theorem)][len(result.theorems):]
             if pending:
                 last = now
                 so_far = FileResult(result.path, list(result.diagnostics), list(result.theorems),
