@@ -74,7 +74,10 @@ FIRST_LOOK = 10  # theorems: a document opened with fewer is checked whole befor
 
 def _work(text: str, path: str, previous: Checked | None, progress=None) -> Checked:
     if previous is None and progress is not None:
-        look = first_look(text, path, FIRST_LOOK)
+        try:
+            look = first_look(text, path, FIRST_LOOK)
+        except Exception:  # a first look is an optimisation: any surprise means waiting for the whole check
+            look = None
         if look is not None:
             progress(*look)
     checked = recheck(text, path, previous, progress)
