@@ -142,10 +142,12 @@ async def test_a_citation_whose_instance_does_not_fit_gets_one_that_does(client,
     open_doc(client, uri, text)
     [d] = [d for d in await diagnostics(client, uri) if d.code == "VP202" and d.range.start.line == 17]  # 19: MAIN's
     assert d.data["fixes"][0]["newText"] == "quadratic_form_gradient[n := n, x := x, A := B]"
-    action = (await actions_at(client, uri, text, "quadratic_form_gradient[", [d]))[0]
+    action, other = await actions_at(client, uri, text, "quadratic_form_gradient[", [d])
     assert action.kind == lsp.CodeActionKind.QuickFix and action.is_preferred
     new, fixed = edited(client, uri, text, action)
     assert new == "quadratic_form_gradient[n := n, x := x, A := B]"
+    # the other quick fix, `algebra`, replaces the whole citation: its instantiation too
+    assert "= (B + B^T) x     by algebra\n" in edited(client, uri, text, other)[1]
     change(client, uri, 2, fixed)
     got = await diagnostics(client, uri, version=2)
     assert [(g.code, g.range.start.line) for g in got] == [("VP202", 18)]  # as MAIN: the step is explained

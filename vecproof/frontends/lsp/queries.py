@@ -422,7 +422,8 @@ def _cite(checked: Checked, n: int, d, th: ast.Theorem, step: ast.Step) -> list[
     if d.code == dg.UNCITED:
         end = step.expr.span
         return [Fix(n, f"Cite {names}", Span(end.end_line, end.end_col, end.end_line, end.end_col), f" by {names}")]
-    return [Fix(n, f"Cite {names} instead", d.span, names)]
+    first, last = (step.cites[0].span, step.cites[-1].span) if step.cites else (d.span, d.span)
+    return [Fix(n, f"Cite {names} instead", Span(first.line, first.col, last.end_line, last.end_col), names)]
 
 
 def _add_last_step(checked: Checked, n: int, d, names: tuple[str, ...]) -> list[Fix]:
