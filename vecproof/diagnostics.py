@@ -101,7 +101,8 @@ INTERNAL = _code("VP902", "internal-error", E, "vecproof's two decision procedur
 class Suggestion:
     """A fix the checker proposes, as data (front ends turn it into edits; none parses messages):
     `cite` — the step follows by `names`; `add-step` — the chain stops short and a last step by
-    `names` reaches the theorem's side; `declare` — add the declaration `text`."""
+    `names` reaches the theorem's side; `declare` — add the declaration `text`; `instantiate` — replace
+    the citation of `names[0]` by `text`, the theorem with its instance written out (`quad[A := B]`)."""
 
     kind: str
     names: tuple[str, ...] = ()

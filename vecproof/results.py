@@ -18,6 +18,7 @@ class StepResult:
     explained: bool | None = None
     before: object = None  # the two sides as kernel index expressions (for hover, benchmarks)
     after: object = None
+    fixes: tuple = ()  # diagnostics.Suggestion for a step without a diagnostic (a matched instance written out)
 
 
 @dataclass

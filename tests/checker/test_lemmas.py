@@ -173,3 +173,36 @@ def test_cached_citing_theorem_sees_a_changed_lemma(tmp_path):
     assert codes(text, cache=cache) == []
     broken = text.replace("by matvec_def\nqed", "by algebra\nqed").replace("((A + A^T) x)[k]", "((A + A) x)[k]")
     assert "VP120" in codes(broken, cache=cache)
+
+
+def suggested(text: str):
+    """The citation the checker proposes for the one step of theorem t (on the step, or on its VP202)."""
+    r = check_text(text, "t.vproof")
+    fixes = [f for d in r.diagnostics for f in d.fixes] + list(theorem(text).steps[0].fixes)
+    return [(f.kind, f.names, f.text) for f in fixes]
+
+
+def test_a_matched_instance_is_suggested_written_out_and_that_citation_checks():
+    cases = {("grad(x^T (2 B - C^T) x, x)", "((2 B - C^T) + (2 B - C^T)^T) x"): "quad[n := n, x := x, A := 2 B - C^T]",
+             ("grad(y^T M y, y)", "(M + M^T) y"): "quad[n := m, x := y, A := M]"}
+    for (lhs, rhs), cite in cases.items():
+        assert suggested(HEAD + step(lhs, rhs, "quad")) == [("instantiate", ("quad",), cite)]
+        text = HEAD + step(lhs, rhs, cite)
+        assert codes(text) == [] and theorem(text).steps[0].explained is True and suggested(text) == []
+
+
+def test_an_instance_that_does_not_fit_gets_the_one_that_does():
+    text = HEAD + step("grad(x^T B x, x)", "(B + B^T) x", "quad[A := C]")
+    assert codes(text) == ["VP202"]
+    assert suggested(text) == [("instantiate", ("quad",), "quad[n := n, x := x, A := B]")]
+    assert suggested(HEAD + step("grad(x^T B x, x)", "B x + B^T x", "sym")) == []  # nothing fits: nothing proposed
+
+
+def test_every_occurrence_of_one_instance_is_rewritten_at_once():
+    twice = step("grad(x^T B x, x) - 3 grad(x^T B x, x) + grad(x^T C x, x)",
+                 "(B + B^T) x - 3 (B + B^T) x + grad(x^T C x, x)", "quad")
+    assert codes(HEAD + twice) == [] and theorem(HEAD + twice).steps[0].explained is True
+    back = step("(B + B^T) x + (B + B^T) x", "grad(x^T B x, x) + grad(x^T B x, x)", "quad[A := B]")
+    assert codes(HEAD + back) == []
+    # two different instances are two steps: one citation explains one instance
+    assert codes(HEAD + step("grad(x^T B x, x) + grad(x^T C x, x)", "(B + B^T) x + (C + C^T) x", "quad")) == ["VP202"]

@@ -166,3 +166,37 @@ def test_neovim_shows_the_false_step(tmp_path, lsp_command):
 
     # :VecproofRestart replaced the client, and the new one checked the file again.
     assert result["restart"]["replaced"] and result["restart"]["checked_again"], context
+
+
+CITATIONS = """\
+theorem t:
+   = 2 x[k]     by lib.quad[A := B + C^T], index_collapse
+   = 2 x[k]     by quad. # a full stop is not part of the name
+"""
+
+
+def test_neovim_syntax_keeps_a_qualified_citation_whole(tmp_path):
+    """The syntax file alone (no server): `lib.quad` is one vproofRule group, an instantiation's
+    names are not rules, and a rule cited after the instantiation still is."""
+    nvim, _ = _nvim()
+    sample, script, out = tmp_path / "s.vproof", tmp_path / "probe.lua", tmp_path / "out.json"
+    sample.write_text(CITATIONS, encoding="utf-8")
+    line = CITATIONS.splitlines()[1]
+    probes = {"lib": line.index("lib"), "dot": line.index("."), "quad": line.index("quad"), "B": line.index("B"),
+              "assign": line.index(":="), "index_collapse": line.index("index_collapse")}
+    probes = {k: [2, v + 1] for k, v in probes.items()} | {"stop": [3, CITATIONS.splitlines()[2].index(".") + 1]}
+    script.write_text(f"""
+vim.cmd('syntax on')
+vim.cmd('source {PLUGIN / "syntax" / "vproof.vim"}')
+local out = {{}}
+for name, p in pairs(vim.fn.json_decode('{json.dumps(probes)}')) do
+  out[name] = vim.fn.synIDattr(vim.fn.synID(p[1], p[2], 1), 'name')
+end
+vim.fn.writefile({{vim.fn.json_encode(out)}}, '{out}')
+vim.cmd('qa!')
+""", encoding="utf-8")
+    subprocess.run([nvim, "--headless", "-u", "NONE", "-i", "NONE", "-n", str(sample), "-c", f"luafile {script}"],
+                   check=False, cwd=tmp_path, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
+    got = json.loads(out.read_text(encoding="utf-8"))
+    assert got == {"lib": "vproofRule", "dot": "vproofRule", "quad": "vproofRule", "B": "vproofName",
+                   "assign": "vproofAssign", "index_collapse": "vproofRule", "stop": ""}

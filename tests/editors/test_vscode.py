@@ -66,6 +66,7 @@ proof (component k):
      ∂(x^T A x)/∂x[k]
    = d/dx[k] Σ(i, sum(j, A[i,j] x[i] x[j]))        by expand_sums, product_rule   # why
    = sum(i = 1..n, δ(i,k) ‖x‖² + ||x||_F^2 + 2)     by index_collapse
+   = 2 x[k]     by lib.quad[A := B + C^T], index_collapse
 qed
 """
 
@@ -382,7 +383,13 @@ def _scopes(tokens, line: int, text: str, nth: int = 0) -> list[str]:
     (15, "_F", "keyword.operator.norm.frobenius.vproof"),
     (15, "..", "keyword.operator.range.vproof"),
     (15, "index_collapse", "support.function.rule.vproof"),
-    (16, "qed", "keyword.control.qed.vproof"),
+    (16, "lib.quad", "support.function.rule.vproof"),  # a qualified name is one token
+    (16, ":=", "meta.instantiation.vproof"),
+    (16, ":=", "keyword.operator.assignment.vproof"),
+    (16, "B", "variable.other.vproof"),
+    (16, "^T", "keyword.operator.transpose.vproof"),
+    (16, "index_collapse", "support.function.rule.vproof"),  # still cited after the instantiation
+    (17, "qed", "keyword.control.qed.vproof"),
 ])
 def test_grammar_scopes(tokens, line, text, scope):
     scopes = _scopes(tokens, line, text)
@@ -397,3 +404,5 @@ def test_grammar_leaves_rule_like_names_alone_outside_citations(tokens):
     assert "variable.other.derivative-variable.vproof" in _scopes(tokens, 13, "x", nth=2)
     assert all("support.function.rule.vproof" not in t["scopes"] for t in tokens[13]
                if t["text"] in ("A", "x", "i", "j"))
+    assert all("support.function.rule.vproof" not in t["scopes"] for t in tokens[15]
+               if t["text"] in ("A", "B", "C", "x", "k"))  # an instantiation's names and values

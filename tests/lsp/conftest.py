@@ -2,7 +2,9 @@
 pytest-lsp's client with the captured capabilities of VS Code and Neovim.
 
 `client` is one server per module and client (VS Code: UTF-16 positions; Neovim 0.11: UTF-8);
-Both keep the server's InitializeResult as `initialized_with`. `fresh` is a new server per test, for tests that need cold caches (a check that takes a while).
+Both keep the server's InitializeResult as `initialized_with`. `fresh` is a new server per test, for tests that need cold caches (a check that takes a while);
+`partials` one that publishes the partial results of a document's first check as often as the
+test says.
 Every test uses its own document URIs, so tests sharing a server do not see each other.
 """
 
@@ -54,5 +56,15 @@ FRESH_CLIENTS = [CLIENTS[0], *(pytest.param(c, marks=pytest.mark.slow) for c in 
 async def fresh(lsp_client: LanguageClient, request):
     lsp_client.initialized_with = await lsp_client.initialize_session(lsp.InitializeParams(
         capabilities=client_capabilities(request.param), initialization_options={"debounce": 0}))
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=CONFIG)
+async def partials(lsp_client: LanguageClient, request):
+    """A fresh server publishing partial results at most every `request.param` ms (0: after every
+    theorem; parametrize the test indirectly)."""
+    lsp_client.initialized_with = await lsp_client.initialize_session(lsp.InitializeParams(
+        capabilities=client_capabilities(CLIENTS[0]), initialization_options={"debounce": 0, "partial": request.param}))
     yield
     await lsp_client.shutdown_session()

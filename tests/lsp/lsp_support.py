@@ -74,13 +74,18 @@ def change(client: LanguageClient, uri: str, version: int, text: str) -> None:
         [lsp.TextDocumentContentChangeWholeDocument(text=text)]))
 
 
+def partial(p: lsp.PublishDiagnosticsParams) -> bool:
+    """Whether a publication is a partial result (a first check under way: some theorems pending)."""
+    return any(isinstance(d.data, dict) and "pending" in d.data for d in p.diagnostics)
+
+
 async def diagnostics(client: LanguageClient, uri: str, version: int | None = None, after: int = 0):
-    """The first diagnostics published for `uri` (of `version`, if given) after the first `after`
-    notifications of the session."""
+    """The first final diagnostics published for `uri` (of `version`, if given) after the first
+    `after` notifications of the session (partial results are skipped: test_partial.py has them)."""
     async def wait():
         while True:
             for p in client.published[after:]:
-                if p.uri == uri and (version is None or p.version == version):
+                if p.uri == uri and (version is None or p.version == version) and not partial(p):
                     return list(p.diagnostics)
             await asyncio.sleep(0.01)
     return await asyncio.wait_for(wait(), TIMEOUT)
@@ -94,7 +99,8 @@ async def until(condition) -> None:
 
 
 def published(client: LanguageClient, uri: str) -> list[lsp.PublishDiagnosticsParams]:
-    return [p for p in client.published if p.uri == uri]
+    """The final publications for `uri` (partial results left out)."""
+    return [p for p in client.published if p.uri == uri and not partial(p)]
 
 
 def doc(uri: str) -> lsp.TextDocumentIdentifier:

@@ -111,3 +111,14 @@ def test_exits_1_when_the_client_goes_away_without_shutdown():
 def test_the_subcommand_is_listed():
     done = subprocess.run([sys.executable, "-m", "vecproof", "--help"], capture_output=True, text=True, timeout=60, check=False)
     assert "lsp" in done.stdout
+
+
+def test_the_server_does_not_import_what_only_check_and_render_use():
+    """Its start is what an editor waits for: the batch runner (multiprocessing, the result cache) and
+    the renderer are not loaded (-X importtime lists every module a process imports)."""
+    for flag in ([], ["--stdio"]):
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "vecproof", "lsp", *flag], input=b"",
+                              capture_output=True, timeout=120, check=False)
+        imported = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.decode().splitlines() if "|" in line}
+        assert done.returncode == 1 and "vecproof.checker" in imported and "pygls.lsp.server" in imported
+        assert not imported & {"vecproof.batch", "vecproof.cache", "vecproof.frontends.render", "multiprocessing"}

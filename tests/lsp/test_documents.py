@@ -60,3 +60,6 @@ def test_the_debounce_adapts_to_what_a_check_costs():
     assert debounce(0.1, 0.015) == 0.03  # a 15 ms check: wait 30 ms, not 100
     assert debounce(0.1, 0.5) == 0.1  # a costly check: the client's bound
     assert debounce(0.0, 0.5) == 0.0  # a client that asked for no wait gets none
+    assert debounce(0.1, 0.015, quiet=2.0) == 0.0  # a lone edit after a pause, cheap to check: at once
+    assert debounce(0.1, 0.015, quiet=0.05) == 0.03  # a keystroke in a burst waits
+    assert debounce(0.1, 0.3, quiet=2.0) == 0.1  # a costly check is not started on every lone keystroke

@@ -1,11 +1,11 @@
 """Cited theorems in the editor, through the real server: hover and go-to-definition on a citation
-(in this document or an imported file), completion of citable names, and re-checks when an imported
-file changes."""
+(in this document or an imported file), completion of citable names, the code actions that write a
+citation's instance out, and re-checks when an imported file changes."""
 
 from __future__ import annotations
 
 import pytest
-from lsp_support import QUADRATIC, change, diagnostics, doc, encoding, find, open_doc
+from lsp_support import QUADRATIC, apply, change, diagnostics, doc, encoding, find, open_doc
 from lsprotocol import types as lsp
 
 from vecproof.rules import names as rule_names
@@ -105,6 +105,52 @@ async def test_completion_after_by_offers_the_citable_theorems_with_their_statem
     got = await client.text_document_completion_async(lsp.CompletionParams(doc(uri), find(
         MAIN, "2 x     by ", enc, end=True)))
     assert {"twice", "use"} <= {i.label for i in got.items}
+
+
+async def actions_at(client, uri, text, needle, context=()):
+    """The code actions offered on the text of `needle` (its first occurrence)."""
+    enc = encoding(client)
+    where = lsp.Range(find(text, needle, enc), find(text, needle, enc, end=True))
+    return await client.text_document_code_action_async(lsp.CodeActionParams(
+        doc(uri), where, lsp.CodeActionContext(diagnostics=list(context))))
+
+
+def edited(client, uri, text, action) -> tuple[str, str]:
+    """(the text the action writes, the document with the action applied)."""
+    edit = action.edit
+    [e] = edit.changes[uri] if edit.changes else edit.document_changes[0].edits
+    return e.new_text, apply(text, [e], encoding(client))
+
+
+async def test_a_matched_instance_can_be_written_out_and_the_result_checks(client, tmp_path):
+    _, uri = files(tmp_path)
+    open_doc(client, uri, MAIN)
+    before = await diagnostics(client, uri)
+    assert [d for d in before if d.severity == lsp.DiagnosticSeverity.Error] == []
+    [action] = await actions_at(client, uri, MAIN, "quadratic_form_gradient\n")
+    assert action.kind == lsp.CodeActionKind.RefactorRewrite and not action.diagnostics
+    new, fixed = edited(client, uri, MAIN, action)
+    assert new == "quadratic_form_gradient[n := n, x := x, A := B]"
+    assert "= (B + B^T) x     by quadratic_form_gradient[n := n, x := x, A := B]\n" in fixed
+    change(client, uri, 2, fixed)
+    assert [d.code for d in await diagnostics(client, uri, version=2)] == [d.code for d in before]
+
+
+async def test_a_citation_whose_instance_does_not_fit_gets_one_that_does(client, tmp_path):
+    _, uri = files(tmp_path)
+    text = MAIN.replace("by quadratic_form_gradient\n", "by quadratic_form_gradient[A := B^T]\n")
+    open_doc(client, uri, text)
+    [d] = [d for d in await diagnostics(client, uri) if d.code == "VP202" and d.range.start.line == 17]  # 19: MAIN's
+    assert d.data["fixes"][0]["newText"] == "quadratic_form_gradient[n := n, x := x, A := B]"
+    action, other = await actions_at(client, uri, text, "quadratic_form_gradient[", [d])
+    assert action.kind == lsp.CodeActionKind.QuickFix and action.is_preferred
+    new, fixed = edited(client, uri, text, action)
+    assert new == "quadratic_form_gradient[n := n, x := x, A := B]"
+    # the other quick fix, `algebra`, replaces the whole citation: its instantiation too
+    assert "= (B + B^T) x     by algebra\n" in edited(client, uri, text, other)[1]
+    change(client, uri, 2, fixed)
+    got = await diagnostics(client, uri, version=2)
+    assert [(g.code, g.range.start.line) for g in got] == [("VP202", 18)]  # as MAIN: the step is explained
 
 
 # the imported lemma made false: its last step no longer follows

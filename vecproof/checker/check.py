@@ -72,13 +72,16 @@ def _unreadable(path: str, message: str, span: Span | None = None) -> FileResult
     return FileResult(path, [d], unreadable=True)
 
 
-def check_text(text: str, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = ()) -> FileResult:
+def check_text(text: str, path: str = "<input>", cache=None, *, options=None, imported_by: tuple = (),
+               progress=None) -> FileResult:
     """Check the text of a whole file. Never raises for any input: problems become diagnostics.
 
     `cache` (a vecproof.cache.Cache) reuses the verdict of a theorem whose text, and the text of the
     file's declarations, are unchanged since a run of the same vecproof with the same options.
     `options` (a vecproof.options.CheckOptions; default: none set) selects e.g. exercise mode.
-    `imported_by`: the files whose imports led here (for cycles); `import "…"` is relative to `path`."""
+    `imported_by`: the files whose imports led here (for cycles); `import "…"` is relative to `path`.
+    `progress(result)`, if given, is called after each theorem with the result so far (the file's
+    diagnostics and the theorems checked up to then; the same object, completed afterwards)."""
     if options is None:
         from ..options import DEFAULT as options
     if len(text) > MAX_FILE_BYTES:
@@ -90,7 +93,7 @@ def check_text(text: str, path: str = "<input>", cache=None, *, options=None, im
     expected, where = _expectations(text)
     result.expected = expected
     try:
-        _check_into(result, text, path, cache, options, imported_by)
+        _check_into(result, text, path, cache, options, imported_by, progress)
     except RecursionError:
         result.diagnostics.append(Diagnostic(Span.point(1, 1), dg.LIMIT, "the text is nested too deeply to check",
                                              path=path))
@@ -147,7 +150,8 @@ def _expectations(text: str) -> tuple[tuple[str, ...], Span]:
     return tuple(codes), where
 
 
-def _check_into(result: FileResult, text: str, path: str, cache, options, imported_by: tuple = ()) -> None:
+def _check_into(result: FileResult, text: str, path: str, cache, options, imported_by: tuple = (),
+                progress=None) -> None:
     diags = result.diagnostics
     try:
         parsed = parse_recovering(text)  # after a syntax error: the theorems and declarations that parse
@@ -202,6 +206,8 @@ def _check_into(result: FileResult, text: str, path: str, cache, options, import
             if hit is not None:
                 diags.extend(d.in_theorem(len(result.theorems)) for d in hit[1])
                 result.theorems.append(hit[0])
+                if progress is not None:
+                    progress(result)
                 continue
         citable.refused[th.name.name] = f"{th.name.name} cannot cite itself"
         checker = _TheoremChecker(scope, th, path, options, citable, text)
@@ -215,6 +221,8 @@ def _check_into(result: FileResult, text: str, path: str, cache, options, import
         result.theorems.append(res)
         if key is not None and not any(d.code in (dg.INTERNAL, dg.LIMIT) for d in checker.diags):
             cache.put(key, "theorem", _to_cache(res, checker.diags, th.span))
+        if progress is not None:
+            progress(result)
 
 
 def _record(citable: Citable, th: ast.Theorem, res: TheoremResult, scope) -> None:
@@ -644,18 +652,21 @@ class _TheoremChecker:
         lemmas = [c for c in cited if isinstance(c, tuple)]
         cited = [c for c in cited if not isinstance(c, tuple)]
         if lemmas:
-            ok = self.explained_by_lemmas(lemmas, cited, before, after)
+            ok, fix = self.explained_by_lemmas(lemmas, cited, before, after)
             if ok is None:
                 return  # an instantiation was refused: said already
             sr.explained = ok
-            if not ok:
+            if ok:
+                sr.fixes = (fix,) if fix is not None else ()
+            else:
                 names = ", ".join(i.name for i in step.rules)
                 span = Span(step.rules[0].span.line, step.rules[0].span.col,
                             step.rules[-1].span.end_line, step.rules[-1].span.end_col)
                 self.diags.append(Diagnostic(
                     span, dg.UNEXPLAINED, f"this step is true, but {names} does not explain it: no subterm of "
                     "either line is an instance of a side of the cited theorem whose replacement by the other side "
-                    "gives the other line", severity=level, path=self.path))
+                    "gives the other line" + (f"; it follows by {fix.text}" if fix is not None else ""),
+                    severity=level, path=self.path, fixes=(fix,) if fix is not None else ()))
             return
         ok = rules.explains(cited, before, after)
         sr.explained = ok
@@ -675,10 +686,12 @@ class _TheoremChecker:
                                          severity=level, path=self.path,
                                          fixes=(dg.Suggestion("cite", tuple(fix)),) if fix else ()))
 
-    def explained_by_lemmas(self, lemmas, plain, before, after) -> bool | None:
+    def explained_by_lemmas(self, lemmas, plain, before, after) -> tuple[bool | None, dg.Suggestion | None]:
         """Whether one cited lemma, instantiated (explicitly, or by matching), turns one line into the
-        other by replacing one subterm, up to the bookkeeping and the other rules cited. None after a
-        refused instantiation (VP121, said here)."""
+        other by replacing one subterm (or every occurrence of it), up to the bookkeeping and the other
+        rules cited. None after a refused instantiation (VP121, said here). With it, the citation with
+        its instance written out (an `instantiate` suggestion) when matching found the instance, or
+        when the step is not explained by the instance given but is by another."""
         def judge(x, y):
             return rules.explains(plain, x, y) is True
 
@@ -688,29 +701,51 @@ class _TheoremChecker:
                 given = preset(lem, cite, self.el, self.symmetric, lambda node: _slice(self.text, node.span))
             except Refused as err:
                 self.emit(err.span, dg.INSTANTIATION, err.message)
-                return None
-            stmt = statement(lem)
-
-            def refuse(inst, given=given, stmt=stmt):
-                for obj, value in inst.objects.items():
-                    if obj not in given.objects:
-                        why = match.refusal(obj, value, inst, stmt, self.symmetric,
-                                            lambda v, obj=obj: show_value(obj, v))
-                        if why is not None:
-                            return why
-                return None
-
+                return None, None
+            refuse = self.refuser(lem, given)
             inst, why = match.explains_by(lem.sides, before, after, given, judge, refuse)
             if inst is not None:
                 self.used.append((lem, match.renamed(inst)))
-                return True
+                return True, None if cite.bindings else self.instantiation(cite, lem, inst)
             refusals.extend((cite, w) for w in why)
         if refusals:
             cite, why = refusals[0]
             self.emit(cite.name.span, dg.INSTANTIATION, f"the instance of {cite.name.name} that would explain "
                       f"this step is refused: {why}")
+            return None, None
+        for cite, lem in lemmas:  # an instance given that does not fit: is there one that does?
+            if cite.bindings:
+                none = match.Instance()
+                inst, _ = match.explains_by(lem.sides, before, after, none, judge, self.refuser(lem, none))
+                if inst is not None:
+                    return False, self.instantiation(cite, lem, inst)
+        return False, None
+
+    def refuser(self, lem: Lemma, given):
+        """refuse(inst): why an instance of `lem` is unsound (a sentence), or None; the objects the
+        citation gave (`given`) were checked already."""
+        stmt = statement(lem)
+
+        def refuse(inst):
+            for obj, value in inst.objects.items():
+                if obj not in given.objects:
+                    why = match.refusal(obj, value, inst, stmt, self.symmetric, lambda v, obj=obj: show_value(obj, v))
+                    if why is not None:
+                        return why
             return None
-        return False
+        return refuse
+
+    def instantiation(self, cite: ast.Cite, lem: Lemma, inst) -> dg.Suggestion | None:
+        """The citation `NAME[A := …, n := …]` with the instance written in this file's names."""
+        def known(name, what):
+            d = self.scope.names.get(name)
+            return d is not None and d.what == what
+
+        given = match.bindings(inst, list(lem.scope.names), known)
+        if not given:
+            return None
+        text = f"{cite.name.name}[{', '.join(f'{n} := {v}' for n, v in given)}]"
+        return dg.Suggestion("instantiate", (cite.name.name,), text)
 
     def symmetric(self, a, b) -> bool:
         """Whether the kernel proves a = b (for the symmetry of an instantiated object)."""

@@ -35,6 +35,9 @@ def run() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    given = sys.argv[1:] if argv is None else argv
+    if given[:1] == ["lsp"] and set(given[1:]) <= {"--stdio"}:
+        return _lsp()  # before building the parser, which imports what only `check` and `render` use
     parser = _parser()
     try:
         args = parser.parse_args(argv)

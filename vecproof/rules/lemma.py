@@ -1,5 +1,5 @@
 """Citing a proved theorem: instances of its statement, found by matching or given explicitly, and
-whether replacing one subterm of a line by an instance explains a step.
+whether replacing one subterm of a line by an instance (or every occurrence of it) explains a step.
 
 An instance maps the theorem's declared objects to expressions (an entry of the object becomes the
 expression at that entry), its variables to variables, its sizes to sizes and its free indices to
@@ -16,7 +16,7 @@ import itertools
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 
-from ..kernel import Delta, Deriv, Dim, Entry, Expr, Fold, Index, KernelLimit, Num, Obj, Pow, Select, Size, Sum
+from ..kernel import Add, Delta, Deriv, Dim, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Obj, Pow, Select, Size, Sum
 from ..kernel.normal_form import OutsideFragment
 from ..kernel.terms import ZERO, children, free_slots, map_children, map_slots, objects_in, slots, walk
 
@@ -358,22 +358,47 @@ MAX_SITES = 2000  # subterms tried per line
 
 def rewrites(lhs: Expr, rhs: Expr, line: Expr, preset: Instance):
     """Every (instance, rewritten line): `line` with one subterm that is an instance of one side of
-    the theorem replaced by the same instance of the other side."""
+    the theorem replaced by the same instance of the other side; and, where that instance occurs
+    more than once in the line, with every occurrence replaced at once."""
+    everywhere: set = set()  # the lines with every occurrence replaced, each yielded once
     for n, (sub, rebuild) in enumerate(_sites(line)):
         if n >= MAX_SITES:
             return
         for a, b in ((lhs, rhs), (rhs, lhs)):
             inst = match(a, sub, preset)
-            if inst is None:
-                continue
-            if free_slots(b) - free_slots(a) - set(inst.indices):
+            if inst is None or not _fixed(a, b, inst):
                 continue  # the other side has a free index this match does not fix
             yield inst, rebuild(apply(b, inst))
+            new, count = _replace_all(line, a, b, inst)
+            if count > 1 and new not in everywhere:
+                everywhere.add(new)
+                yield inst, new
+
+
+def _fixed(a: Expr, b: Expr, inst: Instance) -> bool:
+    """Whether every free index of `b` is one of `a` or fixed by the instance."""
+    return not free_slots(b) - free_slots(a) - set(inst.indices)
+
+
+def _replace_all(e: Expr, a: Expr, b: Expr, inst: Instance) -> tuple[Expr, int]:
+    """`e` with every subterm that is the instance `inst` of `a` (outermost first) replaced by that
+    instance of `b`, and how many were."""
+    got = match(a, e, inst)
+    if got is not None and _fixed(a, b, got):
+        return apply(b, got), 1
+    count = 0
+
+    def visit(child: Expr) -> Expr:
+        nonlocal count
+        new, k = _replace_all(child, a, b, inst)
+        count += k
+        return new
+    return map_children(e, visit), count
 
 
 def explains_by(lemma_sides, line_before: Expr, line_after: Expr, preset: Instance, judge, refuse):
     """(instance, refusals): the instance (None if there is none) by which replacing one subterm of either line by an instance of the
-    theorem (`lemma_sides` = (lhs, rhs)) makes it the other line as `judge(x, y)` says (bookkeeping and
+    theorem (`lemma_sides` = (lhs, rhs)), or every occurrence of that instance, makes it the other line as `judge(x, y)` says (bookkeeping and
     the other cited rules). An instance that would explain it but that `refuse(inst)` refuses (a
     sentence) is not used; the sentences are returned when nothing explains the step."""
     lhs, rhs = lemma_sides
@@ -391,3 +416,53 @@ def explains_by(lemma_sides, line_before: Expr, line_after: Expr, preset: Instan
             if why not in refusals:
                 refusals.append(why)
     return None, refusals
+
+
+# ---- writing an instance back ---------------------------------------------------------------------------
+
+def bindings(inst: Instance, order, known) -> list[tuple[str, str]]:
+    """The instance as `[name := value]` bindings a citation can give, `(name, text)` in the order of
+    the theorem's declarations `order`: its objects, variables, sizes and free indices whose value is
+    written in names the citing file declares (`known(name, what)`: whether it declares `name` as a
+    "dim", "index", "var" or "const").
+    A value that cannot be written so (an object's entry that is not a combination of declared
+    objects and their transposes) is left out: matching finds it again."""
+    out: dict[str, str] = {}
+    for obj, value in inst.objects.items():
+        text = value.name if isinstance(value, Obj) else _written(*value)
+        if text is not None and all(known(o.name, o.kind) for o in _objects(value)):
+            out[obj.name] = text
+    for d, t in inst.dims.items():
+        if d.symbolic and t.symbolic and known(t.name, "dim"):
+            out[d.name] = t.name
+    for i, t in inst.indices.items():
+        if isinstance(t, Index) and i.name.isidentifier() and known(t.name, "index"):
+            out[i.name] = t.name
+    rank = {name: n for n, name in enumerate(order)}
+    return sorted(out.items(), key=lambda kv: (rank.get(kv[0], len(rank)), kv[0]))
+
+
+def _objects(value) -> set[Obj]:
+    return {value} if isinstance(value, Obj) else objects_in(value[1])
+
+
+def _written(params: tuple[Index, ...], body: Expr) -> str | None:
+    """`B`, `B^T`, `2 B - C^T`: an object's value whose entry at `params` is `body`, or None."""
+    terms = body.args if type(body) is Add else (body,)
+    out = []
+    for term in terms:
+        coeff, entry = Fraction(1), term
+        if type(term) is Mul and len(term.args) == 2 and type(term.args[0]) is Num:
+            coeff, entry = term.args[0].value, term.args[1]
+        if type(entry) is not Entry or entry.derivs or entry.obj.kind == "func" or len(entry.idx) != len(params):
+            return None
+        if entry.idx == params:
+            name = entry.obj.name
+        elif len(params) == 2 and entry.idx == params[::-1]:
+            name = f"{entry.obj.name}^T"
+        else:
+            return None
+        size = abs(coeff)
+        word = name if size == 1 else f"{size} {name}" if size.denominator == 1 else f"({size}) {name}"
+        out.append(("- " if coeff < 0 else "+ " if out else "") + word)
+    return " ".join(out)

@@ -38,9 +38,12 @@ syn keyword vproofTheorem theorem lemma nextgroup=vproofTheoremName skipwhite
 syn match vproofTheoremName '\h\w*' contained
 syn keyword vproofProof proof qed
 syn keyword vproofComponent component
-" `by RULE, RULE`: the rules cited for a step.
-syn region vproofCitation matchgroup=vproofBy start='\<by\>' end='$\|\ze[^[:space:][:alnum:]_,]' oneline contains=vproofRule
-syn match vproofRule '\h\w*' contained
+" `by RULE, lib.THEOREM[A := B + C]`: the rules and theorems cited for a step (a qualified name is
+" one group), with an instantiation.
+syn region vproofCitation matchgroup=vproofBy start='\<by\>' end='$\|\ze[^[:space:][:alnum:]_,.[]\|\ze\.\h\@!' oneline contains=vproofRule,vproofInstance
+syn match vproofRule '\h\w*\%(\.\h\w*\)*' contained
+syn region vproofInstance matchgroup=vproofBracket start='\[' end='\]' oneline contained contains=vproofAssign,vproofName,vproofNumber,vproofCall,vproofBuiltin,vproofOperator
+syn match vproofAssign ':=' contained
 
 " Operators and built-in functions
 syn match vproofBuiltin '\<\%(sum\|delta\|grad\|hess\|D\|dot\|tr\|normF\|norm\)\ze\s*('
@@ -86,6 +89,7 @@ hi def link vproofProof Statement
 hi def link vproofComponent Keyword
 hi def link vproofBy Statement
 hi def link vproofRule Special
+hi def link vproofAssign Operator
 hi def link vproofBuiltin Function
 hi def link vproofCall Function
 hi def link vproofOperator Operator

@@ -95,10 +95,20 @@ def diagnostics(checked, encoding) -> list[lsp.Diagnostic]:
     return [diagnostic(d, pos, fixes.get(n, ())) for n, d in enumerate(checked.result.diagnostics)]
 
 
+def pending(names, pos: Positions) -> lsp.Diagnostic:
+    """The diagnostic of a partial result: which theorems (`names`, syntax Idents) are not checked
+    yet, at the first of them; `data.pending` lists them all."""
+    shown = ", ".join(i.name for i in names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return lsp.Diagnostic(range=pos.range(names[0].span), message=f"checking: not checked yet: {shown}",
+                          severity=lsp.DiagnosticSeverity.Information, source="vecproof",
+                          data={"pending": [i.name for i in names]})
+
+
 def _fixes_by_diagnostic(checked) -> dict[int, list]:
     out: dict[int, list] = {}
     for f in checked.fixes:
-        out.setdefault(f.diagnostic, []).append(f)
+        if f.diagnostic is not None:
+            out.setdefault(f.diagnostic, []).append(f)
     return out
 
 
@@ -187,6 +197,9 @@ def code_actions(uri: str, version: int | None, found: list[queries.Fix], checke
             change = lsp.WorkspaceEdit(document_changes=[lsp.TextDocumentEdit(text_document=doc, edits=[edit])])
         else:
             change = lsp.WorkspaceEdit(changes={uri: [edit]})
+        if f.diagnostic is None:  # a rewrite of a step that is fine as it is
+            out.append(lsp.CodeAction(title=f.title, kind=lsp.CodeActionKind.RefactorRewrite, edit=change))
+            continue
         d = diagnostic(checked.result.diagnostics[f.diagnostic], pos, fixes[f.diagnostic])  # as published
         out.append(lsp.CodeAction(title=f.title, kind=lsp.CodeActionKind.QuickFix, edit=change, is_preferred=True,
                                   diagnostics=[d]))

@@ -7,6 +7,13 @@ that is still the document's version and the document is still open — a result
 version is never published over a newer one, and a document closed while it is being checked gets
 nothing. A finished check is kept even when it is not published: the next check starts from it
 (recheck.py re-checks only the theorem an edit falls in).
+
+A document's first check (on open: everything is checked cold) publishes partial results on the
+way, at most every `partial` seconds: the diagnostics of the theorems checked so far, with the
+names of those still pending (`publish(…, pending=…)`). A long document (FIRST_LOOK theorems or
+more) shows its first theorem before the whole text is even parsed (recheck.first_look). Partial
+results are published only while that version is current and its check is running; the check's
+final result replaces them.
 """
 
 from __future__ import annotations
@@ -21,8 +28,10 @@ from pathlib import Path
 from pygls.uris import to_fs_path
 
 from ...checker import imports
+from ...results import FileResult
+from ...syntax import ast
 from . import queries
-from .recheck import Checked, recheck
+from .recheck import Checked, first_look, recheck
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +49,7 @@ class Document:
         self.parsed: Checked | None = None  # the latest check whose text parsed (names, symbols)
         self.closed = False
         self.cost = 0.0  # seconds the latest check of this document took (its thread's CPU time)
+        self.changed_at = time.monotonic()  # when the text last changed (opened, edited)
         self.lock = asyncio.Lock()
         self.fresh = asyncio.Event()  # set when `checked` is of the current version (or closed)
 
@@ -59,18 +69,28 @@ def _file(uri: str) -> str:
     return str(Path(path_of(uri)).resolve())
 
 
-def _work(text: str, path: str, previous: Checked | None) -> Checked:
-    checked = recheck(text, path, previous)
+FIRST_LOOK = 10  # theorems: a document opened with fewer is checked whole before anything is shown
+
+
+def _work(text: str, path: str, previous: Checked | None, progress=None) -> Checked:
+    if previous is None and progress is not None:
+        try:
+            look = first_look(text, path, FIRST_LOOK)
+        except Exception:  # a first look is an optimisation: any surprise means waiting for the whole check
+            look = None
+        if look is not None:
+            progress(*look)
+    checked = recheck(text, path, previous, progress)
     if checked is not previous:
         checked.fixes = queries.fixes(checked)
         checked.citable = queries.citable(checked)
     return checked
 
 
-def _timed_work(text: str, path: str, previous: Checked | None) -> tuple[Checked, float]:
+def _timed_work(text: str, path: str, previous: Checked | None, progress=None) -> tuple[Checked, float]:
     """_work and the CPU time it took in this thread (wall time would count a busy machine)."""
     start = time.thread_time()
-    checked = _work(text, path, previous)
+    checked = _work(text, path, previous, progress)
     return checked, time.thread_time() - start
 
 
@@ -78,19 +98,27 @@ FIRST_CHECK_WAIT = 10.0  # seconds a request waits for a document's first check 
 MIN_DELAY = 0.005  # the shortest wait after a change: lets a burst of keystrokes arrive together
 
 
-def debounce(cap: float, cost: float) -> float:
-    """How long to wait after a change before checking: twice what the document's last check cost,
-    within [MIN_DELAY, cap]. Waiting exists so that a check is not wasted on text about to change;
-    when a check costs 15 ms, a 100 ms wait only delays the answer (a stale result is never
-    published anyway: checks are tagged with the version)."""
+def debounce(cap: float, cost: float, quiet: float = 0.0) -> float:
+    """How long to wait after a change before checking: none for a lone edit (the text had not
+    changed for `quiet` ≥ cap seconds before it) of a document whose last check cost at most half
+    the cap; else twice what that check cost, within [MIN_DELAY, cap]. Waiting exists so that a
+    check is not wasted on text about to change; when a check costs 15 ms, a 100 ms wait only
+    delays the answer (a stale result is never published anyway: checks are tagged with the
+    version). A keystroke after a pause is checked at once; the ones that follow it wait."""
+    if quiet >= cap and 2 * cost <= cap:
+        return 0.0
     return max(min(MIN_DELAY, cap), min(cap, 2 * cost))
 
 
+PARTIAL_EVERY = 0.1  # seconds between partial results while a document is first checked
+
+
 class Documents:
-    def __init__(self, publish, delay: float = 0.1):
+    def __init__(self, publish, delay: float = 0.1, partial: float = PARTIAL_EVERY):
         self.open: dict[str, Document] = {}
-        self.publish = publish  # publish(document, checked, version)
+        self.publish = publish  # publish(document, checked, version, pending=None)
         self.delay = delay
+        self.partial = partial
         self._pool: ThreadPoolExecutor | None = None
         self._tasks: set[asyncio.Task] = set()
 
@@ -122,7 +150,9 @@ class Documents:
         doc.version, doc.text = version, normalise(text)
         imports.UNSAVED[_file(uri)] = doc.text.encode("utf-8", "surrogatepass")
         doc.fresh.clear()
-        self._schedule(doc, debounce(self.delay, doc.cost))
+        now = time.monotonic()
+        quiet, doc.changed_at = now - doc.changed_at, now
+        self._schedule(doc, debounce(self.delay, doc.cost, quiet))
         self._importers_of(uri)
 
     def saved(self, uri: str) -> None:
@@ -184,9 +214,10 @@ class Documents:
             if (doc.checked is None or doc.checked_version != version or doc.checked.text != doc.text
                     or not imports.unchanged(doc.checked.result.depends)):
                 loop = asyncio.get_running_loop()
+                progress = self._progress(doc, version, loop) if doc.checked is None else None
                 try:
                     checked, doc.cost = await loop.run_in_executor(self.pool, _timed_work, doc.text, path_of(doc.uri),
-                                                                   doc.checked)
+                                                                   doc.checked, progress)
                 except Exception:  # check_text never raises; anything here is a bug in this package
                     log.exception("checking %s failed", doc.uri)
                     return
@@ -197,3 +228,27 @@ class Documents:
             return  # the document moved on while this version was checked: never published
         doc.fresh.set()
         self.publish(doc, doc.checked, version)
+
+    def _progress(self, doc: Document, version, loop):
+        """The checker's per-theorem callback for a document's first check (run in the worker thread):
+        at most every `partial` seconds, the result so far goes to the event loop to be published.
+        A first look (`pending` given: the theorems it did not check) is published at once."""
+        text, last = doc.text, time.monotonic()
+
+        def progress(result: FileResult, pending=None) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if pending is None:
+                if now - last < self.partial or result.tree is None:
+                    return
+                pending = [i.name for i in result.tree.items if isinstance(i, ast.Theorem)][len(result.theorems):]
+            if pending:
+                last = now
+                so_far = FileResult(result.path, list(result.diagnostics), list(result.theorems),
+                                    scope=result.scope, tree=result.tree)
+                loop.call_soon_threadsafe(self._partial, doc, version, Checked(text, so_far), pending)
+        return progress
+
+    def _partial(self, doc: Document, version, so_far: Checked, pending) -> None:
+        if not doc.closed and doc.version == version and doc.checked is None:  # its check is still running
+            self.publish(doc, so_far, version, pending)

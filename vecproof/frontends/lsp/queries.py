@@ -93,10 +93,11 @@ class Place:
 
 @dataclass(frozen=True)
 class Fix:
-    """A quick fix for the diagnostic at `diagnostic` (its index in the file's diagnostics):
-    replace `span` (a point span, start == end, inserts) by `text`."""
+    """A quick fix for the diagnostic at `diagnostic` (its index in the file's diagnostics; None for
+    a rewrite of a step that has none, offered where `span` is): replace `span` (a point span,
+    start == end, inserts) by `text`."""
 
-    diagnostic: int
+    diagnostic: int | None
     title: str
     span: Span
     text: str
@@ -371,11 +372,13 @@ def _skeleton(kind: str) -> str:
 
 def fixes(checked: Checked) -> list[Fix]:
     """Quick fixes for the diagnostics of `checked`: cite the rule that explains a step (VP202,
-    VP206), correct a misspelt rule (VP106), add the missing last step of a chain that stops short
-    (VP204), declare an index (VP101). What to propose comes from the checker's suggestions
-    (Diagnostic.fixes), never from the wording of a message."""
+    VP206), cite a theorem with the instance that explains the step (VP202), correct a misspelt rule
+    (VP106), add the missing last step of a chain that stops short (VP204), declare an index (VP101);
+    and, for a step explained by a theorem whose instance matching found, write that instance out.
+    What to propose comes from the checker's suggestions (Diagnostic.fixes, StepResult.fixes),
+    never from the wording of a message."""
     out: list[Fix] = []
-    steps = {}  # the span a VP202/VP206 diagnostic points at -> (theorem, step)
+    steps = {}  # the span a VP202/VP206 diagnostic or a step result points at -> (theorem, step)
     for th in checked.theorems:
         for step in th.proof.steps:
             steps[step.expr.span] = (th, step)
@@ -384,19 +387,32 @@ def fixes(checked: Checked) -> list[Fix]:
                 steps[Span(first.line, first.col, last.end_line, last.end_col)] = (th, step)
     for n, d in enumerate(checked.result.diagnostics):
         try:
-            if d.code in (dg.UNEXPLAINED, dg.UNCITED) and d.span in steps:
-                out += _cite(checked, n, d, *steps[d.span])
-            elif d.code == dg.UNKNOWN_RULE:
-                close = difflib.get_close_matches(text_of(checked.text, d.span), list(rules.RULES), n=3)
-                out += [Fix(n, f"Cite {c}", d.span, c) for c in close]
             for suggestion in d.fixes:
                 if suggestion.kind == "declare":
                     out += _declare(checked, n, suggestion.text)
                 elif suggestion.kind == "add-step":
                     out += _add_last_step(checked, n, d, suggestion.names)
+                elif suggestion.kind == "instantiate" and d.span in steps:
+                    out += _instantiate(n, steps[d.span][1], suggestion, "Cite {} instead")
+            if d.code in (dg.UNEXPLAINED, dg.UNCITED) and d.span in steps:
+                out += _cite(checked, n, d, *steps[d.span])
+            elif d.code == dg.UNKNOWN_RULE:
+                close = difflib.get_close_matches(text_of(checked.text, d.span), list(rules.RULES), n=3)
+                out += [Fix(n, f"Cite {c}", d.span, c) for c in close]
         except Exception:  # a fix is a convenience: never let one break the diagnostics
             continue
+    for tr in checked.result.theorems:
+        for sr in tr.steps:
+            for suggestion in sr.fixes:
+                if suggestion.kind == "instantiate" and sr.span in steps:
+                    out += _instantiate(None, steps[sr.span][1], suggestion, "Make the instantiation explicit: {}")
     return out
+
+
+def _instantiate(n: int | None, step: ast.Step, suggestion, title: str) -> list[Fix]:
+    """The step's citation of `suggestion.names[0]` replaced by the citation with its instance."""
+    cite = next((c for c in step.cites if c.name.name == suggestion.names[0]), None)
+    return [] if cite is None else [Fix(n, title.format(suggestion.text), cite.span, suggestion.text)]
 
 
 def _declare(checked: Checked, n: int, text: str) -> list[Fix]:
@@ -415,7 +431,8 @@ def _cite(checked: Checked, n: int, d, th: ast.Theorem, step: ast.Step) -> list[
     if d.code == dg.UNCITED:
         end = step.expr.span
         return [Fix(n, f"Cite {names}", Span(end.end_line, end.end_col, end.end_line, end.end_col), f" by {names}")]
-    return [Fix(n, f"Cite {names} instead", d.span, names)]
+    first, last = (step.cites[0].span, step.cites[-1].span) if step.cites else (d.span, d.span)
+    return [Fix(n, f"Cite {names} instead", Span(first.line, first.col, last.end_line, last.end_col), names)]
 
 
 def _add_last_step(checked: Checked, n: int, d, names: tuple[str, ...]) -> list[Fix]:

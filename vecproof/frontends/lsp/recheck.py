@@ -29,11 +29,14 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
+import re
 from dataclasses import dataclass, field
 
 from ... import diagnostics as dg
 from ...checker import check_text, imports
 from ...diagnostics import Diagnostic, Span
+from ...literate import is_literate
 from ...results import FileResult, TheoremResult
 from ...syntax import ast
 
@@ -54,9 +57,10 @@ class Checked:
         return [i for i in tree.items if isinstance(i, ast.Theorem)] if tree is not None else []
 
 
-def recheck(text: str, path: str, previous: Checked | None = None) -> Checked:
+def recheck(text: str, path: str, previous: Checked | None = None, progress=None) -> Checked:
     """What check_text(text, path) says, reusing `previous` (a check of an earlier text) where an
-    edit inside one theorem leaves the rest of the file unchanged."""
+    edit inside one theorem leaves the rest of the file unchanged. `progress` goes to check_text
+    when the whole file is checked."""
     if previous is not None and not imports.unchanged(previous.result.depends):
         previous = None  # an imported file changed: every verdict may have, checked in full
     if previous is not None:
@@ -68,7 +72,44 @@ def recheck(text: str, path: str, previous: Checked | None = None) -> Checked:
             quick = None
         if quick is not None:
             return quick
-    return Checked(text, check_text(text, path))
+    return Checked(text, check_text(text, path, progress=progress))
+
+
+# ---- a first look -----------------------------------------------------------------------------------
+
+_STATED = re.compile(r"^(?:theorem|lemma)[ \t]+([A-Za-z_][A-Za-z0-9_]*)", re.MULTILINE)
+_QED = re.compile(r"^[ \t]*qed\b[^\n]*", re.MULTILINE)
+_NOT_ALONE = (dg.SYNTAX, dg.UNKNOWN_RULE, dg.UNCITABLE, dg.INTERNAL, dg.LIMIT)
+
+
+def first_look(text: str, path: str, at_least: int) -> tuple[FileResult, list[ast.Ident]] | None:
+    """A long document's first theorem checked on its own, without parsing the rest: the result of
+    checking the text with every later theorem blanked out (positions kept), and those theorems'
+    names (pending). None when the text states fewer than `at_least` theorems (at the start of a
+    line) or does not split so: the blanked text must parse into the declarations and that one
+    theorem, which must cite nothing it lacks there (a later theorem, say)."""
+    stated = list(_STATED.finditer(text))
+    if len(stated) < at_least or is_literate(path):
+        return None
+    starts = _line_starts(text)
+    pieces, last, names = [], 0, []
+    for k, m in enumerate(stated[1:], 1):
+        end = _QED.search(text, m.end())
+        if end is None or (k + 1 < len(stated) and end.end() > stated[k + 1].start()):
+            return None
+        pieces += [text[last:m.start()], _blank(text[m.start():end.end()])]
+        last = end.end()
+        line = bisect.bisect_right(starts, m.start(1))
+        col = m.start(1) - starts[line - 1] + 1
+        names.append(ast.Ident(m.group(1), Span(line, col, line, col + len(m.group(1)))))
+    pieces.append(text[last:])
+    result = check_text("".join(pieces), path)
+    theorems = [i for i in result.tree.items if isinstance(i, ast.Theorem)] if result.tree is not None else []
+    if len(theorems) != 1 or len(result.theorems) != 1 or theorems[0].name.name != stated[0].group(1):
+        return None
+    if any(d.code in _NOT_ALONE for d in result.diagnostics):
+        return None
+    return result, names
 
 
 # ---- the short path -------------------------------------------------------------------------------
@@ -180,7 +221,9 @@ def text_of(text: str, span: Span) -> str:
     return text[_offset(starts, span.line, span.col):_offset(starts, span.end_line, span.end_col)]
 
 
+@functools.lru_cache(maxsize=8)  # text_of is called per theorem on the same few texts (citable names)
 def _line_starts(text: str) -> list[int]:
+    """The offset of every line's first character (shared: do not modify)."""
     starts = [0]
     at = text.find("\n")
     while at >= 0:

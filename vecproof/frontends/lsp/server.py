@@ -6,7 +6,9 @@ Each gets the document, asks the library (queries.py, over the checker's results
 Every handler answers "nothing" rather than fail: half-typed text, positions outside the document,
 requests for documents that are not open. Unknown requests get pygls's MethodNotFound error.
 Initialisation options: {"debounce": the longest wait, in milliseconds, after a change before checking
-(100); the server waits twice what the document's last check cost, within 5 ms and that bound.
+(100); the server waits twice what the document's last check cost, within 5 ms and that bound, and
+not at all for a lone edit of a document that checks quickly; "partial": milliseconds between the
+partial results published while a document opened is first checked (100; 0: after every theorem)}.
 """
 
 from __future__ import annotations
@@ -57,9 +59,14 @@ class VecproofServer(LanguageServer):
     def markdown(self, field: str) -> bool:
         return lsp.MarkupKind.Markdown in (get_capability(self.client_capabilities, field, None) or ())
 
-    def publish(self, doc, checked, version) -> None:
+    def publish(self, doc, checked, version, pending=None) -> None:
+        """The diagnostics of `checked`; for a partial result, `pending` names the theorems not
+        checked yet (said in one more diagnostic, at the first of them)."""
+        diagnostics = convert.diagnostics(checked, self.encoding)
+        if pending:
+            diagnostics.append(convert.pending(pending, convert.Positions(checked.text, self.encoding)))
         self.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-            uri=doc.uri, diagnostics=convert.diagnostics(checked, self.encoding), version=version))
+            uri=doc.uri, diagnostics=diagnostics, version=version))
 
     def report_server_error(self, error, source) -> None:
         # pygls shows these in a pop-up by default; a log line is enough. A failed request has
@@ -96,6 +103,8 @@ def initialize(ls: VecproofServer, params: lsp.InitializeParams) -> None:
     options = params.initialization_options
     if isinstance(options, dict) and isinstance(options.get("debounce"), (int, float)):
         ls.documents.delay = max(0.0, float(options["debounce"]) / 1000)
+    if isinstance(options, dict) and isinstance(options.get("partial"), (int, float)):
+        ls.documents.partial = max(0.0, float(options["partial"]) / 1000)
 
 
 @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
@@ -185,7 +194,8 @@ async def document_symbol(ls: VecproofServer, params: lsp.DocumentSymbolParams):
 
 
 @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix]))
+                lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix,
+                                                         lsp.CodeActionKind.RefactorRewrite]))
 @_safe(default=[])
 async def code_action(ls: VecproofServer, params: lsp.CodeActionParams):
     doc = await ls.documents.current(params.text_document.uri)
@@ -193,7 +203,9 @@ async def code_action(ls: VecproofServer, params: lsp.CodeActionParams):
         return []  # an edit computed for another version of the text would land in the wrong place
     pos = convert.Positions(doc.checked.text, ls.encoding)
     want = (pos.location(params.range.start), pos.location(params.range.end))
-    found = [f for f in doc.checked.fixes if _overlaps(doc.checked.result.diagnostics[f.diagnostic].span, *want)]
+    diags = doc.checked.result.diagnostics
+    found = [f for f in doc.checked.fixes if _overlaps(f.span if f.diagnostic is None else diags[f.diagnostic].span,
+                                                       *want)]
     return convert.code_actions(doc.uri, doc.version, found, doc.checked, pos,
                                 ls.capable("workspace.workspace_edit.document_changes"))
 
