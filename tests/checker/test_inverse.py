@@ -212,3 +212,11 @@ def test_latex_renders_the_inverse_and_the_determinant(tmp_path):
     out = subprocess.run([sys.executable, "-m", "vecproof", "render", str(src), "--to", "latex"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and r"\det\left(\mathbf{X}^{-1}\right)" in out.stdout
+
+
+def test_a_function_of_a_log_determinant_is_checked_never_an_internal_error():
+    # exp(logdet X) = det X is true but neither law set knows it: the counterexample search meets
+    # intervals (exp) and exact rationals (X⁻¹) together, which must skip the point, not crash (was VP902)
+    r = check_text(file(one_step("d(exp(logdet(X)))/dX[p, q]", "det(X) inv(X)[q, p]", "algebra")))
+    assert codes(r) == ["VP205"], [d.message for d in r.diagnostics]
+    assert "checked for sizes" in r.diagnostics[0].message

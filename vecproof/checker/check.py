@@ -399,7 +399,7 @@ class _TheoremChecker:
                 failed = True
             elif v.status == "checked":
                 unproved = True
-                self.emit(span, dg.NOT_PROVED, f"checked for sizes {v.sizes} only, not proved, that this line "
+                self.emit(span, dg.NOT_PROVED, f"{_checked_at(v)} only, not proved, that this line "
                           f"is the {which} side: {_display(v.reason)}")
             elif v.status == "false":
                 failed = ends_wrong = True
@@ -441,8 +441,7 @@ class _TheoremChecker:
             if v.status == "checked":
                 unproved = True
                 self.emit(step.expr.span, dg.NOT_PROVED,
-                          f"checked for sizes {v.sizes} only, not proved: {_display(v.reason)}",
-                          "vecproof decides sums over full ranges of index variables; this step is outside that")
+                          f"{_checked_at(v)} only, not proved: {_display(v.reason)}")
                 continue
             for text in v.notes:
                 self.emit(step.expr.span, dg.CROSS_CHECK_SKIPPED, f"proved by the normal form; {text}")
@@ -855,6 +854,13 @@ def _with_objects(e, sub: dict):
     if isinstance(e, kernel.Entry):
         return dataclasses.replace(e, obj=sub.get(e.obj, e.obj))
     return map_children(e, lambda child: _with_objects(child, sub))
+
+
+def _checked_at(v: Verdict) -> str:
+    """Where a "checked" verdict was checked: "checked for sizes n ∈ {1, 2}" or "checked at the declared sizes"."""
+    if not v.sizes or v.sizes == "the declared sizes":
+        return "checked at the declared sizes"
+    return f"checked for sizes {v.sizes}"
 
 
 def _cex_data(cx) -> dict | None:

@@ -344,6 +344,15 @@ class IntervalEvaluator(_grid.PointEvaluator):
     def _num(self, q: Fraction):
         return q.numerator if q.denominator == 1 else self.iv.mpf(q.numerator) / q.denominator
 
+    def value(self, e, env: dict):
+        """As PointEvaluator.value; a point where an interval meets an exact rational it cannot combine
+        with (mpmath's intervals take no Fraction: an inverse's or a determinant's exact entries) is
+        skipped (Singular), so such a step is searched elsewhere or checked, never an internal error."""
+        try:
+            return super().value(e, env)
+        except (NotImplementedError, TypeError) as why:
+            raise Singular(f"interval arithmetic cannot combine these values: {type(why).__name__}") from None
+
     def real_value(self, fn: str, order: int, a):
         iv = self.iv
         exact = not isinstance(a, iv.mpf)
@@ -351,7 +360,7 @@ class IntervalEvaluator(_grid.PointEvaluator):
             if not exact:
                 raise Singular(f"{fn} meets an argument known only to an interval")
             return self._entry_value(("app", fn, order, Fraction(a)))
-        x = a if not exact else iv.mpf(a)
+        x = a if not exact else _interval(iv, a)
         if fn == RECIP or fn in POSITIVE:
             if (fn in POSITIVE and not x.a > 0) or (fn == RECIP and x.a <= 0 <= x.b):
                 raise Singular("outside the domain assumed")
@@ -368,9 +377,16 @@ class IntervalEvaluator(_grid.PointEvaluator):
         return 1 - 2 / (iv.exp(2 * x) + 1)  # tanh
 
 
+def _interval(iv, v):
+    """An exact value (int or Fraction, as the evaluator's determinants and inverses are) as an interval."""
+    if isinstance(v, Fraction):
+        return iv.mpf(v.numerator) / v.denominator
+    return iv.mpf(v)
+
+
 def _disjoint(a, b) -> bool:
     from mpmath import iv
-    a, b = iv.mpf(a), iv.mpf(b)
+    a, b = (v if isinstance(v, iv.mpf) else _interval(iv, v) for v in (a, b))
     return bool(a.b < b.a or b.b < a.a)
 
 
