@@ -205,3 +205,9 @@ def test_latex_renders_the_inverse_and_the_determinant(tmp_path):
     out = subprocess.run([sys.executable, "-m", "vecproof", "render", str(src), "--to", "latex"],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and r"\det\left(\mathbf{X}^{-1}\right)" in out.stdout
+
+
+def test_a_negative_power_says_to_write_a_product_of_inverses():
+    r = check_text(file(one_step("X^-2", "X^-2", "algebra")))
+    [d, *_] = [d for d in r.diagnostics if d.code.id == "VP111"]
+    assert "X⁻¹ X⁻¹" in d.message  # the advice is the feature

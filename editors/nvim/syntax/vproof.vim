@@ -31,7 +31,7 @@ syn match vproofIndexRangeName '\h\w*' contained
 syn keyword vproofStorage var const func nextgroup=vproofDeclName skipwhite
 syn match vproofDeclName '\h\w*' contained
 syn keyword vproofShape scalar vector matrix
-syn keyword vproofModifier symmetric
+syn keyword vproofModifier symmetric invertible
 
 " Theorems and proofs
 syn keyword vproofTheorem theorem lemma nextgroup=vproofTheoremName skipwhite
@@ -43,7 +43,7 @@ syn region vproofCitation matchgroup=vproofBy start='\<by\>' end='$\|\ze[^[:spac
 syn match vproofRule '\h\w*' contained
 
 " Operators and built-in functions
-syn match vproofBuiltin '\<\%(sum\|delta\|grad\|hess\|D\|dot\|tr\|normF\|norm\)\ze\s*('
+syn match vproofBuiltin '\<\%(sum\|delta\|grad\|hess\|D\|dot\|tr\|normF\|norm\|inv\|det\|logdet\)\ze\s*('
 syn match vproofBuiltin '[Σδ]'
 syn match vproofOperator '[-+*/=]'
 syn match vproofOperator '\.\.'
