@@ -147,6 +147,15 @@ def test_a_concrete_size_is_checked_not_proved():
     assert codes(r) == ["VP205"] and theorem_of(r).status != "proved"
 
 
+def test_a_log_det_value_with_no_exact_counterexample_is_checked_not_false():
+    # the search draws X with det X = 1, where log det X = 0 holds: the sides differ elsewhere, but
+    # no exact point is found, so the step is "checked", and the detail says why
+    r = check_text(file(one_step("logdet(X)", "0", "algebra")))
+    assert codes(r) == ["VP205"] and theorem_of(r).status != "proved"
+    [d] = r.diagnostics
+    assert "n ∈ {1, 2}" in d.message and any("Inverses and determinants" in line for line in d.detail)
+
+
 # ---- rules: the laws are cited by name ----------------------------------------------------------------
 
 @pytest.mark.parametrize("lhs, rhs, rules", [

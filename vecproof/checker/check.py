@@ -440,7 +440,8 @@ class _TheoremChecker:
                 unproved = True
                 self.emit(step.expr.span, dg.NOT_PROVED,
                           f"checked for sizes {v.sizes} only, not proved: {_display(v.reason)}",
-                          "vecproof decides sums over full ranges of index variables; this step is outside that")
+                          *(v.notes or ("vecproof decides sums over full ranges of index variables; this step "
+                                        "is outside that",)))
                 continue
             for text in v.notes:
                 self.emit(step.expr.span, dg.CROSS_CHECK_SKIPPED, f"proved by the normal form; {text}")
