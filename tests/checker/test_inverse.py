@@ -100,6 +100,34 @@ def test_verdicts_list_invertibility_and_a_positive_determinant():
     assert theorem_of(r).status == "proved" and not any("X" in a for a in theorem_of(r).assumptions)
 
 
+SYM_HEAD = """layout denominator
+dim n
+index i, j, k : n
+var x : vector(n)
+var t : scalar
+const S : matrix(n, n) symmetric invertible
+func P(t) : matrix(n, n) symmetric invertible
+"""
+
+
+@pytest.mark.parametrize("lhs, rhs, rules, proved", [
+    ("sum(j, S[j, i] inv(S)[k, j])", "delta(i, k)", "inverse_def", True),  # S and S⁻¹ read either way round
+    ("inv(S)^T", "inv(S)", "symmetry", True),
+    ("grad(x^T inv(S) x, x)", "2 inv(S) x", "algebra", True),  # the Gaussian's quadratic form
+    ("d(logdet(P))/dt", "tr(inv(P) d(P)/dt)", "algebra", True),
+    ("grad(x^T inv(S) x, x)", "inv(S) x", "algebra", False),
+    ("d(logdet(P))/dt", "2 tr(inv(P) d(P)/dt)", "algebra", False),
+])
+def test_a_symmetric_invertible_matrix_has_a_symmetric_inverse(lhs, rhs, rules, proved):
+    r = check_text(file(one_step(lhs, rhs, rules), head=SYM_HEAD))
+    if not proved:
+        assert "VP201" in codes(r)
+        return
+    assert codes(r) == [] and theorem_of(r).status == "proved"
+    assert {"S symmetric", "S invertible"} <= set(theorem_of(r).assumptions) or \
+        {"P symmetric", "P invertible"} <= set(theorem_of(r).assumptions)
+
+
 # ---- false, with a counterexample at an exact invertible matrix --------------------------------------
 
 @pytest.mark.parametrize("lhs, rhs, head", [
@@ -177,7 +205,6 @@ def test_a_law_that_is_not_cited_does_not_explain_the_step(lhs, rhs, rules):
     ("", "det(A + B)", "VP111"),
     ("", "det A", "VP107"),  # a function is applied with parentheses
     ("const v : vector(n) invertible\n", "a", "VP105"),  # only a square matrix is invertible
-    ("const S : matrix(n, n) symmetric invertible\n", "a", "VP107"),
     ("", "inv(a)", "VP102"),
     ("", "A^-2", "VP111"),
     ("", "log(a^T b)", "VP111"),  # log of anything but det stays at the language's edge

@@ -297,8 +297,8 @@ class Decls:
             self.errors.append(f"{name}: symmetric var")
             return
         invertible = getattr(item, "invertible", False)
-        if invertible and (item.symmetric or len(dims) != 2 or dims[0] != dims[1]):
-            self.errors.append(f"{name}: only a square matrix that is not symmetric can be invertible")
+        if invertible and (len(dims) != 2 or dims[0] != dims[1]):
+            self.errors.append(f"{name}: only a square matrix can be invertible")
             return
         self.objects[name] = OObj(name, item.kind, dims, item.symmetric, depends, invertible)
 

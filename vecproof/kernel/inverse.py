@@ -34,10 +34,11 @@ def has_atoms(e: Expr) -> bool:
     return any(type(node) in MATRIX_ATOMS for node in walk(e))
 
 
-def view(f):
-    """The canonical-key view (head, slots, symmetric groups) of a matrix atom."""
+def view(f, symmetry: bool = True):
+    """The canonical-key view (head, slots, symmetric groups) of a matrix atom; the inverse of a
+    symmetric matrix is symmetric (its slots interchangeable where the policy uses symmetry)."""
     if type(f) is Inverse:
-        return (("inv", f.obj.name), f.idx, ())
+        return (("inv", f.obj.name), f.idx, (((0,), (1,)),) if f.obj.symmetric and symmetry else ())
     if type(f) is Det:
         return (("det", f.obj.name, f.power), (), ())
     return (("logdet", f.obj.name), (), ())
@@ -105,11 +106,22 @@ def _contraction(bound: list, factors: list):
         for m, x in enumerate(factors):
             if type(x) is not Entry or x.obj != y.obj or x.derivs:
                 continue
-            if x.idx[1] == y.idx[0] and x.idx[1] in bound and uses[x.idx[1]] == 2:
-                return x.idx[1], (k, m), Delta(x.idx[0], y.idx[1])
-            if y.idx[1] == x.idx[0] and y.idx[1] in bound and uses[y.idx[1]] == 2:
-                return y.idx[1], (k, m), Delta(y.idx[0], x.idx[1])
+            for xi, yi in _orientations(x.idx, y.idx, x.obj.symmetric):
+                if xi[1] == yi[0] and xi[1] in bound and uses[xi[1]] == 2:
+                    return xi[1], (k, m), Delta(xi[0], yi[1])
+                if yi[1] == xi[0] and yi[1] in bound and uses[yi[1]] == 2:
+                    return yi[1], (k, m), Delta(yi[0], xi[1])
     return None
+
+
+def _orientations(xi: tuple, yi: tuple, symmetric: bool):
+    """The slot orders to try: as written, and for a symmetric X (whose inverse is symmetric too)
+    each read the other way round."""
+    yield xi, yi
+    if symmetric:
+        yield xi[::-1], yi
+        yield xi, yi[::-1]
+        yield xi[::-1], yi[::-1]
 
 
 def _slots_of(f) -> tuple:

@@ -394,7 +394,7 @@ class Normalizer:
         if isinstance(f, Opaque):
             return self._opaque_view(f)
         if type(f) in MATRIX_ATOMS:
-            return inverse.view(f)
+            return inverse.view(f, self.policy.symmetry)
         raise TypeError(f"not a factor: {f!r}")
 
     def _opaque_view(self, f: Opaque):
