@@ -20,7 +20,6 @@ from .terms import (
     MATRIX_ATOMS, Add, Delta, Deriv, Det, Entry, Expr, Index, Inverse, LogDet, Pow, Select, children, free_slots, walk,
 )
 
-LAWS = ("inverse_def", "det_inverse", "inverse_derivative", "det_derivative", "logdet_derivative")
 _DERIVATIVE_LAW = {Inverse: "inverse_derivative", Det: "det_derivative", LogDet: "logdet_derivative"}
 
 
