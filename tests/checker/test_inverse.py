@@ -186,6 +186,10 @@ def test_a_log_det_value_with_no_exact_counterexample_is_checked_not_false():
 
 # ---- rules: the laws are cited by name ----------------------------------------------------------------
 
+def test_the_inverse_of_a_constant_has_derivative_zero_by_the_product_rule_alone():
+    assert_codes(file(one_step("d(a^T inv(C) b)/dX[p, q]", "0", "product_rule")), status={"t": "proved"})
+
+
 @pytest.mark.parametrize("lhs, rhs, rules", [
     ("sum(j, X[i, j] inv(X)[j, k])", "delta(i, k)", "index_collapse"),
     ("d(inv(X)[i, k])/dX[p, q]", "-inv(X)[i, p] inv(X)[q, k]", "product_rule, index_collapse"),

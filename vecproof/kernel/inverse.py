@@ -45,16 +45,18 @@ def view(f, symmetry: bool = True):
 
 def derive(f, var, idx, policy, fresh, derive_entry):
     """∂f/∂var[idx] for a matrix atom f, as a list of (coefficient, new bound indices, factors), one
-    per term; None when the policy does not allow the atom's derivative law. `fresh(index)` names a
+    per term: none when its matrix does not depend on var (∂c = 0, whatever the policy), None when
+    it does and the policy does not allow the atom's derivative law. `fresh(index)` names a
     new bound index; `derive_entry(entry, var, idx)` is the normal form's derivative of an entry (its
     alternative factor tuples), so ∂X[p,q] is δ(p,·)δ(q,·) for the variable X itself and the
     derivative unknown of a function X(t)."""
-    if not allows(policy, _DERIVATIVE_LAW[type(f)]):
-        return None
     x = f.obj
     p, q = fresh(Index("p", x.dims[0])), fresh(Index("q", x.dims[1]))
+    dxs = derive_entry(Entry(x, (p, q)), var, idx)
+    if dxs and not allows(policy, _DERIVATIVE_LAW[type(f)]):
+        return None
     out = []
-    for dx in derive_entry(Entry(x, (p, q)), var, idx):
+    for dx in dxs:
         if type(f) is Inverse:
             a, b = f.idx
             out.append((Fraction(-1), (p, q), (Inverse(x, (a, p)),) + dx + (Inverse(x, (q, b)),)))
