@@ -156,6 +156,15 @@ def test_grammar_json_loads_includes_resolve_and_regexes_compile():
     assert regexes > 30
 
 
+def test_grammar_knows_the_inverse_and_determinant_words():
+    # `invertible` in a declaration, inv/det/logdet as functions (docs/language.md)
+    g = json.loads(GRAMMAR.read_text(encoding="utf-8"))
+    found = {rule.get("name"): rule["match"] for _, rule in _grammar_rules(g) if isinstance(rule.get("match"), str)}
+    assert re.search(found["storage.modifier.symmetric.vproof"], "invertible")
+    builtin = next(m for name, m in found.items() if name == "support.function.builtin.vproof")
+    assert all(re.match(builtin, f"{w}(X)") for w in ("inv", "det", "logdet"))
+
+
 # ---- with Node ------------------------------------------------------------------------------------
 
 

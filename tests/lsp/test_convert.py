@@ -49,7 +49,7 @@ def kinds(text: str) -> list[tuple[str, str]]:
 
 def test_keywords_come_from_the_grammar():
     assert {"layout", "dim", "index", "var", "const", "func", "theorem", "lemma", "proof", "qed", "by",
-            "component", "symmetric"} <= keywords()
+            "component", "symmetric", "invertible"} <= keywords()
 
 
 def test_the_lexer_classifies_citations_derivatives_and_notation():

@@ -247,8 +247,10 @@ def test_mutants_are_checked_by_vecproof_quickly():
 
 # ---- inverses and determinants: the cookbook examples ------------------------------------------------
 # examples/cookbook/ is mutated on its own: the oracle's exact inverses (adjugate over determinant)
-# make each comparison far dearer than a polynomial one, so its grid is sizes 1..2 here (every
-# operator, 2 mutants of each; 10 in the slow run), and its lines are confirmed at 1..3 in the slow run.
+# make each comparison far dearer than a polynomial one, so a comparison with an inverse or a
+# determinant runs on sizes 1..2 (oracle.MATRIX_SIZES; here and for the bad examples' mutants; every
+# operator, 2 mutants of each; 10 in the slow run), and the cookbook's lines are confirmed at 1..3 in
+# the slow run.
 
 COOKBOOK = example_files()[0].parent / "cookbook"
 COOKBOOK_SIZES = (1, 2)
@@ -284,7 +286,7 @@ def test_no_cookbook_mutant_is_accepted_unless_the_oracle_confirms_it(cookbook_t
 @pytest.mark.parametrize("path", sorted(COOKBOOK.glob("*.vproof")), ids=lambda p: p.name)
 def test_oracle_confirms_every_line_of_the_cookbook(path, sizes):
     tree = parse(path.read_text(encoding="utf-8"))
-    cmp = Comparer(Decls(tree.items), sizes)
+    cmp = Comparer(Decls(tree.items), sizes, matrix_sizes=None)
     for th in (i for i in tree.items if isinstance(i, ast.Theorem)):
         comp = tuple(i.name for i in th.proof.component) if th.proof.component else None
         chain = [th.proof.first] + [s.expr for s in th.proof.steps]

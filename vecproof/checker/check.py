@@ -441,7 +441,7 @@ class _TheoremChecker:
             if v.status == "checked":
                 unproved = True
                 self.emit(step.expr.span, dg.NOT_PROVED,
-                          f"{_checked_at(v)} only, not proved: {_display(v.reason)}")
+                          f"{_checked_at(v)} only, not proved: {_display(v.reason)}", *v.notes)
                 continue
             for text in v.notes:
                 self.emit(step.expr.span, dg.CROSS_CHECK_SKIPPED, f"proved by the normal form; {text}")

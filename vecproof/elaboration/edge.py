@@ -42,8 +42,8 @@ def refuse(key: str, span: dg.Span) -> ElabError:
     """The VP111 error for the construct `key` (a function name or the notation as parsed), at `span`."""
     c = CONSTRUCTS.get(key)
     if c is None:  # `X^-2` and other negative powers
-        return ElabError(dg.NOT_YET, f"the negative power `{key}` is not supported yet (only `^-1`, the "
-                         f"inverse of a matrix) — {DOCS}", span)
+        return ElabError(dg.NOT_YET, f"the negative power `{key}` is not supported yet; write a product "
+                         f"of inverses, as in X⁻¹ X⁻¹ — {DOCS}", span)
     detail = (c.why,) if c.planned and c.why else ()
     return ElabError(dg.NOT_YET, c.message(), span, *detail)
 

@@ -146,9 +146,6 @@ def _declare_object(scope: Scope, item: ast.ObjectDecl) -> None:
     if item.invertible and (len(dims) != 2 or dims[0] != dims[1]):
         raise ElabError(dg.DECLARATION, f"only a square matrix can be invertible; {item.name.name} is "
                         f"{_shape_words(item.shape.kind, dims)}", item.span)
-    if item.invertible and item.symmetric:
-        raise ElabError(dg.UNSUPPORTED, "a matrix both symmetric and invertible is not supported yet: declare "
-                        "it invertible only", item.span)
     if item.kind == "var":
         if item.symmetric:
             raise ElabError(dg.UNSUPPORTED, "a symmetric variable of differentiation is not supported "

@@ -139,17 +139,24 @@ def _decide_matrix_atoms(lhs, rhs, free, assumptions, bounds, budget: Budget) ->
     """A step with an inverse or a determinant whose normal form is not empty: FALSE with a
     counterexample at exact invertible matrices, else CHECKED. The normal form is complete only in
     some cases (docs/reliability.md), so a difference with no counterexample is never FALSE."""
-    described = _describe_grid(bounds)
+    points = _grid.sizes_up_to(bounds)
+    described = ", ".join(f"{d.name} ∈ {{{', '.join(str(s) for s in sorted({p[d] for p in points}))}}}"
+                          for d in bounds) or "the declared sizes"
     try:
-        cex = _matrix_counterexample(lhs, rhs, free, _grid.sizes_up_to(bounds), True, budget)
+        cex = _matrix_counterexample(lhs, rhs, free, points, True, budget)
     except _grid.GridLimit as why:
-        return Verdict(CHECKED, assumptions, sizes=described,
+        return Verdict(CHECKED, assumptions, sizes=described, notes=(_NOT_KNOWN_FALSE,),
                        reason=f"the normal form leaves a difference, and looking for a counterexample is too large: {why}")
     if cex is None:
-        return Verdict(CHECKED, assumptions, sizes=described,
+        return Verdict(CHECKED, assumptions, sizes=described, notes=(_NOT_KNOWN_FALSE,),
                        reason="the normal form leaves a difference that the laws of inverses and determinants "
                               "do not remove, but no counterexample was found at random invertible matrices")
     return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=tuple(d.name for d in bounds))
+
+
+_NOT_KNOWN_FALSE = ("with an inverse or a determinant, a difference the laws leave (X and X⁻¹ both left, or a "
+                    "concrete size) is not known to be false until a counterexample is found: docs/reliability.md, "
+                    "\"Inverses and determinants\"")
 
 
 # The random integer ranges of the exact search at invertible matrices, and the draws per range.

@@ -476,7 +476,7 @@ class PointEvaluator:
         self._dirs: tuple[tuple[str, tuple[int, ...]], ...] = ()
         if not self.mod:
             for name, spec in self._logdets.items():
-                self._unimodular(name, self._sz[spec[1]])
+                self._unimodular(name, self._sz[spec[1]], spec[4])
 
     def value(self, e: Expr, env: dict):
         """The value of `e` (one of the compiled expressions) with its free indices set by `env`."""
@@ -540,7 +540,7 @@ class PointEvaluator:
             return (_SELECT, self._slot(e.index), tuple(map(self._compile, e.options)))
         if t in MATRIX_ATOMS:
             o = e.obj
-            spec = (o.name, self._dim(o.dims[0]), o.kind, o.depends_on)
+            spec = (o.name, self._dim(o.dims[0]), o.kind, o.depends_on, o.symmetric)
             if t is Inverse:
                 return (_INV, spec, tuple(map(self._slot, e.idx)))
             if t is Det:
@@ -730,14 +730,14 @@ class PointEvaluator:
     def _matrix(self, spec):
         """(X⁻¹ as rows, det X) for the declared matrix of `spec` at this point, in the current jet
         directions, exactly (Gauss–Jordan elimination); UnusablePoint where X is singular."""
-        name, dim, kind, depends_on = spec
+        name, dim, kind, depends_on, symmetric = spec
         key = ("matrix", name, self._dirs)
         got = self._memo.get(key)
         if got is not None:
             return got
         n = self._sz[dim]
         self.budget.spend(1 + 2 * n ** 3 * (1 << len(self._dirs)) ** 2, GridLimit)
-        x = [[self._entry((_ENTRY, name, (-i, -j), (), (), False, kind, depends_on), [])
+        x = [[self._entry((_ENTRY, name, (-i, -j), (), (), symmetric, kind, depends_on), [])
               for j in range(1, n + 1)] for i in range(1, n + 1)]
         rows = [row + [1 if i == j else 0 for j in range(n)] for i, row in enumerate(x)]
         det = 1
@@ -796,18 +796,22 @@ class PointEvaluator:
             out = self._add(out, self._mul(self._num(Fraction((-1) ** (k + 1), k)), power))
         return out
 
-    def _unimodular(self, name: str, n: int) -> None:
+    def _unimodular(self, name: str, n: int, symmetric: bool) -> None:
         """Draw the entries of matrix `name` as L·U·L' with L, L' unit lower and U unit upper
-        triangular: det = 1, and no minor is forced to a value."""
+        triangular: det = 1, and no minor is forced to a value; a symmetric one as L·Lᵀ (det = 1)."""
         def triangle(lower: bool):
             return [[1 if i == j else self.draw() if (i > j) == lower else 0 for j in range(n)] for i in range(n)]
 
         def times(a, b):
             return [[sum(a[i][k] * b[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
 
-        x = times(times(triangle(True), triangle(False)), triangle(True))
+        if symmetric:
+            low = triangle(True)
+            x = times(low, [list(col) for col in zip(*low)])
+        else:
+            x = times(times(triangle(True), triangle(False)), triangle(True))
         for i in range(n):
-            for j in range(n):
+            for j in range(i if symmetric else 0, n):
                 self.values[(name, (i + 1, j + 1), ())] = x[i][j]
 
     def _int(self, c, env: list) -> int:

@@ -20,7 +20,6 @@ from .terms import (
     MATRIX_ATOMS, Add, Delta, Deriv, Det, Entry, Expr, Index, Inverse, LogDet, Pow, Select, children, free_slots, walk,
 )
 
-LAWS = ("inverse_def", "det_inverse", "inverse_derivative", "det_derivative", "logdet_derivative")
 _DERIVATIVE_LAW = {Inverse: "inverse_derivative", Det: "det_derivative", LogDet: "logdet_derivative"}
 
 
@@ -34,10 +33,11 @@ def has_atoms(e: Expr) -> bool:
     return any(type(node) in MATRIX_ATOMS for node in walk(e))
 
 
-def view(f):
-    """The canonical-key view (head, slots, symmetric groups) of a matrix atom."""
+def view(f, symmetry: bool = True):
+    """The canonical-key view (head, slots, symmetric groups) of a matrix atom; the inverse of a
+    symmetric matrix is symmetric (its slots interchangeable where the policy uses symmetry)."""
     if type(f) is Inverse:
-        return (("inv", f.obj.name), f.idx, ())
+        return (("inv", f.obj.name), f.idx, (((0,), (1,)),) if f.obj.symmetric and symmetry else ())
     if type(f) is Det:
         return (("det", f.obj.name, f.power), (), ())
     return (("logdet", f.obj.name), (), ())
@@ -45,16 +45,18 @@ def view(f):
 
 def derive(f, var, idx, policy, fresh, derive_entry):
     """∂f/∂var[idx] for a matrix atom f, as a list of (coefficient, new bound indices, factors), one
-    per term; None when the policy does not allow the atom's derivative law. `fresh(index)` names a
+    per term: none when its matrix does not depend on var (∂c = 0, whatever the policy), None when
+    it does and the policy does not allow the atom's derivative law. `fresh(index)` names a
     new bound index; `derive_entry(entry, var, idx)` is the normal form's derivative of an entry (its
     alternative factor tuples), so ∂X[p,q] is δ(p,·)δ(q,·) for the variable X itself and the
     derivative unknown of a function X(t)."""
-    if not allows(policy, _DERIVATIVE_LAW[type(f)]):
-        return None
     x = f.obj
     p, q = fresh(Index("p", x.dims[0])), fresh(Index("q", x.dims[1]))
+    dxs = derive_entry(Entry(x, (p, q)), var, idx)
+    if dxs and not allows(policy, _DERIVATIVE_LAW[type(f)]):
+        return None
     out = []
-    for dx in derive_entry(Entry(x, (p, q)), var, idx):
+    for dx in dxs:
         if type(f) is Inverse:
             a, b = f.idx
             out.append((Fraction(-1), (p, q), (Inverse(x, (a, p)),) + dx + (Inverse(x, (q, b)),)))
@@ -105,11 +107,22 @@ def _contraction(bound: list, factors: list):
         for m, x in enumerate(factors):
             if type(x) is not Entry or x.obj != y.obj or x.derivs:
                 continue
-            if x.idx[1] == y.idx[0] and x.idx[1] in bound and uses[x.idx[1]] == 2:
-                return x.idx[1], (k, m), Delta(x.idx[0], y.idx[1])
-            if y.idx[1] == x.idx[0] and y.idx[1] in bound and uses[y.idx[1]] == 2:
-                return y.idx[1], (k, m), Delta(y.idx[0], x.idx[1])
+            for xi, yi in _orientations(x.idx, y.idx, x.obj.symmetric):
+                if xi[1] == yi[0] and xi[1] in bound and uses[xi[1]] == 2:
+                    return xi[1], (k, m), Delta(xi[0], yi[1])
+                if yi[1] == xi[0] and yi[1] in bound and uses[yi[1]] == 2:
+                    return yi[1], (k, m), Delta(yi[0], xi[1])
     return None
+
+
+def _orientations(xi: tuple, yi: tuple, symmetric: bool):
+    """The slot orders to try: as written, and for a symmetric X (whose inverse is symmetric too)
+    each read the other way round."""
+    yield xi, yi
+    if symmetric:
+        yield xi[::-1], yi
+        yield xi, yi[::-1]
+        yield xi[::-1], yi[::-1]
 
 
 def _slots_of(f) -> tuple:

@@ -433,7 +433,7 @@ class Normalizer:
         if isinstance(f, Opaque):
             return self._opaque_view(f)
         if type(f) in MATRIX_ATOMS:
-            return inverse.view(f)
+            return inverse.view(f, self.policy.symmetry)
         if isinstance(f, App):
             from .functions import app_view
             return app_view(self, f)

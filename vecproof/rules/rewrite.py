@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from ..kernel import Add, App, Delta, Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Pow, Select, Size, Sum
 from ..kernel.functions import ExprAlgebra, law
-from ..kernel.terms import MATRIX_ATOMS, free_slots, substitute
+from ..kernel.terms import MATRIX_ATOMS, Inverse, free_slots, substitute
 
 ZERO = Num(Fraction(0))
 ONE = Num(Fraction(1))
@@ -148,6 +148,8 @@ def _derive(e: Expr, d: Deriv) -> Expr:
         return ZERO if body == ZERO else Fold(e.tag, body)
     if isinstance(e, Select):
         return Select(e.index, tuple(_derive(o, d) for o in e.options))
+    if type(e) in MATRIX_ATOMS and not (e.obj == var or (e.obj.kind == "func" and e.obj.depends_on == var.name)):
+        return ZERO  # the inverse (or determinant) of a matrix independent of the variable
     if isinstance(e, Deriv) or type(e) in MATRIX_ATOMS:
         # not taken here: by a symmetric variable, or of an inverse or determinant (their laws)
         return Deriv(var, idx, e)
@@ -259,6 +261,8 @@ def sort_symmetric(e: Expr) -> Expr | None:
     def visit(e: Expr) -> Expr:
         if isinstance(e, Entry) and e.obj.symmetric and len(e.idx) == 2:
             return Entry(e.obj, tuple(sorted(e.idx, key=_slot_key)), e.derivs)
+        if isinstance(e, Inverse) and e.obj.symmetric:  # the inverse of a symmetric matrix is symmetric
+            return Inverse(e.obj, tuple(sorted(e.idx, key=_slot_key)))
         return _rebuild(e, visit)
 
     return _changed(visit(e), e)

@@ -31,7 +31,7 @@ syn match vproofIndexRangeName '\h\w*' contained
 syn keyword vproofStorage var const func nextgroup=vproofDeclName skipwhite
 syn match vproofDeclName '\h\w*' contained
 syn keyword vproofShape scalar vector matrix
-syn keyword vproofModifier symmetric
+syn keyword vproofModifier symmetric invertible
 
 " Theorems and proofs
 syn keyword vproofTheorem theorem lemma nextgroup=vproofTheoremName skipwhite
@@ -46,7 +46,7 @@ syn region vproofInstance matchgroup=vproofBracket start='\[' end='\]' oneline c
 syn match vproofAssign ':=' contained
 
 " Operators and built-in functions
-syn match vproofBuiltin '\<\%(sum\|delta\|grad\|hess\|D\|dot\|tr\|normF\|norm\)\ze\s*('
+syn match vproofBuiltin '\<\%(sum\|delta\|grad\|hess\|D\|dot\|tr\|normF\|norm\|inv\|det\|logdet\)\ze\s*('
 syn match vproofBuiltin '[Σδ]'
 syn match vproofOperator '[-+*/=]'
 syn match vproofOperator '\.\.'
