@@ -24,6 +24,7 @@ BAD = {  # the function slips, and the index of their wrong link (0: the start, 
     "softmax_jacobian_without_outer_product.vproof": 2,
     "chain_rule_wrong_order.vproof": 1,
     "sum_of_f_is_not_f_of_sum.vproof": 1,
+    "chain_rule_jacobian_order.vproof": 1,
 }
 SIZES_CHECKED = (1, 2)
 PER_OPERATOR = {"quick": 3, "full": 30}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from .terms import (
-    IllFormed, Add, App, Delta, Deriv, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, App, Delta, Deriv, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum, VApp,
     free_slots, node_count, substitute,
 )
 
@@ -233,6 +233,8 @@ class Normalizer:
         if isinstance(e, App):
             from .functions import flatten_app
             return flatten_app(self, e)
+        if isinstance(e, VApp):
+            return [Term(_pconst(1), (), (e,))]
         if isinstance(e, Select):
             if not isinstance(e.index, int):
                 raise OutsideFragment(f"entry {e.index.name} of an explicit matrix is not a number")
@@ -289,9 +291,9 @@ class Normalizer:
         for t in self.flatten(e.body):
             self.budget.spend(1 + len(t.factors))
             for p, f in enumerate(t.factors):
-                if type(f) is App:
-                    from .functions import derive_app
-                    out.extend(derive_app(self, t, p, e))
+                if type(f) is App or type(f) is VApp:
+                    from .functions import derive_app, derive_vapp
+                    out.extend((derive_app if type(f) is App else derive_vapp)(self, t, p, e))
                     continue
                 for extra in _derive_factor(f, e.var, e.idx):
                     out.append(Term(t.coeff, t.bound, t.factors[:p] + extra + t.factors[p + 1:]))
@@ -379,6 +381,9 @@ class Normalizer:
         if isinstance(f, App):
             from .functions import app_view
             return app_view(self, f)
+        if isinstance(f, VApp):  # the partial derivatives of F commute (F twice continuously differentiable)
+            groups = (tuple((k,) for k in range(len(f.at))),) if len(f.at) > 1 else ()
+            return (("F", f.fn, f.obj.name, len(f.at)), f.at, groups)
         raise TypeError(f"not a factor: {f!r}")
 
     def _opaque_view(self, f: Opaque):
