@@ -185,6 +185,10 @@ def test_render_states_a_scalar_functions_signature():
     run = subprocess.run([sys.executable, "-m", "vecproof", "render", str(path), "--to", "markdown"],
                          capture_output=True, text=True)
     assert r"$f : \mathbb{R} \to \mathbb{R}$" in run.stdout and "functions of ." not in run.stdout
+    path = path.parents[1] / "ml" / "chain_rule.vproof"
+    run = subprocess.run([sys.executable, "-m", "vecproof", "render", str(path), "--to", "markdown"],
+                         capture_output=True, text=True)
+    assert r"$F : \mathbb{R}^{m} \to \mathbb{R}$" in run.stdout  # scalar-valued: not bold
 
 
 # ---- the entrywise product and diag ----------------------------------------------------------------
