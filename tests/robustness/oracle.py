@@ -135,6 +135,11 @@ class OracleError(Exception):
     """The oracle gives this expression no value (ill-typed, undeclared, unsupported, out of range)."""
 
 
+class OracleUndefined(OracleError):
+    """A division by an entry that is zero at this point (a sum over an empty range): the sides have
+    no value here, so the point is skipped (vecproof assumes the denominators non-zero)."""
+
+
 class OracleTimeout(Exception):
     """An evaluation ran past its time budget."""
 
@@ -579,7 +584,7 @@ class Oracle:
                 raise OracleError("division by something other than a scalar")
             q = d.m[0][0]
             if sympy.expand(q) == 0:
-                raise OracleError("division by zero")
+                raise OracleUndefined("division by zero")
             return Val(a.rows, a.cols, [[e / q for e in row] for row in a.m])
         b = self.value(node.right, env)
         if node.op == "⊙":
@@ -1111,8 +1116,11 @@ class Comparer:
                 for vals in itertools.product(*ranges):
                     env = dict(zip(free, vals))
                     count += 1
-                    va = self._side(o, a, env)
-                    vb = self._side(o, b, env)
+                    try:
+                        va = self._side(o, a, env)
+                        vb = self._side(o, b, env)
+                    except OracleUndefined:
+                        continue
                     if not (same_dim(va.rows, vb.rows) and same_dim(va.cols, vb.cols)):
                         return Outcome("error", message=f"shapes differ: {va.shape()} and {vb.shape()}", points=count)
                     for ra, rb in zip(va.m, vb.m):
