@@ -17,7 +17,7 @@ from fractions import Fraction
 
 from .checker.check import COL, ROW
 from .elaboration import BUILTINS
-from .kernel import Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Pow, Select, Size, Sum
+from .kernel import Add, App, VApp, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Pow, Select, Size, Sum
 from .kernel.terms import Det, Inverse, LogDet, binders, free_slots
 
 SUM, PROD, POSTFIX, ATOM = range(4)  # what a printed form is, loosest first (see grammar/vproof.lark)
@@ -155,6 +155,9 @@ class Printer:
             if e.fn == "recip":
                 return f"1/({arg})", PROD
             return f"{e.fn}{chr(39) * e.order}({arg})", ATOM
+        if isinstance(e, VApp):  # F(u), F'(u)[j], F''(u)[j,l]
+            text = f"{e.fn}{chr(39) * len(e.at)}({e.obj.name})"
+            return (f"{text}[{self._slots(e.at, env)}]", POSTFIX) if e.at else (text, ATOM)
         raise TypeError(f"not an index expression: {e!r}")
 
     def _add(self, e: Add, env, bound) -> tuple[str, int]:

@@ -122,9 +122,9 @@ def test_true_identities_outside_the_normal_form_are_checked_not_proved(lhs, rhs
 
 # ---- refused ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("decl", ["func h : vector(n) -> scalar", "func h(x) : scalar -> scalar",
-                                  "const h : scalar -> scalar"])
-def test_only_scalar_to_scalar_functions_are_declared_with_an_arrow(decl):
+@pytest.mark.parametrize("decl", ["func h : matrix(n, n) -> scalar", "func h(x) : scalar -> scalar",
+                                  "const h : scalar -> scalar", "func h : scalar -> vector(n)"])
+def test_only_functions_of_a_scalar_or_vector_to_a_scalar_are_declared_with_an_arrow(decl):
     r = check_text(HEAD + decl + "\n")
     assert "VP105" in codes(r)
 
@@ -185,6 +185,10 @@ def test_render_states_a_scalar_functions_signature():
     run = subprocess.run([sys.executable, "-m", "vecproof", "render", str(path), "--to", "markdown"],
                          capture_output=True, text=True)
     assert r"$f : \mathbb{R} \to \mathbb{R}$" in run.stdout and "functions of ." not in run.stdout
+    path = path.parents[1] / "ml" / "chain_rule.vproof"
+    run = subprocess.run([sys.executable, "-m", "vecproof", "render", str(path), "--to", "markdown"],
+                         capture_output=True, text=True)
+    assert r"$F : \mathbb{R}^{m} \to \mathbb{R}$" in run.stdout  # scalar-valued: not bold
 
 
 # ---- the entrywise product and diag ----------------------------------------------------------------
@@ -209,3 +213,55 @@ def test_the_entrywise_product_is_not_the_inner_product():
 @pytest.mark.parametrize("expr", ["a ⊙ c", "diag(c)", "diag(a^T)"])
 def test_entrywise_product_and_diag_check_shapes(expr):
     assert "VP102" in codes(check_text(HEAD + f"theorem t1: {expr} = {expr}\nproof: {expr}\n  = {expr} by algebra\nqed\n"))
+
+
+# ---- declared functions of a vector: F : ℝᵐ → ℝ and the chain rule through u(x) -------------------------
+
+VECTOR_HEAD = """layout denominator
+dim m, n
+index j : m
+index k, l : n
+var x : vector(n)
+func u(x) : vector(m)
+func F : vector(m) -> scalar
+func G : vector(n) -> scalar
+const A : matrix(m, n)
+"""
+
+
+def test_the_chain_rule_through_a_vector_function_is_proved_for_all_sizes():
+    src = VECTOR_HEAD + """theorem t1: grad(F(u), x) = D(u)^T F'(u)
+proof (component k):
+  d(F(u))/dx[k]
+  = sum(j, F'(u)[j] d(u[j])/dx[k]) by chain_rule
+  = (D(u)^T F'(u))[k] by jacobian_def, matvec_def
+qed
+"""
+    r = assert_codes(src, status={"t1": "proved"})
+    assert r.theorems[0].sizes == ("m", "n") and "F differentiable" in r.theorems[0].assumptions
+
+
+def test_the_jacobian_untransposed_is_false_with_the_gradient_at_the_point():
+    src = VECTOR_HEAD.replace("func u(x) : vector(m)", "func u(x) : vector(n)").replace(
+        "func F : vector(m) -> scalar", "func F : vector(n) -> scalar")
+    r = check_text(src + "theorem t1: grad(F(u), x) = D(u) F'(u)\nproof (component k):\n  d(F(u))/dx[k]\n"
+                         "  = (D(u) F'(u))[k] by chain_rule, jacobian_def, matvec_def\nqed\n")
+    [d, *_] = [d for d in r.diagnostics if d.code.id == "VP201"]
+    assert any("F′[" in line for line in d.detail)  # ∇F's entries at the counterexample
+
+
+def test_the_hessian_of_a_declared_vector_function_is_symmetric_under_its_assumption():
+    src = VECTOR_HEAD + """theorem t1: hess(G(x), x) = G''(x)^T
+proof:
+  hess(G(x), x)
+  = G''(x)^T by hessian_def, chain_rule
+qed
+"""
+    r = assert_codes(src, status={"t1": "proved"})
+    assert "G twice continuously differentiable" in r.theorems[0].assumptions
+
+
+@pytest.mark.parametrize("arg", ["A x", "x", "u + u"])
+def test_a_vector_function_applies_to_a_declared_vector_of_its_size(arg):
+    r = check_text(VECTOR_HEAD + f"theorem t1: F({arg}) = F({arg})\nproof: F({arg})\n  = F({arg}) by algebra\nqed\n")
+    assert {"VP107", "VP102"} & set(codes(r)) or "VP111" in codes(r)

@@ -70,10 +70,22 @@ def scalar_function(name: str, order: int):
     return cls
 
 
+def vector_function(name: str, m: int, at: tuple = ()):
+    """The SymPy class of ∂F/∂y[at…] for a declared F : ℝᵐ → ℝ (m arguments); its derivative by
+    argument a is the class of ∂F/∂y[at…, a], so SymPy's chain rule gives Σ_a ∂_a F(u) ∂u[a]/∂x[k]."""
+    key = (name, m, tuple(sorted(at)))
+    cls = _CLASSES.get(key)
+    if cls is None:
+        cls = _CLASSES[key] = type(f"{name}{'′' * len(at)}{list(key[2]) if at else ''}", (sympy.Function,), {
+            "nargs": m, "_vf": key,
+            "fdiff": lambda self, argindex=1: vector_function(name, m, key[2] + (argindex,))(*self.args)})
+    return cls
+
+
 def transcendental(e) -> bool:
     """Whether `e` applies a function or divides (so expand alone does not decide it)."""
     return bool(e.atoms(sympy.exp, sympy.log, sympy.tanh)) or any(
-        hasattr(f, "_vp") for f in e.atoms(sympy.Function)) or any(
+        hasattr(f, "_vp") or hasattr(f, "_vf") for f in e.atoms(sympy.Function)) or any(
         not (p.exp.is_Integer and p.exp >= 0) for p in e.atoms(sympy.Pow))
 
 
@@ -102,7 +114,20 @@ def is_zero(e, seed: int = 11) -> bool:
             t, poly = fns[name]
             return sympy.diff(poly, t, order).subs(t, a.args[0])
 
-        v = e
+        def concrete_vector(a):
+            name, m, at = a._vf
+            if name not in fns:
+                ys = sympy.symbols(f"y1:{m + 1}", cls=sympy.Dummy)
+                poly = sympy.Rational(rng.randint(-9, 9), 3) + sum(
+                    sympy.Rational(rng.randint(-9, 9), rng.randint(1, 5)) * ys[i] * ys[j]
+                    for i in range(m) for j in range(i, m)) + sum(rng.randint(-9, 9) * y for y in ys)
+                fns[name] = (ys, poly)
+            ys, poly = fns[name]
+            for b in at:
+                poly = sympy.diff(poly, ys[b - 1])
+            return poly.xreplace(dict(zip(ys, a.args)))
+
+        v = e.replace(lambda a: hasattr(a, "_vf") and isinstance(a, sympy.Function), concrete_vector)
         for kind in (sympy.Derivative, sympy.core.function.AppliedUndef):  # a func u(x)'s entries
             v = v.xreplace({d: sympy.Rational(rng.randint(1, 40), 9) for d in v.atoms(kind)})
         try:
@@ -119,6 +144,11 @@ def is_zero(e, seed: int = 11) -> bool:
 
 class OracleError(Exception):
     """The oracle gives this expression no value (ill-typed, undeclared, unsupported, out of range)."""
+
+
+class OracleUndefined(OracleError):
+    """A division by an entry that is zero at this point (a sum over an empty range): the sides have
+    no value here, so the point is skipped (vecproof assumes the denominators non-zero)."""
 
 
 class OracleTimeout(Exception):
@@ -351,12 +381,12 @@ class Decls:
                 return
             dims.append(self.dims[d.name])
         dims = tuple(dims)
-        if item.result is not None:  # `func f : scalar -> scalar`
-            if item.kind != "func" or item.depends is not None or dims or item.result.kind != "scalar" \
+        if item.result is not None:  # `func f : scalar -> scalar`, `func F : vector(m) -> scalar`
+            if item.kind != "func" or item.depends is not None or len(dims) > 1 or item.result.kind != "scalar" \
                     or item.symmetric:
-                self.errors.append(f"{name}: only func f : scalar -> scalar")
+                self.errors.append(f"{name}: only func f : scalar -> scalar or vector(m) -> scalar")
                 return
-            self.objects[name] = OObj(name, "fn", (), False, None)
+            self.objects[name] = OObj(name, "fn", dims, False, None)
             return
         if item.symmetric and (len(dims) != 2 or dims[0] != dims[1]):
             self.errors.append(f"{name}: only a square matrix can be symmetric")
@@ -571,7 +601,7 @@ class Oracle:
                 raise OracleError("division by something other than a scalar")
             q = d.m[0][0]
             if sympy.expand(q) == 0:
-                raise OracleError("division by zero")
+                raise OracleUndefined("division by zero")
             return Val(a.rows, a.cols, [[e / q for e in row] for row in a.m])
         b = self.value(node.right, env)
         if node.op == "⊙":
@@ -728,6 +758,9 @@ class Oracle:
         if name in ("sum", "Σ"):
             return self._sum(node, env)
         base = name.rstrip(PRIMES)
+        vec = self.d.objects.get(base)
+        if vec is not None and vec.kind == "fn" and vec.dims:
+            return self._vector_function(vec, len(name) - len(base), args, env)
         fn = FUNCTIONS.get(name) if self._undeclared(name) else None
         if fn is None and self.d.objects.get(base) is not None and self.d.objects[base].kind == "fn":
             fn = scalar_function(base, len(name) - len(base))
@@ -827,6 +860,26 @@ class Oracle:
             # `A(x + y)`: a product written without a space
             return self.product(self._Name(ast.Name(node.callee.span, name), env), self.value(args[0], env))
         raise OracleError(f"'{name}' is not a function")
+
+    def _vector_function(self, fn: OObj, order: int, args, env) -> Val:
+        """F(u) for F : ℝᵐ → ℝ of a declared vector u: SymPy's F(u[1], …, u[m]); F′(u) the column of
+        its partial derivatives, F″(u) the matrix of second partials."""
+        if len(args) != 1 or order > 2:
+            raise OracleError(f"{fn.name} takes one argument, at most twice differentiated")
+        arg = args[0]
+        if isinstance(arg, ast.Call) and len(arg.args) == 1 and isinstance(arg.args[0], ast.Name):
+            arg = ast.Name(arg.callee.span, arg.callee.name)
+        o = self.d.objects.get(arg.name) if isinstance(arg, ast.Name) else None
+        if o is None or o.kind not in ("var", "func") or len(o.dims) != 1 or not same_dim(o.dims[0], fn.dims[0]):
+            raise OracleError(f"{fn.name} applies to a declared vector of its size")
+        u = [row[0] for row in self.object(o).m]
+        m = len(u)
+        if order == 0:
+            return _scalar(vector_function(fn.name, m)(*u))
+        if order == 1:
+            return Val(fn.dims[0], None, [[vector_function(fn.name, m, (a,))(*u)] for a in range(1, m + 1)])
+        return Val(fn.dims[0], fn.dims[0], [[vector_function(fn.name, m, (a, b))(*u) for b in range(1, m + 1)]
+                                            for a in range(1, m + 1)])
 
     def _sum(self, node, env):
         if len(node.args) != 2:
@@ -1181,8 +1234,11 @@ class Comparer:
                 for vals in itertools.product(*ranges):
                     env = dict(zip(free, vals))
                     count += 1
-                    va = self._side(o, a, env)
-                    vb = self._side(o, b, env)
+                    try:
+                        va = self._side(o, a, env)
+                        vb = self._side(o, b, env)
+                    except OracleUndefined:
+                        continue
                     if not (same_dim(va.rows, vb.rows) and same_dim(va.cols, vb.cols)):
                         return Outcome("error", message=f"shapes differ: {va.shape()} and {vb.shape()}", points=count)
                     for ra, rb in zip(va.m, vb.m):

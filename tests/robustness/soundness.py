@@ -393,6 +393,14 @@ def _substitute(e, values: dict, decls: Decls, fn_values: dict | None = None, ap
         name, order = a._vp
         return sympy.Integer(fn_values[f"{name}{'′' * order}({Fraction(int(a.args[0].p), int(a.args[0].q))})"])
 
+    def given_vector(a):
+        name, _, at = a._vf
+        where = f"[{','.join(map(str, at))}]" if at else ""
+        point = ", ".join(str(Fraction(int(x.p), int(x.q))) for x in a.args)
+        return sympy.Integer(fn_values[f"{name}{'′' * len(at)}{where}({point})"])
+
+    e = e.replace(lambda a: hasattr(a, "_vf") and isinstance(a, sympy.Function)
+                  and all(x.is_Rational for x in a.args), given_vector)
     e = sympy.expand(e.replace(lambda a: hasattr(a, "_vp") and isinstance(a, sympy.Function)
                                and a.args[0].is_Rational, given))
     if approximate and not e.is_Rational:

@@ -12,7 +12,7 @@ from typing import Callable
 
 from .. import diagnostics as dg
 from ..kernel import (
-    Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    Add, App, VApp, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
 )
 from ..kernel.terms import Det, Inverse, LogDet
 from ..numtext import number_text
@@ -396,6 +396,8 @@ class Elaborator:
             return Typed(v.rows, v.rows, lambda r, c: Fold("diag", Mul((Delta(_one(r), _one(c)), vc(r, None)))))
         base = name.rstrip(PRIMES)
         if base in self.scope.names and self.scope.names[base].what == "fn":
+            if self.scope.names[base].obj.dims:
+                return self._apply_vector(node, self.scope.names[base].obj, len(name) - len(base))
             return self._apply(node, base, len(name) - len(base), env)
         if base != name:
             raise ElabError(dg.SHAPE, f"{name}: primes mark the derivatives of a function declared "
@@ -473,6 +475,30 @@ class Elaborator:
         t = self._expr(node.args[0], env)
         tc = t.comp
         return Typed(t.rows, t.cols, lambda r, c: App(fn, tc(r, c), order))
+
+    def _apply_vector(self, node: ast.Call, fn: Obj, order: int) -> Typed:
+        """F(u) for F : ℝᵐ → ℝ and a declared vector u (a variable, or a function `u(x)`); F′(u) is
+        the gradient (a column), F″(u) the Hessian."""
+        self._arity(node, 1)
+        arg = node.args[0]
+        if isinstance(arg, ast.Call) and len(arg.args) == 1 and isinstance(arg.args[0], ast.Name):
+            arg = ast.Name(arg.callee.span, arg.callee.name)  # `u(x)`: the function u itself
+        d = self.scope.names.get(arg.name) if isinstance(arg, ast.Name) else None
+        obj = d.obj if d is not None and d.what in ("var", "func") else None
+        if obj is None or len(obj.dims) != 1 or not same_dim(obj.dims[0], fn.dims[0]):
+            raise ElabError(dg.UNSUPPORTED, f"{fn.name} applies to a declared vector of size {fn.dims[0].name} "
+                            f"(a variable, or a function u(x) : vector({fn.dims[0].name})); an expression as its "
+                            "argument is not supported yet", arg.span)
+        m = fn.dims[0]
+        name = fn.name
+        if order == 0:
+            return Typed(None, None, lambda r, c: VApp(name, obj, ()))
+        if order == 1:
+            return Typed(m, None, lambda r, c: VApp(name, obj, (_one(r),)))
+        if order == 2:
+            return Typed(m, m, lambda r, c: VApp(name, obj, (_one(r), _one(c))))
+        raise ElabError(dg.UNSUPPORTED, f"{name}: derivatives beyond the Hessian ({name}'') are not supported",
+                        node.callee.span)
 
     def _softmax(self, node: ast.Call, name: str, env) -> Typed:
         """softmax(x)[r] = exp(x[r]) / Σ_j exp(x[j]) and logsumexp(x) = log Σ_j exp(x[j]), for a

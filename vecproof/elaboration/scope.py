@@ -124,12 +124,14 @@ def _declare_object(scope: Scope, item: ast.ObjectDecl) -> None:
                         f"{_shape_words(item.shape.kind, dims)}", item.span)
     depends = None
     if item.result is not None:
-        if item.kind != "func" or item.depends is not None or item.shape.kind != "scalar" or item.result.kind != "scalar":
-            raise ElabError(dg.DECLARATION, f"a function declared with `->` maps scalars to scalars: write "
-                            f"`func {item.name.name} : scalar -> scalar` (applied entrywise to vectors and matrices)",
-                            item.span)
-        obj = Obj(item.name.name, "func", ())
-        scope.names[obj.name] = Declared("fn", item.name.span, f"func {obj.name} : scalar -> scalar", obj=obj)
+        if item.kind != "func" or item.depends is not None or item.shape.kind == "matrix" \
+                or item.result.kind != "scalar" or item.symmetric:
+            raise ElabError(dg.DECLARATION, f"a function declared with `->` maps a scalar or a vector to a "
+                            f"scalar: write `func {item.name.name} : scalar -> scalar` (applied entrywise) or "
+                            f"`func {item.name.name} : vector(m) -> scalar`", item.span)
+        obj = Obj(item.name.name, "func", dims)
+        text = f"func {obj.name} : {_shape_words(item.shape.kind, dims)} -> scalar"
+        scope.names[obj.name] = Declared("fn", item.name.span, text, obj=obj)
         return
     if item.kind == "func":
         if item.depends is None:

@@ -22,14 +22,14 @@ from . import grid as _grid
 from . import inverse as _inverse
 from .theorem import Theorem, conclude, instantiate, is_theorem, seal
 from .terms import (
-    IllFormed, Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
+    IllFormed, Add, App, VApp, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Mul, Num, Obj, Pow, Select, Size, Sum,
     alpha_equal, differentiated_objects, free_slots, objects_in, substitute, walk,
 )
 
 __all__ = [
     "Add", "App", "Budget", "Counterexample", "DEFAULT_LIMITS", "IllFormed", "Delta", "Deriv", "Dim", "Entry",
     "Expr", "Fold", "Index", "KernelDisagreement", "KernelLimit", "Limits", "Mul", "Normalizer", "Num",
-    "Obj", "Policy", "Pow", "Select", "Size", "Sum", "Theorem", "Verdict", "conclude", "decide", "equal",
+    "Obj", "Policy", "Pow", "Select", "Size", "Sum", "Theorem", "VApp", "Verdict", "conclude", "decide", "equal",
     "free_slots", "instantiate", "is_theorem", "substitute",
 ]
 

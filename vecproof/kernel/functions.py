@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from . import grid as _grid
 from .normal_form import Normalizer, OutsideFragment, Term, _collapse, _freeze_repr, _mask, _pconst, _pmul, _relabel, _tmul
-from .terms import Add, App, Delta, Deriv, Entry, Expr, Mul, Num, free_slots, walk
+from .terms import Add, App, Delta, Deriv, Entry, Expr, Index, Mul, Num, VApp, free_slots, walk
 
 BUILTIN = ("exp", "log", "sqrt", "sigmoid", "tanh")
 RECIP = "recip"
@@ -64,7 +64,7 @@ class ExprAlgebra:
 
 
 def has_apps(e: Expr) -> bool:
-    return any(type(node) is App for node in walk(e))
+    return any(type(node) is App or type(node) is VApp for node in walk(e))
 
 
 def uses_builtins(e: Expr) -> bool:
@@ -105,6 +105,20 @@ def derive_app(nz: Normalizer, t: Term, p: int, d: Deriv) -> list[Term]:
     for u in nz.flatten(mul(law(f.fn, f.order, f.arg, ExprAlgebra), Deriv(d.var, d.idx, f.arg))):
         out.append(Term(_pmul(t.coeff, u.coeff), t.bound + u.bound, rest[0] + u.factors + rest[1]))
     return out
+
+
+def derive_vapp(nz: Normalizer, t: Term, p: int, d: Deriv) -> list[Term]:
+    """The chain rule on factor p (F⁽ᵃᵗ⁾(u), u a declared vector) of term t: by u's own entries
+    ∂F(u)/∂u[k] = F′(u)[k]; through a function u(x), Σ_j F′(u)[j] ∂u[j]/∂x[k]; else 0."""
+    f = t.factors[p]
+    before, after = t.factors[:p], t.factors[p + 1:]
+    if f.obj == d.var:
+        return [Term(t.coeff, t.bound, before + (VApp(f.fn, f.obj, f.at + tuple(d.idx)),) + after)]
+    if f.obj.kind == "func" and f.obj.depends_on == d.var.name:
+        j = nz._fresh_index(Index("j", f.obj.dims[0]))
+        inner = Entry(f.obj, (j,), ((d.var, tuple(d.idx)),))
+        return [Term(t.coeff, t.bound + (j,), before + (VApp(f.fn, f.obj, f.at + (j,)), inner) + after)]
+    return []
 
 
 def app_view(nz: Normalizer, f: App):
@@ -268,6 +282,23 @@ def app_value(ev, fn: str, order: int, a):
     return _widen(app_value(ev, fn, order, lo), half) + _widen(upper, half)
 
 
+def vapp_value(ev, fn: str, at: tuple, vec: list):
+    """F⁽ᵃᵗ⁾ at the vector `vec` (numbers or jets): a fresh unknown per (F, at, exact vector); on jets
+    F(lo + ε·hi) = F(lo) + ε·Σ_j ∂_j F(lo)·hi[j]."""
+    width = max((len(v) for v in vec if type(v) is tuple), default=0)
+    if not width:
+        iv = getattr(ev, "iv", None)
+        if iv is not None and any(isinstance(v, iv.mpf) for v in vec):
+            raise Singular(f"{fn} meets an argument known only to an interval")
+        return ev._entry_value(("vapp", fn, tuple(sorted(at)), tuple(v if ev.mod else Fraction(v) for v in vec)))
+    half = width // 2
+    lo = [_shrink(_widen(v, width)[:half]) for v in vec]
+    hi = [_shrink(_widen(v, width)[half:]) for v in vec]
+    alg = _ValueAlg(ev)
+    upper = alg.add(*(alg.mul(vapp_value(ev, fn, at + (j + 1,), lo), h) for j, h in enumerate(hi)))
+    return _widen(vapp_value(ev, fn, at, lo), half) + _widen(upper, half)
+
+
 def _shrink(jet: tuple):
     return jet[0] if len(jet) == 1 else jet
 
@@ -429,6 +460,10 @@ def search(lhs, rhs, free, points, budget, seed: int):
 
 
 def _key_text(key: tuple) -> str:
+    if key[0] == "vapp":
+        _, fn, at, vec = key
+        where = f"[{','.join(map(str, at))}]" if at else ""
+        return f"{fn}{'′' * len(at)}{where}({', '.join(str(Fraction(v)) for v in vec)})"
     if key[0] == "app":
         _, fn, order, a = key
         return f"{fn}{'′' * order}({Fraction(a)})"
@@ -447,9 +482,13 @@ def assumptions(e: Expr) -> list[str]:
         elif type(node) is App and node.fn in POSITIVE:
             out.append(f"{text(node.arg)} > 0")
     declared = sorted({n.fn for d in walk(e) if type(d) is Deriv for n in walk(d.body)
-                       if type(n) is App and n.fn not in BUILTIN and n.fn != RECIP})
+                       if (type(n) is App and n.fn not in BUILTIN and n.fn != RECIP) or type(n) is VApp})
+    twice = sorted({n.fn for n in walk(e) if type(n) is VApp and len(n.at) > 1}
+                   | {n.fn for d in walk(e) if type(d) is Deriv for n in walk(d.body) if type(n) is VApp and n.at})
     if declared:
         out.append(f"{', '.join(declared)} differentiable")
+    if twice:
+        out.append(f"{', '.join(twice)} twice continuously differentiable")
     return [a for a in dict.fromkeys(out) if not (a.endswith(" ≠ 0") and a[:-4] + " > 0" in out)]
 
 

@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from .terms import (
     MATRIX_ATOMS, IllFormed, Add, App, Delta, Deriv, Det, Dim, Entry, Expr, Fold, Index, Inverse, Mul, Num, Obj,
-    Pow, Select, Size, Sum, children, free_slots, mentioned, slots, walk,
+    Pow, Select, Size, Sum, VApp, children, free_slots, mentioned, slots, walk,
 )
 
 
@@ -55,6 +55,8 @@ def _dims_in(e: Expr) -> set[Dim]:
             dims = (node.index.dim,)
         elif type(node) in MATRIX_ATOMS:
             dims = node.obj.dims
+        elif type(node) is VApp:  # F(u) reads every entry of u
+            dims = node.obj.dims + tuple(s.dim for s in node.at if isinstance(s, Index))
         else:
             dims = tuple(s.dim for s in slots(node) if isinstance(s, Index))
         out.update(d for d in dims if d.symbolic)
@@ -69,6 +71,8 @@ def _bound_count(e: Expr, d: Dim, with_degree: bool) -> int:
     for a new kind of term errs on the safe side (a larger grid)."""
     if isinstance(e, Size):
         return 1 if (with_degree and e.dim == d) else 0
+    if isinstance(e, VApp):  # F(u) = F(u[1], …, u[m]): counted as one more index over u's dimension
+        return 1 if e.obj.dims[0] == d else 0
     if isinstance(e, (Add, Select)):
         return max((_bound_count(a, d, with_degree) for a in children(e)), default=0)
     if isinstance(e, Pow):
@@ -549,6 +553,10 @@ class PointEvaluator:
             return (_LOGDET, spec)
         if t is App:
             return (_APP, e.fn, e.order, self._compile(e.arg))
+        if t is VApp:
+            o = e.obj
+            entry = (_ENTRY, o.name, None, (), (), False, o.kind, o.depends_on)
+            return (_VAPP, e.fn, entry, self._dim(o.dims[0]), tuple(map(self._slot, e.at)))
         raise TypeError(f"not an index expression: {e!r}")
 
     # ---- arithmetic on numbers and jets ------------------------------------------------------------
@@ -649,6 +657,13 @@ class PointEvaluator:
             from .functions import app_value  # the derivative laws' table
             self.budget.spend(1 << len(self._dirs), GridLimit)
             return app_value(self, c[1], c[2], self._ev(c[3], env))
+        if op == _VAPP:
+            from .functions import vapp_value
+            _, fn, entry, dim, at = c
+            size = self._sz[dim]
+            self.budget.spend(size << len(self._dirs), GridLimit)
+            vec = [self._entry(entry[:2] + ((-v,),) + entry[3:], env) for v in range(1, size + 1)]
+            return vapp_value(self, fn, tuple(env[s] if s >= 0 else -s for s in at), vec)
         v = env[c[1]] if c[1] >= 0 else -c[1]  # _SELECT
         if not 1 <= v <= len(c[2]):
             raise IllFormed(f"entry {v} of an explicit list of {len(c[2])}")
@@ -822,7 +837,7 @@ class PointEvaluator:
         return int(v)
 
 
-_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT, _INV, _DET, _LOGDET, _APP = range(14)
+_NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT, _INV, _DET, _LOGDET, _APP, _VAPP = range(15)
 
 
 def _local_size(e: Expr) -> int:

@@ -14,7 +14,7 @@ from fractions import Fraction
 from . import inverse
 from .terms import (
     MATRIX_ATOMS, IllFormed, Add, App, Delta, Deriv, Dim, Entry, Expr, Fold, Index, Inverse, Mul, Num, Obj,
-    Pow, Select, Size, Sum, free_slots, map_children, map_slots, node_count, slots, substitute, walk,
+    Pow, Select, Size, Sum, VApp, free_slots, map_children, map_slots, node_count, slots, substitute, walk,
 )
 
 
@@ -260,6 +260,8 @@ class Normalizer:
         if isinstance(e, App):
             from .functions import flatten_app
             return flatten_app(self, e)
+        if isinstance(e, VApp):
+            return [Term(_pconst(1), (), (e,))]
         if isinstance(e, Select):
             if not isinstance(e.index, int):
                 raise OutsideFragment(f"entry {e.index.name} of an explicit matrix is not a number")
@@ -319,9 +321,9 @@ class Normalizer:
                 if type(f) in MATRIX_ATOMS:
                     out.extend(self._derive_matrix_atom(t, p, e))
                     continue
-                if type(f) is App:
-                    from .functions import derive_app
-                    out.extend(derive_app(self, t, p, e))
+                if type(f) is App or type(f) is VApp:
+                    from .functions import derive_app, derive_vapp
+                    out.extend((derive_app if type(f) is App else derive_vapp)(self, t, p, e))
                     continue
                 for extra in _derive_factor(f, e.var, e.idx):
                     out.append(Term(t.coeff, t.bound, t.factors[:p] + extra + t.factors[p + 1:]))
@@ -437,6 +439,9 @@ class Normalizer:
         if isinstance(f, App):
             from .functions import app_view
             return app_view(self, f)
+        if isinstance(f, VApp):  # the partial derivatives of F commute (F twice continuously differentiable)
+            groups = (tuple((k,) for k in range(len(f.at))),) if len(f.at) > 1 else ()
+            return (("F", f.fn, f.obj.name, len(f.at)), f.at, groups)
         raise TypeError(f"not a factor: {f!r}")
 
     def _opaque_view(self, f: Opaque):

@@ -181,6 +181,16 @@ class App(Expr):
     order: int = 0
 
 
+@dataclass(frozen=True)
+class VApp(Expr):
+    """A declared function F : ℝᵐ → ℝ applied to a declared vector `obj` (a variable, or a function of
+    one): F(u), or with `at` = (j, …) the partial derivative ∂F/∂y[j]… at u (F′(u)[j], F″(u)[j,l])."""
+
+    fn: str
+    obj: Obj
+    at: tuple[Slot, ...] = ()
+
+
 ZERO = Num(Fraction(0))
 ONE = Num(Fraction(1))
 
@@ -198,7 +208,7 @@ def _same(e, f):
 
 
 _CHILDREN = {
-    Num: _none, Size: _none, Entry: _none, Delta: _none, Inverse: _none, Det: _none, LogDet: _none,
+    Num: _none, Size: _none, Entry: _none, Delta: _none, Inverse: _none, Det: _none, LogDet: _none, VApp: _none,
     Add: lambda e: e.args,
     Mul: lambda e: e.args,
     Pow: lambda e: (e.base,),
@@ -210,7 +220,7 @@ _CHILDREN = {
 }
 
 _MAP_CHILDREN = {
-    Num: _same, Size: _same, Entry: _same, Delta: _same, Inverse: _same, Det: _same, LogDet: _same,
+    Num: _same, Size: _same, Entry: _same, Delta: _same, Inverse: _same, Det: _same, LogDet: _same, VApp: _same,
     Add: lambda e, f: Add(tuple(map(f, e.args))),
     Mul: lambda e, f: Mul(tuple(map(f, e.args))),
     Pow: lambda e, f: Pow(f(e.base), e.exp),
@@ -229,6 +239,7 @@ _SLOTS = {
     Delta: lambda e: (e.a, e.b),
     Deriv: lambda e: e.idx,
     Select: lambda e: (e.index,),
+    VApp: lambda e: e.at,
 }
 
 _MAP_SLOTS = {
@@ -239,6 +250,7 @@ _MAP_SLOTS = {
     Delta: lambda e, f: Delta(f(e.a), f(e.b)),
     Deriv: lambda e, f: Deriv(e.var, tuple(map(f, e.idx)), e.body),
     Select: lambda e, f: Select(f(e.index), e.options),
+    VApp: lambda e, f: VApp(e.fn, e.obj, tuple(map(f, e.at))),
 }
 
 MATRIX_ATOMS = (Inverse, Det, LogDet)  # functions of a whole declared matrix (kernel/inverse.py)
@@ -348,6 +360,8 @@ def mentioned(e: Expr):
             yield node.obj
         elif type(node) is Deriv:
             yield node.var
+        elif type(node) is VApp:
+            yield node.obj
 
 
 def objects_in(e: Expr) -> set[Obj]:
@@ -359,7 +373,7 @@ def differentiated_objects(e: Expr, under: bool = False, out: set | None = None)
     """Objects that occur inside a derivative (their dependence on the variable matters)."""
     if out is None:
         out = set()
-    if type(e) is Entry or type(e) in MATRIX_ATOMS:
+    if type(e) is Entry or type(e) in MATRIX_ATOMS or type(e) is VApp:
         if under:
             out.add(e.obj)
     for kid in children(e):

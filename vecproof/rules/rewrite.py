@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..kernel import Add, App, Delta, Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Pow, Select, Size, Sum
+from ..kernel import Add, App, VApp, Delta, Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Pow, Select, Size, Sum
 from ..kernel.functions import ExprAlgebra, law
 from ..kernel.terms import MATRIX_ATOMS, Inverse, free_slots, substitute
 
@@ -155,6 +155,13 @@ def _derive(e: Expr, d: Deriv) -> Expr:
         return Deriv(var, idx, e)
     if isinstance(e, App):  # the chain rule, with the function's derivative law
         return _mul([law(e.fn, e.order, e.arg, ExprAlgebra), _derive(e.arg, d)])
+    if isinstance(e, VApp):  # F(u): by u itself F′(u)[k]; through u(x), Σ_j F′(u)[j] ∂u[j]/∂x[k]
+        if e.obj == var:
+            return VApp(e.fn, e.obj, e.at + tuple(idx))
+        if e.obj.kind == "func" and e.obj.depends_on == var.name:
+            j = Index(f"y'{e.fn}{len(e.at)}", e.obj.dims[0])
+            return Sum(j, Mul((VApp(e.fn, e.obj, e.at + (j,)), Entry(e.obj, (j,), ((var, tuple(idx)),)))))
+        return ZERO
     return ZERO  # Num, Size, Delta
 
 

@@ -159,8 +159,8 @@ def _member(o: ast.ObjectDecl, printer: TexPrinter) -> Math:
     dims = [_name(d.name) for d in o.shape.dims]
     space = r"\mathbb{R}" + ("^{" + r" \times ".join(dims) + "}" if dims else "")
     head = printer.name(o.name.name)
-    if o.result is not None:  # `func f : scalar -> scalar`
-        return Math(rf"{head} : \mathbb{{R}} \to \mathbb{{R}}")
+    if o.result is not None:  # `func f : scalar -> scalar`, `func F : vector(m) -> scalar`
+        return Math(rf"{head} : {space} \to \mathbb{{R}}")
     if o.depends is not None:
         head += rf"\left({printer.name(o.depends.name)}\right)"
     return Math(f"{head} \\in {space}" + (r" \text{ symmetric}" if o.symmetric else ""))

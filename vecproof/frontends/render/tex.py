@@ -164,7 +164,7 @@ class TexPrinter:
     # -- declarations ------------------------------------------------------------------------------
     def _rank(self, name: str) -> int:
         d = self.names.get(name)
-        if d is None or d.obj is None:
+        if d is None or d.obj is None or d.what == "fn":  # a function's value is a scalar
             return 0
         return len(d.obj.dims)
 
