@@ -136,10 +136,14 @@ def is_zero(e, seed: int = 11) -> bool:
             val = complex(sympy.N(v, 40))
         except (TypeError, ValueError, ZeroDivisionError):
             continue
+        if abs(val.imag) > 1e-25:  # log or sqrt of a negative number: not a real point, no reading
+            continue
         evaluated += 1
         if abs(val) > 1e-25:
             return False
-    return evaluated > 0
+    if not evaluated:  # undefined at every point tried (log of a negative, say): no reading, not "differ"
+        raise OracleError("the difference has no real value at the points tried")
+    return True
 
 
 class OracleError(Exception):
