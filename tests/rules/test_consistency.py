@@ -39,6 +39,7 @@ def test_apply_agrees_with_explains_on_the_rules_each_example_step_cites(steps):
     assert judged == {r.name for r in rules.RULES.values() if not r.catch_all} - laws
 
 
+@pytest.mark.slow  # every rule against every example step: 14 s; the cited rules are judged in the default run
 def test_apply_agrees_with_explains_for_each_rule_a_step_does_not_need(steps):
     disagree = []
     for name, line, names, before, after in steps:
