@@ -18,7 +18,7 @@ FILES = library_files()
 
 
 def test_the_library_has_the_promised_files():
-    assert {"forms", "norms", "traces", "products"} <= set(FILES)
+    assert {"forms", "norms", "traces", "products", "determinants", "inverses", "softmax"} <= set(FILES)
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
@@ -51,6 +51,28 @@ qed
     r = check_text(text, "t.vproof", options=CheckOptions(exercise=True))
     assert [d.code.id for d in r.diagnostics] == []
     assert r.theorems[0].status == "proved"
+
+
+def test_a_user_file_builds_on_the_library_beyond_polynomials():
+    # the softmax and determinant results, cited by matching (z for x, W for X), with their assumptions
+    r = check_text("""import vecproof.softmax
+import vecproof.determinants
+layout denominator
+dim n
+index i, j, k, p, q : n
+var z : vector(n)
+var W : matrix(n, n) invertible
+
+theorem logsumexp_again:
+  grad(logsumexp(z), z) = softmax(z)
+proof:
+     grad(logsumexp(z), z)
+   = softmax(z)                               by softmax.logsumexp_gradient
+qed
+""", "user.vproof")
+    assert [t.status for t in r.theorems] == ["proved"], [d.message for d in r.diagnostics]
+    assert not r.diagnostics
+    assert any("exp" in a for a in r.theorems[0].assumptions)
 
 
 def test_vecproof_library_lists_every_result_with_its_statement():
