@@ -113,12 +113,7 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
     if nf and _inverse.has_atoms(diff):
         return _decide_matrix_atoms(lhs, rhs, free, assumptions, _inverse.raise_bounds(diff, bounds), budget)
     if not nf:
-        try:
-            _cross_check(lhs, rhs, free, bounds, budget)
-        except _grid.GridLimit as why:
-            return Verdict(PROVED, assumptions, sizes=described, dims=dims,
-                           notes=(f"the exact cross-check was skipped: {why}",))
-        return Verdict(PROVED, assumptions, sizes=described, dims=dims)
+        return _proved(lhs, rhs, free, bounds, assumptions, budget)
     try:
         cex, complete = _counterexample(lhs, rhs, free, _grid.sizes_up_to(bounds), budget)
     except _grid.GridLimit as why:
@@ -133,6 +128,18 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
                        notes=("no counterexample was computed: the polynomial search exceeded its share of "
                               "the step's budget and no random point showed a difference",))
     return Verdict(FALSE, assumptions, counterexample=cex, sizes=described, dims=dims)
+
+
+def _proved(lhs, rhs, free, bounds, assumptions, budget: Budget) -> Verdict:
+    """The verdict of a step whose normal form is empty: PROVED once the cross-check agrees (with a note
+    where it was too large to run); KernelDisagreement where it differs."""
+    described, dims = _describe_grid(bounds), tuple(d.name for d in bounds)
+    try:
+        _cross_check(lhs, rhs, free, bounds, budget)
+    except _grid.GridLimit as why:
+        return Verdict(PROVED, assumptions, sizes=described, dims=dims,
+                       notes=(f"the exact cross-check was skipped: {why}",))
+    return Verdict(PROVED, assumptions, sizes=described, dims=dims)
 
 
 def _decide_matrix_atoms(lhs, rhs, free, assumptions, bounds, budget: Budget) -> Verdict:
@@ -213,12 +220,7 @@ def _decide_apps(lhs, rhs, diff, assumptions, free, limits: Limits, budget: Budg
     described = _describe_grid(bounds)
     dims = tuple(d.name for d in bounds)
     if not nf:
-        try:
-            _cross_check(lhs, rhs, free, bounds, budget)
-        except _grid.GridLimit as why:
-            return Verdict(PROVED, assumptions, sizes=described, dims=dims,
-                           notes=(f"the exact cross-check was skipped: {why}",))
-        return Verdict(PROVED, assumptions, sizes=described, dims=dims)
+        return _proved(lhs, rhs, free, bounds, assumptions, budget)
     try:
         found = _fn.search(lhs, rhs, free, _grid.sizes_up_to(bounds), budget, seed)
     except _grid.GridLimit:
