@@ -265,3 +265,18 @@ qed
 def test_a_vector_function_applies_to_a_declared_vector_of_its_size(arg):
     r = check_text(VECTOR_HEAD + f"theorem t1: F({arg}) = F({arg})\nproof: F({arg})\n  = F({arg}) by algebra\nqed\n")
     assert {"VP107", "VP102"} & set(codes(r)) or "VP111" in codes(r)
+
+
+@pytest.mark.parametrize("expr, assumed", [("log(0)", "0 > 0"), ("sqrt(-1)", "-1 > 0"), ("t / (t - t)", "t − t ≠ 0")])
+def test_a_step_that_is_the_same_expression_still_lists_the_domain_it_assumes(expr, assumed):
+    # a = a is proved at once (reflexivity), but where a is undefined the verdict must say what it
+    # assumes: before, log(0) = log(0) was "proved" with no assumption at all
+    th = verdict(step(expr, expr, "algebra"))
+    assert th.status == "proved" and assumed in th.assumptions, th.assumptions
+
+
+def test_the_reciprocal_of_a_function_value_is_written_with_a_slash():
+    # `^-1` is a matrix inverse: on sigmoid(t) it said "'sigmoid' is not declared"
+    result = check_text(step("sigmoid(t)^-1", "sigmoid(t)^-1", "algebra"))
+    assert {d.code.id for d in result.diagnostics} == {"VP111"}
+    assert all("1/(sigmoid(" in d.message for d in result.diagnostics)

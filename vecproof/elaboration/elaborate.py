@@ -18,7 +18,7 @@ from ..kernel.terms import Det, Inverse, LogDet
 from ..numtext import number_text
 from ..syntax import ast
 from . import edge
-from .scope import ElabError, Scope
+from .scope import BUILTINS, ElabError, Scope
 
 MAX_EXPONENT = 64
 IDENTITY = "I"  # the identity matrix, unless a file declares the name I itself
@@ -849,8 +849,12 @@ class Elaborator:
             and isinstance(node.args[0], ast.Name) else None)
         d = self.scope.names.get(name) if name is not None else None
         if d is None or d.obj is None or (isinstance(node, ast.Call) and node.args[0].name != d.obj.depends_on):
-            if d is None and name is not None and name not in MATRIX_FUNCTIONS and name != IDENTITY:
+            if d is None and name is not None and name not in MATRIX_FUNCTIONS and name != IDENTITY \
+                    and name not in BUILTINS:
                 self.scope.lookup(name, node.span)  # not declared: VP101
+            if what == "inv" and name in FUNCTIONS:  # sigmoid(t)^-1: a scalar's reciprocal
+                raise ElabError(dg.NOT_YET, f"`^-1` and `⁻¹` are the inverse of a declared square matrix; "
+                                f"for the reciprocal of a scalar write 1/({name}(…))", node.span)
             raise ElabError(dg.NOT_YET, f"{what} of an expression is not supported yet: vecproof applies it to a "
                             f"declared square matrix, as in {what}(X) with `var X : matrix(n, n) invertible`",
                             node.span)

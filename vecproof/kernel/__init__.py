@@ -96,13 +96,14 @@ def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
 
 def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
     diff = Add((lhs, Mul((Num(Fraction(-1)), rhs))))
-    assumptions = _assumptions(diff)
+    apps = _fn.has_apps(diff)
+    assumptions = _assumptions(diff) + (tuple(_fn.assumptions(diff)) if apps else ())  # even for a = a
     free = sorted(free_slots(diff))
     if alpha_equal(lhs, rhs):  # reflexivity, up to the names of bound indices
         dims = tuple(sorted(d.name for d in _grid._dims_in(diff)))
         return Verdict(PROVED, assumptions, sizes="all sizes (the sides are the same expression)", dims=dims)
-    if _fn.has_apps(diff):
-        return _decide_apps(lhs, rhs, diff, assumptions + tuple(_fn.assumptions(diff)), free, limits, budget)
+    if apps:
+        return _decide_apps(lhs, rhs, diff, assumptions, free, limits, budget)
     try:
         nf = Normalizer(FULL, limits, budget).normal_form(diff)
     except OutsideFragment as why:
