@@ -1262,3 +1262,20 @@ class Comparer:
         if s.pick is None:
             return v
         return _entry(v, s.pick, self.d, env, o)
+
+
+def chain_outcomes(path, sizes, **comparer_options) -> list[tuple[str, list[str]]]:
+    """(theorem, the oracle's outcome for each link of its chain: the left side against the first
+    line, each step, the last line against the right side) for every theorem of the file at `path`."""
+    from vecproof.syntax import parse
+
+    tree = parse(path.read_text(encoding="utf-8"))
+    cmp = Comparer(Decls(tree.items), sizes, **comparer_options)
+    out = []
+    for th in (i for i in tree.items if isinstance(i, ast.Theorem)):
+        comp = tuple(i.name for i in th.proof.component) if th.proof.component else None
+        chain = [th.proof.first] + [s.expr for s in th.proof.steps]
+        pairs = [(Side(th.lhs, comp), Side(chain[0]))] + [(Side(a), Side(b)) for a, b in zip(chain, chain[1:])]
+        pairs.append((Side(chain[-1]), Side(th.rhs, comp)))
+        out.append((th.name.name, [cmp.compare(a, b).status for a, b in pairs]))
+    return out

@@ -30,7 +30,7 @@ from vecproof.checker import check_text
 from vecproof.syntax import ast, parse
 
 from .mutants import OPERATORS, all_mutants, example_files
-from .oracle import Comparer, Decls, Side, canon
+from .oracle import canon, chain_outcomes
 from .record import COUNTS, NOTES
 from .soundness import Runner, run_all
 
@@ -175,17 +175,7 @@ def test_no_internal_error(tally):
 
 
 def _chain_outcomes(path):
-    tree = parse(path.read_text(encoding="utf-8"))
-    decls = Decls(tree.items)
-    cmp = Comparer(decls, SIZES_CHECKED)
-    out = []
-    for th in (i for i in tree.items if isinstance(i, ast.Theorem)):
-        comp = tuple(i.name for i in th.proof.component) if th.proof.component else None
-        chain = [th.proof.first] + [s.expr for s in th.proof.steps]
-        pairs = [(Side(th.lhs, comp), Side(chain[0]))] + [(Side(a), Side(b)) for a, b in zip(chain, chain[1:])]
-        pairs.append((Side(chain[-1]), Side(th.rhs, comp)))
-        out.append((th.name.name, [cmp.compare(a, b).status for a, b in pairs]))
-    return out
+    return chain_outcomes(path, SIZES_CHECKED)
 
 
 @pytest.mark.parametrize("path", example_files(), ids=lambda p: p.name)
@@ -285,11 +275,5 @@ def test_no_cookbook_mutant_is_accepted_unless_the_oracle_confirms_it(cookbook_t
 @pytest.mark.parametrize("sizes", [COOKBOOK_SIZES, pytest.param((1, 2, 3), marks=pytest.mark.slow)], ids=str)
 @pytest.mark.parametrize("path", sorted(COOKBOOK.glob("*.vproof")), ids=lambda p: p.name)
 def test_oracle_confirms_every_line_of_the_cookbook(path, sizes):
-    tree = parse(path.read_text(encoding="utf-8"))
-    cmp = Comparer(Decls(tree.items), sizes, matrix_sizes=None)
-    for th in (i for i in tree.items if isinstance(i, ast.Theorem)):
-        comp = tuple(i.name for i in th.proof.component) if th.proof.component else None
-        chain = [th.proof.first] + [s.expr for s in th.proof.steps]
-        pairs = [(Side(th.lhs, comp), Side(chain[0]))] + [(Side(a), Side(b)) for a, b in zip(chain, chain[1:])]
-        pairs.append((Side(chain[-1]), Side(th.rhs, comp)))
-        assert [cmp.compare(a, b).status for a, b in pairs] == ["equal"] * len(pairs), th.name.name
+    for name, statuses in chain_outcomes(path, sizes, matrix_sizes=None):
+        assert statuses == ["equal"] * len(statuses), name

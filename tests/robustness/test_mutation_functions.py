@@ -12,10 +12,8 @@ import random
 import pytest
 from sizes import SIZES
 
-from vecproof.syntax import ast, parse
-
 from .mutants import EXAMPLES, mutants_of
-from .oracle import Comparer, Decls, Side
+from .oracle import chain_outcomes
 from .soundness import Runner, run_all
 
 ML = sorted((EXAMPLES / "ml").glob("*.vproof"))
@@ -31,16 +29,7 @@ PER_OPERATOR = {"quick": 2, "full": 30}
 
 
 def _links(path):
-    tree = parse(path.read_text(encoding="utf-8"))
-    cmp = Comparer(Decls(tree.items), SIZES_CHECKED)
-    out = []
-    for th in (i for i in tree.items if isinstance(i, ast.Theorem)):
-        comp = tuple(i.name for i in th.proof.component) if th.proof.component else None
-        chain = [th.proof.first] + [s.expr for s in th.proof.steps]
-        pairs = [(Side(th.lhs, comp), Side(chain[0]))] + [(Side(a), Side(b)) for a, b in zip(chain, chain[1:])]
-        pairs.append((Side(chain[-1]), Side(th.rhs, comp)))
-        out.append((th.name.name, [cmp.compare(a, b).status for a, b in pairs]))
-    return out
+    return chain_outcomes(path, SIZES_CHECKED)
 
 
 @pytest.mark.parametrize("path", ML, ids=lambda p: p.name)
