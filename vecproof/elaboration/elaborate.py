@@ -808,7 +808,12 @@ class Elaborator:
 
     def _Unsupported(self, node: ast.Unsupported, env) -> Typed:
         if node.construct in INVERSE_MARKS:
-            return self._inverse(node.operands[0], node.span)
+            operand = node.operands[0]
+            if self._is_scalar(operand, env):  # (t + 1)^-1, sigmoid(t)^-1: a reciprocal, not an inverse
+                written = f"{operand.callee.name}(…)" if isinstance(operand, ast.Call) else "…"
+                raise ElabError(dg.NOT_YET, f"`^-1` and `⁻¹` are the inverse of a declared square matrix; "
+                                f"for the reciprocal of a scalar write 1/({written})", node.span)
+            return self._inverse(operand, node.span)
         raise edge.refuse(node.construct, node.span)
 
     # -- inverse, determinant, log-determinant (kernel/inverse.py) -------------------------------------
@@ -829,6 +834,14 @@ class Elaborator:
         if name == "det":
             return Typed(None, None, lambda r, c: Det(obj, power))
         return Typed(None, None, lambda r, c: LogDet(obj))
+
+    def _is_scalar(self, node: ast.Node, env) -> bool:
+        """Whether `node` elaborates to a scalar (False where it does not elaborate at all)."""
+        try:
+            got = self._expr(node, env)
+        except ElabError:
+            return False
+        return got.rows is None and got.cols is None
 
     def _inverse(self, arg: ast.Node, span) -> Typed:
         """The inverse of a declared invertible matrix X (or of Xᵀ, which is (X⁻¹)ᵀ)."""
@@ -852,9 +865,6 @@ class Elaborator:
             if d is None and name is not None and name not in MATRIX_FUNCTIONS and name != IDENTITY \
                     and name not in BUILTINS:
                 self.scope.lookup(name, node.span)  # not declared: VP101
-            if what == "inv" and name in FUNCTIONS:  # sigmoid(t)^-1: a scalar's reciprocal
-                raise ElabError(dg.NOT_YET, f"`^-1` and `⁻¹` are the inverse of a declared square matrix; "
-                                f"for the reciprocal of a scalar write 1/({name}(…))", node.span)
             raise ElabError(dg.NOT_YET, f"{what} of an expression is not supported yet: vecproof applies it to a "
                             f"declared square matrix, as in {what}(X) with `var X : matrix(n, n) invertible`",
                             node.span)
