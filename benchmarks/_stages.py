@@ -15,9 +15,10 @@ directory (no saved parser); prints one JSON object:
     decide          kernel.decide (every call the checker makes; it calls it through its own memo,
                     vecproof.checker.check._decide, which is what is replaced)
     decide_nf       Normalizer.normal_form called inside decide
-    decide_grid     grid.Evaluator construction + evaluation inside decide (outermost calls)
+    decide_grid     the exact grid check inside decide: PointEvaluator construction + evaluation (outermost
+                    calls), the cross-check and the counterexample searches that use it
     explains        vecproof.rules.explains (rule citation check)
-    hints           the rest of kernel.equal calls (transposition hints for false steps)
+    hints           the normal-form comparisons of the transposition hints for false steps
 Timing wrappers add a little overhead; they do not change what is computed.
 """
 
@@ -31,7 +32,7 @@ from pathlib import Path
 
 t0 = time.perf_counter()
 import vecproof.checker  # noqa: E402,F401  (the import being timed)
-from vecproof import kernel, rules  # noqa: E402
+from vecproof import counterexamples, rules  # noqa: E402
 from vecproof.checker import check as check_mod  # noqa: E402
 from vecproof.kernel import normal_form  # noqa: E402
 from vecproof.syntax import grammar  # noqa: E402
@@ -97,8 +98,8 @@ def nf(self, expr):
 
 normal_form.Normalizer.normal_form = nf
 
-orig_init = grid.Evaluator.__init__
-orig_value = grid.Evaluator.value
+orig_init = grid.PointEvaluator.__init__
+orig_value = grid.PointEvaluator.value
 
 
 def ev_init(self, *a, **k):
@@ -122,10 +123,10 @@ def ev_value(self, e, env):
         acc["decide_grid"] += time.perf_counter() - t
 
 
-grid.Evaluator.__init__ = ev_init
-grid.Evaluator.value = ev_value
-check_mod._decide = functools.lru_cache(maxsize=8192)(wrap_total(kernel.decide, "decide", "in_decide"))
-kernel.equal = wrap_total(kernel.equal, "hints")
+grid.PointEvaluator.__init__ = ev_init
+grid.PointEvaluator.value = ev_value
+check_mod._decide = functools.lru_cache(maxsize=8192)(wrap_total(counterexamples.decide, "decide", "in_decide"))
+check_mod._normal_forms_equal = wrap_total(check_mod._normal_forms_equal, "hints")
 rules.explains = wrap_total(rules.explains, "explains")
 
 t = time.perf_counter()

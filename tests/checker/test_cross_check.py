@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import pytest
 
+import vecproof.counterexamples.polynomial
 import vecproof.kernel
 import vecproof.rules
 from tests.kernel.reference import Reference, objects, parse_unknown, peval
@@ -125,7 +126,7 @@ def restated(result, cex: dict):
 @pytest.mark.parametrize("name", list(FALSE_GROWTH))
 def test_false_growth_step_gets_a_genuine_exact_counterexample(monkeypatch, name, search):
     if search == "points":  # no work for the polynomial search: the point evaluation finds it
-        monkeypatch.setattr(vecproof.kernel, "POLY_SEARCH_WORK", 0)
+        monkeypatch.setattr(vecproof.counterexamples.polynomial, "POLY_SEARCH_WORK", 0)
     r = fresh(FALSE_GROWTH[name])
     assert "VP201" in codes(r) and "VP902" not in codes(r)
     (d,) = [d for d in r.diagnostics if d.code.id == "VP201"]

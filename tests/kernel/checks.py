@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from vecproof.kernel import CHECK_SIZES, Counterexample, Verdict, decide
+from vecproof.counterexamples import decide
+from vecproof.kernel import CHECK_SIZES, Counterexample, Verdict
 from vecproof.kernel.grid import grid_bounds
 from vecproof.kernel.terms import Add, Mul, Num
 

@@ -34,7 +34,8 @@ from vecproof.kernel import IllFormed
 from hypothesis import HealthCheck, assume, event, note, settings
 from hypothesis import strategies as st
 
-from vecproof.kernel import Normalizer, decide
+from vecproof.counterexamples import decide
+from vecproof.kernel import Normalizer
 from vecproof.kernel.terms import Add, Delta, Deriv, Entry, Index, Mul, Obj, Pow, Select, Size, Sum
 
 from .checks import (

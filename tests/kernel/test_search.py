@@ -14,7 +14,8 @@ from sympy import QQ
 from sympy.polys.rings import PolyElement, PolyRing
 
 from vecproof.kernel import Budget
-from vecproof.kernel.grid import Evaluator, GridLimit, eval_at, find_point
+from vecproof.counterexamples.polynomial import Evaluator, eval_at, find_point
+from vecproof.kernel.grid import GridLimit
 from vecproof.kernel.terms import Dim, Entry, Index, Mul, Obj, Pow, Sum
 
 RING = PolyRing(["a", "b", "c", "d"], QQ)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lsp_support import big_document
 
-from vecproof import kernel
+from vecproof import counterexamples
 from vecproof.checker import check as check_module
 from vecproof.checker import check_text
 from vecproof.frontends.lsp import queries
@@ -94,12 +94,12 @@ def test_line_shifts_move_the_later_theorems():
 
 @pytest.fixture
 def decide_calls(monkeypatch):
-    """Every call the checker makes to kernel.decide (through its memo table, fresh for the test)."""
+    """Every call the checker makes to the kernel's decide (through its memo table, fresh for the test)."""
     calls = []
 
     def counting(a, b, *rest):
         calls.append((a, b))
-        return kernel.decide(a, b, *rest)
+        return counterexamples.decide(a, b, *rest)
 
     monkeypatch.setattr(check_module, "_decide", functools.lru_cache(maxsize=8192)(counting))
     return calls

@@ -11,7 +11,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from .. import diagnostics as dg
-from .. import kernel, rules
+from .. import counterexamples, kernel, rules
 from ..diagnostics import Diagnostic, Span
 from ..elaboration import ElabError, Elaborator, Scope, Typed, declare, same_dim
 from ..kernel import Index, KernelDisagreement, KernelLimit, Verdict
@@ -34,7 +34,13 @@ sys.setrecursionlimit(max(sys.getrecursionlimit(), 12_000))
 # Verdicts depend only on the two index expressions (which carry every declaration they use), and
 # elaboration is deterministic, so an unchanged step is never decided twice in one process (the
 # language server re-checks whole documents on every edit).
-_decide = functools.lru_cache(maxsize=8192)(kernel.decide)
+_decide = functools.lru_cache(maxsize=8192)(counterexamples.decide)
+
+
+def _normal_forms_equal(a, b, budget) -> bool:
+    """Whether a − b normalises to 0, for a hint (not a verdict); KernelLimit past `budget`."""
+    diff = kernel.Add((a, kernel.Mul((kernel.Num(Fraction(-1)), b))))
+    return kernel.Normalizer(kernel.Policy(), kernel.DEFAULT_LIMITS, budget).is_zero(diff)
 
 
 def check_path(path: str | Path, display: str | None = None, cache=None, *, options=None) -> FileResult:
@@ -799,7 +805,7 @@ class _TheoremChecker:
             free = sorted(i for i in kernel.free_slots(kernel.Add((a, b)))
                           if self.allowed is None or i in self.allowed)  # not a stray index: no layout there
             for i, j in ((i, j) for i in free for j in free if i < j and i.dim == j.dim):
-                if kernel.equal(a, kernel.substitute(b, {i: j, j: i}), budget=budget):
+                if _normal_forms_equal(a, kernel.substitute(b, {i: j, j: i}), budget):
                     return self.el.layout_note(
                         "it would hold with one side transposed"
                         + ("" if {i.name, j.name} == {ROW, COL} else f" (indices {i.name} and {j.name} exchanged)"))

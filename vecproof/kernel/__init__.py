@@ -1,9 +1,10 @@
 """The trusted kernel: decides `lhs = rhs` for index expressions. Only `decide` says "proved".
 
-It depends on the standard library and SymPy only. Two independent procedures must agree before a
-step is proved: the normal form (which decides) and exact evaluation on the size grid that the
-size-grid theorem makes complete (which cross-checks, at random points modulo a large prime, and
-finds counterexamples, exactly).
+It depends on the standard library only. Two independent procedures must agree before a step is
+proved: the normal form (which decides) and exact evaluation on the size grid that the size-grid
+theorem makes complete (which cross-checks, at random points modulo a large prime). Counterexamples
+to a step not proved are found by a search passed in (`decide(…, search=…)`), which lives outside
+the kernel and is not trusted (vecproof/counterexamples/).
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from .terms import (
 )
 
 __all__ = [
-    "Add", "App", "Budget", "Counterexample", "DEFAULT_LIMITS", "IllFormed", "Delta", "Deriv", "Dim", "Entry",
+    "Add", "App", "Budget", "Counterexample", "DEFAULT_LIMITS", "NO_SEARCH", "IllFormed", "Delta", "Deriv", "Dim", "Entry",
     "Expr", "Fold", "Index", "KernelDisagreement", "KernelLimit", "Limits", "Mul", "Normalizer", "Num",
-    "Obj", "Policy", "Pow", "Select", "Size", "Sum", "Theorem", "VApp", "Verdict", "conclude", "decide", "equal",
-    "free_slots", "instantiate", "is_theorem", "substitute",
+    "Obj", "Policy", "Pow", "Select", "Size", "Sum", "Theorem", "VApp", "Verdict", "conclude", "decide",
+    "free_slots", "instantiate", "is_theorem", "step_seed", "substitute",
 ]
 
 PROVED = "proved"
@@ -40,6 +41,19 @@ CHECKED = "checked"  # held on a finite set of sizes; outside the decided fragme
 
 # Sizes tried for steps outside the fragment (reported as "checked for sizes …, not proved").
 CHECK_SIZES = (1, 2, 3, 4)
+
+
+class NoSearch:
+    """The search `decide` uses when given none: every search is refused (GridLimit), so a false step
+    in the fragment is FALSE with a note, and any other step not proved is CHECKED or too large."""
+
+    def _refuse(self, *args):
+        raise _grid.GridLimit("no counterexample search was given")
+
+    in_fragment = at_sizes = invertible = functions = _refuse
+
+
+NO_SEARCH = NoSearch()
 
 
 class KernelDisagreement(Exception):
@@ -73,13 +87,7 @@ class Verdict:
         return self.status == PROVED
 
 
-def equal(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS, budget: Budget | None = None) -> bool:
-    """Normal-form equality only (for hints such as "would hold transposed"); not a verdict. The work
-    is charged to `budget` (a fresh one of `limits.step_work` when None); KernelLimit past it."""
-    return Normalizer(FULL, limits, budget).is_zero(Add((lhs, Mul((Num(Fraction(-1)), rhs)))))
-
-
-def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
+def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS, search=None) -> Verdict:
     """Decide lhs = rhs for all values of the symbolic sizes and the free indices.
 
     Returns a Verdict: "proved" (normal form empty and the randomized exact grid check agrees),
@@ -88,13 +96,17 @@ def decide(lhs: Expr, rhs: Expr, limits: Limits = DEFAULT_LIMITS) -> Verdict:
     and KernelLimit if a resource cap is hit. All of it shares one Budget of `limits.step_work`
     units; `Verdict.work` says how much was spent. The verdict is sealed as the kernel's own: only
     sealed verdicts count towards a Theorem (`conclude`).
+
+    `search` finds the counterexamples (vecproof/counterexamples: not trusted; `NO_SEARCH` when
+    None). It runs only once the step is not proved, so it can change which refusal a step gets,
+    never whether it is proved.
     """
     budget = Budget(limits.step_work)
-    verdict = _decide(lhs, rhs, limits, budget)
+    verdict = _decide(lhs, rhs, limits, budget, search or NO_SEARCH)
     return seal(replace(verdict, work=budget.spent), lhs, rhs)
 
 
-def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
+def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget, search) -> Verdict:
     diff = Add((lhs, Mul((Num(Fraction(-1)), rhs))))
     apps = _fn.has_apps(diff)
     assumptions = _assumptions(diff) + (tuple(_fn.assumptions(diff)) if apps else ())  # even for a = a
@@ -103,20 +115,20 @@ def _decide(lhs: Expr, rhs: Expr, limits: Limits, budget: Budget) -> Verdict:
         dims = tuple(sorted(d.name for d in _grid._dims_in(diff)))
         return Verdict(PROVED, assumptions, sizes="all sizes (the sides are the same expression)", dims=dims)
     if apps:
-        return _decide_apps(lhs, rhs, diff, assumptions, free, limits, budget)
+        return _decide_apps(lhs, rhs, diff, assumptions, free, limits, budget, search)
     try:
         nf = Normalizer(FULL, limits, budget).normal_form(diff)
     except OutsideFragment as why:
-        return _check_outside(lhs, rhs, free, assumptions, str(why), budget)
+        return _check_outside(lhs, rhs, free, assumptions, str(why), budget, search)
     bounds = _grid.grid_bounds(diff)
     described = _describe_grid(bounds)
     dims = tuple(d.name for d in bounds)
     if nf and _inverse.has_atoms(diff):
-        return _decide_matrix_atoms(lhs, rhs, free, assumptions, _inverse.raise_bounds(diff, bounds), budget)
+        return _decide_matrix_atoms(lhs, rhs, free, assumptions, _inverse.raise_bounds(diff, bounds), budget, search)
     if not nf:
         return _proved(lhs, rhs, free, bounds, assumptions, budget)
     try:
-        cex, complete = _counterexample(lhs, rhs, free, _grid.sizes_up_to(bounds), budget)
+        cex, complete = search.in_fragment(lhs, rhs, free, _grid.sizes_up_to(bounds), budget)
     except _grid.GridLimit as why:
         return Verdict(FALSE, assumptions, sizes=described,
                        notes=(f"no counterexample was computed: {why}",))
@@ -143,7 +155,7 @@ def _proved(lhs, rhs, free, bounds, assumptions, budget: Budget) -> Verdict:
     return Verdict(PROVED, assumptions, sizes=described, dims=dims)
 
 
-def _decide_matrix_atoms(lhs, rhs, free, assumptions, bounds, budget: Budget) -> Verdict:
+def _decide_matrix_atoms(lhs, rhs, free, assumptions, bounds, budget: Budget, search) -> Verdict:
     """A step with an inverse or a determinant whose normal form is not empty: FALSE with a
     counterexample at exact invertible matrices, else CHECKED. The normal form is complete only in
     some cases (docs/reliability.md), so a difference with no counterexample is never FALSE."""
@@ -151,7 +163,7 @@ def _decide_matrix_atoms(lhs, rhs, free, assumptions, bounds, budget: Budget) ->
     described = ", ".join(f"{d.name} ∈ {{{', '.join(str(s) for s in sorted({p[d] for p in points}))}}}"
                           for d in bounds) or "the declared sizes"
     try:
-        cex = _matrix_counterexample(lhs, rhs, free, points, True, budget)
+        cex = search.invertible(lhs, rhs, free, points, budget)
     except _grid.GridLimit as why:
         return Verdict(CHECKED, assumptions, sizes=described, notes=(_NOT_KNOWN_FALSE,),
                        reason=f"the normal form leaves a difference, and looking for a counterexample is too large: {why}")
@@ -167,41 +179,16 @@ _NOT_KNOWN_FALSE = ("with an inverse or a determinant, a difference the laws lea
                     "\"Inverses and determinants\"")
 
 
-# The random integer ranges of the exact search at invertible matrices, and the draws per range.
-MATRIX_RANGES = (3, 10, 100)
+# Draws of a random point before giving up where a matrix the step inverts keeps being singular.
 MATRIX_DRAWS = 3
 
 
-def _matrix_counterexample(lhs, rhs, free, points, patterns: bool, budget: Budget) -> Counterexample | None:
-    """The first point found where the sides differ, evaluated exactly in the rationals at random
-    integer matrices with their exact inverses (points where a matrix is singular are drawn again),
-    or None. `patterns`: one free-index value per equality pattern (else every value)."""
-    ev = _grid.PointEvaluator([lhs, rhs], budget, None)
-    rng = random.Random(_seed(lhs, rhs))
-    for sizes in points:
-        for r in MATRIX_RANGES:
-            for _ in range(MATRIX_DRAWS):
-                ev.reset(sizes, lambda r=r: rng.randint(-r, r))
-                try:
-                    for env in _grid.free_assignments(free, sizes, all_values=not patterns):
-                        if ev.value(lhs, env) == ev.value(rhs, env):
-                            continue
-                        a, b = ev.recorded(lhs, env), ev.recorded(rhs, env)
-                        return Counterexample(
-                            sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
-                            free=tuple((i.name, v) for i, v in sorted(env.items())),
-                            values=tuple(sorted((_grid.key_text(k), ev.values[k]) for k in ev.read)),
-                            lhs=Fraction(a), rhs=Fraction(b),
-                        )
-                except _grid.UnusablePoint:
-                    continue
-    return None
-def _decide_apps(lhs, rhs, diff, assumptions, free, limits: Limits, budget: Budget) -> Verdict:
+def _decide_apps(lhs, rhs, diff, assumptions, free, limits: Limits, budget: Budget, search) -> Verdict:
     """A step that applies functions (exp, 1/t, a declared f, …): PROVED when the normal form with
     denominators cleared is empty and the cross-check agrees; FALSE only with a genuine
     counterexample (kernel/functions.py); otherwise CHECKED: the normal form is not known complete
     here, so a difference with no counterexample found is not a disproof."""
-    seed = _seed(lhs, rhs)
+    seed = step_seed(lhs, rhs)
     try:
         nf = _fn.ClearingNormalizer(FULL, limits, budget).normal_form(diff)
     except OutsideFragment as why:
@@ -210,11 +197,11 @@ def _decide_apps(lhs, rhs, diff, assumptions, free, limits: Limits, budget: Budg
         points.sort(key=lambda s: sum(s.values()))
         described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims)
         try:
-            found = _fn.search(lhs, rhs, free, points, budget, seed)
+            found = search.functions(lhs, rhs, free, points, budget, seed)
         except _grid.GridLimit:
             found = None
         if found is not None:
-            return Verdict(FALSE, assumptions, counterexample=_fn_counterexample(found), sizes=described,
+            return Verdict(FALSE, assumptions, counterexample=found, sizes=described,
                            reason=str(why))
         return Verdict(CHECKED, assumptions, sizes=described or "the declared sizes", reason=str(why))
     bounds = _grid.grid_bounds(diff)
@@ -223,26 +210,17 @@ def _decide_apps(lhs, rhs, diff, assumptions, free, limits: Limits, budget: Budg
     if not nf:
         return _proved(lhs, rhs, free, bounds, assumptions, budget)
     try:
-        found = _fn.search(lhs, rhs, free, _grid.sizes_up_to(bounds), budget, seed)
+        found = search.functions(lhs, rhs, free, _grid.sizes_up_to(bounds), budget, seed)
     except _grid.GridLimit:
         found = None
     if found is not None:
-        return Verdict(FALSE, assumptions, counterexample=_fn_counterexample(found), sizes=described, dims=dims)
+        return Verdict(FALSE, assumptions, counterexample=found, sizes=described, dims=dims)
     return Verdict(CHECKED, assumptions, sizes=described,
                    reason="the sides' normal forms differ, but no point where they really differ was found "
                           "(with functions applied, the normal form is not known to be complete)")
 
 
-def _fn_counterexample(found) -> Counterexample:
-    sizes, env, values, a, b, approximate = found
-    return Counterexample(
-        sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
-        free=tuple((i.name, v) for i, v in sorted(env.items())),
-        values=values, lhs=a, rhs=b, approximate=approximate,
-    )
-
-
-def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Verdict:
+def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget, search) -> Verdict:
     dims = sorted(d for d in _grid._dims_in(Add((lhs, rhs))))
     points = [{}]
     for d in dims:
@@ -250,10 +228,7 @@ def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Ver
     points.sort(key=lambda s: (sum(s.values()), [s[d] for d in dims]))
     described = ", ".join(f"{d.name} ∈ {{{', '.join(map(str, CHECK_SIZES))}}}" for d in dims) or "the declared sizes"
     try:
-        if _inverse.has_atoms(Add((lhs, rhs))):
-            cex = _matrix_counterexample(lhs, rhs, free, points, False, budget)
-        else:
-            cex = _search(lhs, rhs, free, points, all_values=True, budget=budget)
+        cex = search.at_sizes(lhs, rhs, free, points, budget)
     except _grid.GridLimit as gl:
         raise KernelLimit(f"{why}, and checking it at small sizes is too large: {gl}") from None
     if cex is not None:
@@ -266,7 +241,7 @@ def _cross_check(lhs, rhs, free, bounds, budget: Budget) -> None:
     every free-index assignment; KernelDisagreement where they differ. The points are drawn from a
     seed derived from the step, so runs are reproducible."""
     ev = _grid.PointEvaluator([lhs, rhs], budget, _grid.PRIME)
-    rng = random.Random(_seed(lhs, rhs))
+    rng = random.Random(step_seed(lhs, rhs))
     draw = lambda: rng.randrange(_grid.PRIME)  # noqa: E731
     generic = frozenset(generic_dims(Add((lhs, rhs))))
     for sizes in _grid.size_grid(bounds):
@@ -292,99 +267,9 @@ def _agree_at(ev, lhs, rhs, free, sizes, generic=frozenset()) -> None:
             )
 
 
-# The polynomial search (readable values, a guarantee) gets this much of a step's budget; past it,
-# the counterexample is looked for by exact evaluation at small random integers.
-POLY_SEARCH_WORK = 250_000
-SEARCH_RANGES = (3, 10, 100, 10_000)  # the random values tried at each size and free-index value
-
-
-def _counterexample(lhs, rhs, free, points, budget: Budget):
-    """(counterexample or None, whether the search was complete) for a step of the fragment. The
-    polynomial search runs first, within POLY_SEARCH_WORK units; if it is cut short, point evaluation
-    at small random integers (exact rationals) looks for a point where the sides differ, with the
-    rest of the budget."""
-    part = Budget(min(POLY_SEARCH_WORK, budget.units - budget.spent))
-    try:
-        return _search(lhs, rhs, free, points, False, part), True
-    except _grid.GridLimit:
-        pass
-    finally:
-        budget.spent += min(part.spent, part.units)  # work refused past the share was not done
-    ev = _grid.PointEvaluator([lhs, rhs], budget, None)
-    rng = random.Random(_seed(lhs, rhs))
-    for sizes in points:
-        for r in SEARCH_RANGES:
-            ev.reset(sizes, lambda r=r: rng.randint(-r, r))
-            for env in _grid.free_assignments(free, sizes, all_values=False):
-                if ev.value(lhs, env) == ev.value(rhs, env):
-                    continue
-                ev.recorded(lhs, env), ev.recorded(rhs, env)
-                kept = _shrink(ev, lhs, rhs, sizes, env, {k: ev.values[k] for k in ev.read if ev.values[k]})
-                ev.reset(sizes, lambda: 0)
-                ev.values.update(kept)
-                a, b = ev.value(lhs, env), ev.value(rhs, env)
-                return Counterexample(
-                    sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
-                    free=tuple((i.name, v) for i, v in sorted(env.items())),
-                    values=tuple(sorted((_grid.key_text(k), v) for k, v in kept.items())),
-                    lhs=Fraction(a), rhs=Fraction(b), rest_zero=True,
-                ), False
-    return None, False
-
-
-def _shrink(ev, lhs, rhs, sizes, env, values: dict) -> dict:
-    """A subset of `values` (entry → value; every other entry 0) at which the sides still differ:
-    chunks of entries are set to 0 while the difference stays, halving the chunks (a counterexample
-    at a large size then names a few entries, not all of them). Stops where the budget does."""
-    def differs(trial: dict) -> bool:
-        ev.reset(sizes, lambda: 0)
-        ev.values.update(trial)
-        return ev.value(lhs, env) != ev.value(rhs, env)
-
-    keys = sorted(values, key=repr)
-    chunk = len(keys) // 2
-    try:
-        while chunk >= 1:
-            i = 0
-            while i < len(keys):
-                trial = keys[:i] + keys[i + chunk:]
-                if differs({k: values[k] for k in trial}):
-                    keys = trial
-                else:
-                    i += chunk
-            chunk //= 2
-    except _grid.GridLimit:
-        pass
-    return {k: values[k] for k in keys}
-
-
-def _seed(lhs: Expr, rhs: Expr) -> int:
+def step_seed(lhs: Expr, rhs: Expr) -> int:
     """A seed that depends only on the step (not on the process's hash randomisation)."""
     return int.from_bytes(hashlib.sha256(repr((lhs, rhs)).encode()).digest()[:8], "big")
-
-
-def _search(lhs, rhs, free, points, all_values: bool, budget: Budget) -> Counterexample | None:
-    """The first point (sizes, free indices, entries) where the sides differ, or None if they are
-    equal polynomials at every size tried (exact: never "no point found")."""
-    for sizes in points:
-        ev = _grid.Evaluator([lhs, rhs], sizes, budget)
-        for env in _grid.free_assignments(free, sizes, all_values=all_values):
-            a, b = ev.value(lhs, env), ev.value(rhs, env)
-            ev.spend(len(a) + len(b))
-            if a == b:
-                continue
-            vals = _grid.find_point(a - b, budget)
-            ev.spend(len(a) + len(b))
-            used = sorted({i for p in (a, b) for m in p.monoms() for i, k in enumerate(m) if k})
-            full = {i: vals.get(i, 0) for i in used}
-            return Counterexample(
-                sizes=tuple((d.name, s) for d, s in sorted(sizes.items())),
-                free=tuple((i.name, v) for i, v in sorted(env.items())),
-                values=tuple((ev.keys[i].text(), v) for i, v in sorted(full.items(), key=lambda kv: ev.keys[kv[0]].text())),
-                lhs=_grid.eval_at(a, full, budget),
-                rhs=_grid.eval_at(b, full, budget),
-            )
-    return None
 
 
 def _assumptions(e: Expr) -> tuple[str, ...]:

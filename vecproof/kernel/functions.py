@@ -6,15 +6,14 @@ evaluation (jets), so the two stay consistent. The normal form keys an applicati
 form of its argument (its free indices are the atom's slots), cancels t·(1/t) for an atomic t,
 splits 1/(c·g·h) into (1/c)(1/g)(1/h), and clears denominators free of a term's bound indices at
 the top (`ClearingNormalizer`): each a valid identity where the denominators are non-zero, which
-the verdict assumes. Counterexamples are genuine: declared functions take fresh values per distinct
-exact argument (interpolation realises them), and exp, log, … are evaluated in rigorous interval
-arithmetic (mpmath.iv, shipped with SymPy, imported lazily), a difference counting only where the
-two sides' intervals are disjoint.
+the verdict assumes. The exact evaluation (`app_value`) gives a declared function a fresh value per
+distinct argument; an evaluator with a `real_value` method (the interval arithmetic of the
+counterexample search, vecproof/counterexamples/intervals.py, not trusted) evaluates exp, log, … as
+real functions instead.
 """
 
 from __future__ import annotations
 
-import random
 from fractions import Fraction
 
 from . import grid as _grid
@@ -360,114 +359,6 @@ def _base(ev, fn: str, order: int, a):
     if fn == "exp" and a == 0:
         return 1
     return ev._entry_value(("app", fn, order, a))
-
-
-class IntervalEvaluator(_grid.PointEvaluator):
-    """Evaluates at a point of small integers with exp, log, sqrt, σ and tanh as real functions, in
-    rigorous interval arithmetic (mpmath.iv): the true value lies in the interval computed."""
-
-    def __init__(self, exprs, budget):
-        from mpmath import iv  # lazily: only a false step's counterexample needs it
-        self.iv = iv  # before compiling: constants are compiled to intervals
-        iv.prec = 80
-        super().__init__(exprs, budget, None)
-
-    def _num(self, q: Fraction):
-        return q.numerator if q.denominator == 1 else self.iv.mpf(q.numerator) / q.denominator
-
-    def value(self, e, env: dict):
-        """As PointEvaluator.value; a point where an interval meets an exact rational it cannot combine
-        with (mpmath's intervals take no Fraction: an inverse's or a determinant's exact entries) is
-        skipped (Singular), so such a step is searched elsewhere or checked, never an internal error."""
-        try:
-            return super().value(e, env)
-        except (NotImplementedError, TypeError) as why:
-            raise Singular(f"interval arithmetic cannot combine these values: {type(why).__name__}") from None
-
-    def real_value(self, fn: str, order: int, a):
-        iv = self.iv
-        exact = not isinstance(a, iv.mpf)
-        if fn not in BUILTIN and fn != RECIP:
-            if not exact:
-                raise Singular(f"{fn} meets an argument known only to an interval")
-            return self._entry_value(("app", fn, order, Fraction(a)))
-        x = a if not exact else _interval(iv, a)
-        if fn == RECIP or fn in POSITIVE:
-            if (fn in POSITIVE and not x.a > 0) or (fn == RECIP and x.a <= 0 <= x.b):
-                raise Singular("outside the domain assumed")
-        if fn == RECIP:
-            return 1 / x
-        if fn == "exp":
-            return iv.exp(x)
-        if fn == "log":
-            return iv.log(x)
-        if fn == "sqrt":
-            return iv.sqrt(x)
-        if fn == "sigmoid":
-            return 1 / (1 + iv.exp(-x))
-        return 1 - 2 / (iv.exp(2 * x) + 1)  # tanh
-
-
-def _interval(iv, v):
-    """An exact value (int or Fraction, as the evaluator's determinants and inverses are) as an interval."""
-    if isinstance(v, Fraction):
-        return iv.mpf(v.numerator) / v.denominator
-    return iv.mpf(v)
-
-
-def _disjoint(a, b) -> bool:
-    from mpmath import iv
-    a, b = (v if isinstance(v, iv.mpf) else _interval(iv, v) for v in (a, b))
-    return bool(a.b < b.a or b.b < a.a)
-
-
-def _approx(v) -> Fraction:
-    """A value as a Fraction: exact when exact, else its interval's midpoint to 6 decimals."""
-    if isinstance(v, (int, Fraction)):
-        return Fraction(v)
-    from mpmath import iv, mpf
-    mid = (mpf(iv.mpf(v).a) + mpf(iv.mpf(v).b)) / 2
-    return Fraction(round(mid * 10 ** 6), 10 ** 6)
-
-
-SEARCH_RANGES = (2, 3, 5, 10)
-TRIES = 3
-
-
-def search(lhs, rhs, free, points, budget, seed: int):
-    """(sizes, free values, entry values, lhs, rhs, approximate) of a genuine counterexample, or None:
-    exact rationals (declared functions fresh per distinct argument) when the step applies no
-    built-in function, else interval arithmetic with the sides' intervals disjoint."""
-    real = uses_builtins(lhs) or uses_builtins(rhs)
-    ev = IntervalEvaluator([lhs, rhs], budget) if real else _grid.PointEvaluator([lhs, rhs], budget, None)
-    rng = random.Random(seed)
-    for sizes in points:
-        for r in SEARCH_RANGES:
-            for _ in range(TRIES):
-                ev.reset(sizes, lambda r=r: rng.randint(-r, r))
-                for env in _grid.free_assignments(free, sizes, all_values=False):
-                    try:
-                        a, b = ev.value(lhs, env), ev.value(rhs, env)
-                        if not (_disjoint(a, b) if real else a != b):
-                            continue
-                        ev.read = None
-                        a, b = ev.recorded(lhs, env), ev.recorded(rhs, env)
-                    except (Singular, _grid.UnusablePoint):  # a singular matrix, a zero denominator
-                        continue
-                    values = tuple(sorted((_key_text(k), ev.values[k]) for k in ev.read))
-                    return sizes, env, values, _approx(a), _approx(b), real
-    return None
-
-
-def _key_text(key: tuple) -> str:
-    if key[0] == "vapp":
-        _, fn, at, vec = key
-        where = f"[{','.join(map(str, at))}]" if at else ""
-        return f"{fn}{'′' * len(at)}{where}({', '.join(str(Fraction(v)) for v in vec)})"
-    if key[0] == "app":
-        _, fn, order, a = key
-        return f"{fn}{'′' * order}({Fraction(a)})"
-    return _grid.key_text(key)
 
 
 # ---- assumptions ---------------------------------------------------------------------------------
