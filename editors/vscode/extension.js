@@ -92,9 +92,8 @@ async function startClient() {
   output.appendLine(`starting: ${[resolved, ...args].join(" ")}`);
 
   /** @type {import("vscode-languageclient/node").ServerOptions} */
-  // No `transport`: with TransportKind.stdio the client would append `--stdio` to the arguments,
-  // which `vecproof lsp` does not take. Without it the client talks over the process's stdio all
-  // the same.
+  // No `transport`: the client talks over the process's stdio all the same (with TransportKind.stdio
+  // it would append `--stdio`, which `vecproof lsp` accepts but does not need).
   const serverOptions = {
     command: resolved,
     args,

@@ -280,3 +280,11 @@ def test_the_reciprocal_of_a_function_value_is_written_with_a_slash():
     result = check_text(step("sigmoid(t)^-1", "sigmoid(t)^-1", "algebra"))
     assert {d.code.id for d in result.diagnostics} == {"VP111"}
     assert all("1/(sigmoid(" in d.message for d in result.diagnostics)
+
+
+def test_a_theorem_lists_t_positive_once_not_also_t_nonzero():
+    # d(log t)/dt assumes t > 0 (log), and its right side 1/t assumes t ≠ 0: the theorem lists the stronger
+    th = verdict(step("d(log(t))/dt", "1/t"))
+    assert th.status == "proved"
+    assert "t > 0" in th.assumptions and "t ≠ 0" not in th.assumptions, th.assumptions
+    assert th.verdict().endswith("assuming t > 0)"), th.verdict()

@@ -107,4 +107,6 @@ def conclude(lhs: Expr, rhs: Expr, slots: tuple, at: tuple, chain: list[Expr], v
     for v in verdicts:
         assumptions.extend(x for x in v.assumptions if x not in assumptions)
         dims.extend(d for d in v.dims if d not in dims)
+    # t > 0 (one step's log t) implies t ≠ 0 (another's 1/t): the weaker one is not listed again
+    assumptions = [x for x in assumptions if not (x.endswith(" ≠ 0") and x[:-4] + " > 0" in assumptions)]
     return _make(lhs, rhs, tuple(assumptions), tuple(dims))
