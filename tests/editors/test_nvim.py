@@ -172,6 +172,7 @@ CITATIONS = """\
 theorem t:
    = 2 x[k]     by lib.quad[A := B + C^T], index_collapse
    = 2 x[k]     by quad. # a full stop is not part of the name
+   = 2 x[k]     by lib.quad[x := D[:, 1]^T, A := B], index_collapse
 """
 
 
@@ -184,7 +185,9 @@ def test_neovim_syntax_keeps_a_qualified_citation_whole(tmp_path):
     line = CITATIONS.splitlines()[1]
     probes = {"lib": line.index("lib"), "dot": line.index("."), "quad": line.index("quad"), "B": line.index("B"),
               "assign": line.index(":="), "index_collapse": line.index("index_collapse")}
+    nested = CITATIONS.splitlines()[3]  # a bracket inside a value closes itself, not the instantiation
     probes = {k: [2, v + 1] for k, v in probes.items()} | {"stop": [3, CITATIONS.splitlines()[2].index(".") + 1]}
+    probes |= {"assign_after": [4, nested.index("A :=") + 3], "collapse_after": [4, nested.index("index_collapse") + 1]}
     script.write_text(f"""
 vim.cmd('syntax on')
 vim.cmd('source {PLUGIN / "syntax" / "vproof.vim"}')
@@ -199,4 +202,5 @@ vim.cmd('qa!')
                    check=False, cwd=tmp_path, capture_output=True, timeout=60, stdin=subprocess.DEVNULL)
     got = json.loads(out.read_text(encoding="utf-8"))
     assert got == {"lib": "vproofRule", "dot": "vproofRule", "quad": "vproofRule", "B": "vproofName",
-                   "assign": "vproofAssign", "index_collapse": "vproofRule", "stop": ""}
+                   "assign": "vproofAssign", "index_collapse": "vproofRule", "stop": "",
+                   "assign_after": "vproofAssign", "collapse_after": "vproofRule"}

@@ -66,7 +66,7 @@ proof (component k):
      ∂(x^T A x)/∂x[k]
    = d/dx[k] Σ(i, sum(j, A[i,j] x[i] x[j]))        by expand_sums, product_rule   # why
    = sum(i = 1..n, δ(i,k) ‖x‖² + ||x||_F^2 + 2)     by index_collapse
-   = 2 x[k]     by lib.quad[A := B + C^T], index_collapse
+   = 2 x[k]     by lib.quad[A := B + C^T, x := D[:, 1]^T], index_collapse
 qed
 """
 
@@ -404,6 +404,15 @@ def test_grammar_scopes(tokens, line, text, scope):
     scopes = _scopes(tokens, line, text)
     assert scopes[0] == "source.vproof"
     assert scope in scopes, f"{text!r} on line {line}: {scopes}"
+
+
+@pytest.mark.slow
+def test_an_instantiation_with_an_indexed_value_runs_to_its_own_bracket(tokens):
+    # `D[:, 1]` inside `[… := …]` closes its own bracket, not the instantiation's
+    assert "meta.instantiation.vproof" in _scopes(tokens, 16, ":=", nth=1)
+    assert "keyword.operator.transpose.vproof" in _scopes(tokens, 16, "^T", nth=1)
+    assert "meta.instantiation.vproof" in _scopes(tokens, 16, "^T", nth=1)
+    assert "meta.instantiation.vproof" not in _scopes(tokens, 16, "index_collapse")
 
 
 @pytest.mark.slow

@@ -42,7 +42,9 @@ syn keyword vproofComponent component
 " one group), with an instantiation.
 syn region vproofCitation matchgroup=vproofBy start='\<by\>' end='$\|\ze[^[:space:][:alnum:]_,.[]\|\ze\.\h\@!' oneline contains=vproofRule,vproofInstance
 syn match vproofRule '\h\w*\%(\.\h\w*\)*' contained
-syn region vproofInstance matchgroup=vproofBracket start='\[' end='\]' oneline contained contains=vproofAssign,vproofName,vproofNumber,vproofCall,vproofBuiltin,vproofOperator
+syn region vproofInstance matchgroup=vproofBracket start='\[' end='\]' oneline contained contains=vproofAssign,vproofName,vproofNumber,vproofCall,vproofBuiltin,vproofOperator,vproofIndexing
+" A bracket inside a value (`D[:, 1]`) closes itself, not the instantiation.
+syn region vproofIndexing start='\[' end='\]' oneline contained transparent contains=vproofName,vproofNumber,vproofCall,vproofBuiltin,vproofOperator,vproofIndexing
 syn match vproofAssign ':=' contained
 
 " Operators and built-in functions
