@@ -382,6 +382,14 @@ def expression_edits(src: Source, root, bound_names=()) -> list[tuple[str, list]
                 for e in (n.exponent + 1, n.exponent - 1):
                     if e >= 1:
                         E.add("change_exponent", [(base, end, f"^{e}")])
+        if isinstance(n, ast.NormSquared):
+            # ‖x‖² → ‖x‖ and ‖x‖³, ‖x‖ → ‖x‖²: the norm's own power, written as its suffix (or none)
+            a, end = src.range(n.span)
+            m = re.search(r"(\^\s*[0-9]+|²)\s*$", _text(src, n))
+            base = a + m.start() if m else end
+            for e in (n.exponent + 1, n.exponent - 1):
+                if e >= 1:
+                    E.add("change_exponent", [(base, end, "" if e == 1 else f"^{e}")])
         if isinstance(n, ast.BinOp) and n.op == "*":
             E.replace("drop_factor", n, _text(src, n.left))
             E.replace("drop_factor", n, _text(src, n.right))

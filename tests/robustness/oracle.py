@@ -690,12 +690,15 @@ class Oracle:
         return self._norm_sq(node.operand, node.frobenius, node.exponent, env)
 
     def _norm_sq(self, operand, frobenius: bool, exponent: int, env):
-        if exponent != 2:
-            raise OracleError("only squared norms are polynomial")
+        """‖a‖^k: the square root of the sum of the squared entries, to the power k (by definition,
+        not by vecproof's lowering: an even k gives a polynomial, an odd one a sqrt)."""
         a = self.value(operand, env)
         if a.rows is not None and a.cols is not None and not frobenius:
             raise OracleError("the norm of a matrix needs _F")
-        return _scalar(sympy.Add(*[e ** 2 for row in a.m for e in row]))
+        squares = sympy.Add(*[e ** 2 for row in a.m for e in row])
+        if exponent % 2 == 0:
+            return _scalar(squares ** (exponent // 2))
+        return _scalar(sympy.sqrt(squares) ** exponent)
 
     # -- indexing ----------------------------------------------------------------------------------
     def slot(self, item: ast.IndexItem, dim, env) -> int:
@@ -847,7 +850,9 @@ class Oracle:
                 raise OracleError("dot of vectors of different sizes")
             return _scalar(sympy.Add(*[a[0] * b[0] for a, b in zip(u.m, v.m)]))
         if name in ("norm", "normF"):
-            raise OracleError("norm without ^2")
+            if len(args) != 1:
+                raise OracleError("norm takes one argument")
+            return self._norm_sq(args[0], name == "normF", 1, env)
         if name == "tr":
             if len(args) != 1:
                 raise OracleError("tr takes one matrix")

@@ -448,8 +448,8 @@ class Elaborator:
             uc, vc = u.comp, v.comp
             return Typed(None, None, lambda r, c: Fold("matmul", Sum(j, Mul((uc(j, None), vc(j, None))))))
         if name in ("norm", "normF"):
-            raise ElabError(dg.UNSUPPORTED, f"{name}(…) alone is not polynomial; write {name}(…)^2",
-                            node.span)
+            self._arity(node, 1)
+            return self._norm_squared(args[0], name == "normF", 1, node.span, env)
         if name == "tr":
             self._arity(node, 1)
             a = self._expr(args[0], env)
@@ -674,24 +674,37 @@ class Elaborator:
         return self._norm_squared(node.operand, node.frobenius, node.exponent, node.span, env)
 
     def _norm_squared(self, operand, frobenius: bool, exponent: int, span, env) -> Typed:
-        if exponent != 2:
-            raise ElabError(dg.UNSUPPORTED, f"only the squared norm is polynomial; write ‖…‖^2, not ^{exponent}",
-                            span)
+        """‖t‖^k, the Euclidean (or, for a matrix, Frobenius) norm to the power k: the sum of squares
+        to the power k/2 — for an odd k, sqrt of the sum of squares to the power k (‖x‖ = sqrt(Σ x_i²),
+        which the verdict assumes positive, as it does any sqrt)."""
+        if exponent > MAX_EXPONENT:
+            raise ElabError(dg.LIMIT, f"exponent {exponent} is larger than the limit {MAX_EXPONENT}", span)
         t = self._expr(operand, env)
         tc = t.comp
         if t.rows is not None and t.cols is not None:
             if not frobenius:
+                written = "‖X‖_F" + ("" if exponent == 1 else f"^{exponent}")
                 raise ElabError(dg.UNSUPPORTED, f"the norm of a {t.shape} matrix is ambiguous; for the "
-                                "Frobenius norm write ‖X‖_F^2 or normF(X)^2", span)
+                                f"Frobenius norm write {written} or normF(X)" + ("" if exponent == 1 else f"^{exponent}"),
+                                span)
             i, j = self._fresh("i", t.rows), self._fresh("j", t.cols)
-            return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Sum(j, Pow(tc(i, j), 2)))))
-        if t.scalar:
-            return Typed(None, None, lambda r, c: Fold("norm", Pow(tc(None, None), 2)))
-        dim = t.rows if t.rows is not None else t.cols
-        i = self._fresh("i", dim)
-        if t.cols is None:
-            return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Pow(tc(i, None), 2))))
-        return Typed(None, None, lambda r, c: Fold("norm", Sum(i, Pow(tc(None, i), 2))))
+            squares = lambda: Sum(i, Sum(j, Pow(tc(i, j), 2)))  # noqa: E731
+        elif t.scalar:
+            squares = lambda: Pow(tc(None, None), 2)  # noqa: E731
+        else:
+            dim = t.rows if t.rows is not None else t.cols
+            i = self._fresh("i", dim)
+            if t.cols is None:
+                squares = lambda: Sum(i, Pow(tc(i, None), 2))  # noqa: E731
+            else:
+                squares = lambda: Sum(i, Pow(tc(None, i), 2))  # noqa: E731
+        if exponent == 2:
+            return Typed(None, None, lambda r, c: Fold("norm", squares()))
+        if exponent % 2 == 0:
+            return Typed(None, None, lambda r, c: Fold("norm", Pow(squares(), exponent // 2)))
+        if exponent == 1:
+            return Typed(None, None, lambda r, c: Fold("norm", App("sqrt", squares())))
+        return Typed(None, None, lambda r, c: Fold("norm", Pow(App("sqrt", squares()), exponent)))
 
     # -- derivatives ---------------------------------------------------------------------------------
     def _var(self, node, span) -> Obj:

@@ -18,7 +18,10 @@ from fractions import Fraction
 
 from . import grid as _grid
 from .normal_form import Normalizer, OutsideFragment, Term, _collapse, _freeze_repr, _mask, _pconst, _pmul, _relabel, _tmul
-from .terms import Add, App, Delta, Deriv, Entry, Expr, Index, Mul, Num, VApp, free_slots, walk
+from .terms import (
+    Add, App, Delta, Deriv, Entry, Expr, Fold, Index, Mul, Num, Pow, Sum, VApp, free_slots, map_children, substitute,
+    walk,
+)
 
 BUILTIN = ("exp", "log", "sqrt", "sigmoid", "tanh")
 RECIP = "recip"
@@ -198,6 +201,22 @@ def _reduce_once(nz: Normalizer, t: Term) -> list[Term] | None:
     return None
 
 
+def reduce_sqrts(nz: Normalizer, t: Term) -> list[Term] | None:
+    """t with one pair of equal factors sqrt(u)·sqrt(u) replaced by u's terms, or None when it holds
+    no such pair. Valid where u ≥ 0; the verdict assumes u > 0 for every sqrt written."""
+    roots = [p for p, f in enumerate(t.factors) if type(f) is App and f.fn == "sqrt" and not f.order]
+    nz.budget.spend(len(roots) ** 2)
+    views = {p: nz._factor_view(t.factors[p]) for p in roots}
+    for n, p in enumerate(roots):
+        q = next((q for q in roots[n + 1:] if views[q] == views[p]), None)
+        if q is None:
+            continue
+        others = tuple(f for r, f in enumerate(t.factors) if r not in (p, q))
+        return [Term(_pmul(t.coeff, u.coeff), t.bound + u.bound, others + u.factors)
+                for u in (nz._refresh(u) for u in nz.flatten(t.factors[p].arg))]
+    return None
+
+
 def _leading(nz: Normalizer, u: Expr):
     """(c·L, the other terms) of u's flattened terms, like terms merged: L the closed monomial
     (no bound index, no δ, a constant coefficient, at least one factor) with the most factors, ties
@@ -358,7 +377,20 @@ def _base(ev, fn: str, order: int, a):
         return q.numerator if q.denominator == 1 else q
     if fn == "exp" and a == 0:
         return 1
+    if fn == "sqrt" and not order and ev.mod:
+        return _sqrt_mod(a, ev.mod)
     return ev._entry_value(("app", fn, order, a))
+
+
+def _sqrt_mod(a: int, p: int) -> int:
+    """The square root of a modulo the prime p ≡ 3 (mod 4) (the cross-check's 2⁶¹ − 1), the smaller of
+    the two, so that sqrt(u)·sqrt(u) = u holds at the point as it does in the normal form; a point
+    where a has no square root is not used (about half of them: another is drawn)."""
+    a %= p
+    r = pow(a, (p + 1) // 4, p)
+    if r * r % p != a:
+        raise _grid.UnusablePoint("a square root's argument is not a square modulo the prime at this point")
+    return min(r, p - r)
 
 
 # ---- assumptions ---------------------------------------------------------------------------------
@@ -369,9 +401,14 @@ def assumptions(e: Expr) -> list[str]:
     out: list[str] = []
     for node in walk(e):
         if type(node) is App and node.fn == RECIP:
-            out.append(f"{text(node.arg)} ≠ 0")
+            arg = node.arg
+            while type(arg) is Fold or type(arg) is Pow:  # ‖x‖ is sqrt(Σ x_i²) under its fold; ‖x‖³
+                arg = arg.body if type(arg) is Fold else arg.base
+            if type(arg) is App and arg.order == 0 and arg.fn in ("exp", "sqrt"):
+                continue  # exp(u) ≠ 0 always; sqrt(u) ≠ 0 follows from u > 0, listed for the sqrt itself
+            out.append(f"{text(_canonical_bound(arg))} ≠ 0")
         elif type(node) is App and node.fn in POSITIVE:
-            out.append(f"{text(node.arg)} > 0")
+            out.append(f"{text(_canonical_bound(node.arg))} > 0")
     declared = sorted({n.fn for d in walk(e) if type(d) is Deriv for n in walk(d.body)
                        if (type(n) is App and n.fn not in BUILTIN and n.fn != RECIP) or type(n) is VApp})
     twice = sorted({n.fn for n in walk(e) if type(n) is VApp and len(n.at) > 1}
@@ -383,9 +420,27 @@ def assumptions(e: Expr) -> list[str]:
     return [a for a in dict.fromkeys(out) if not (a.endswith(" ≠ 0") and a[:-4] + " > 0" in out)]
 
 
+_BOUND_NAMES = ("i", "j", "k", "l", "p", "q", "r", "s")
+
+
+def _canonical_bound(e: Expr) -> Expr:
+    """`e` with its sums' indices renamed i, j, k, … in the order they are met (skipping names free in
+    e), so that the same assumption written with other bound names reads the same and is listed once."""
+    taken = {i.name.split("'")[0].split("~")[0] for i in free_slots(e)}
+    names = iter([n for n in _BOUND_NAMES if n not in taken] + [f"i{n}" for n in range(1, 1000)])
+
+    def go(x: Expr) -> Expr:
+        if type(x) is Sum:
+            new = Index(next(names), x.index.dim)
+            return Sum(new, go(substitute(x.body, {x.index: new})), x.lo, x.hi)
+        return map_children(x, go)
+
+    return go(e)
+
+
 def text(e: Expr) -> str:
     """A short reading of an index expression for an assumption (bound-name suffixes dropped)."""
-    from .terms import Fold, Pow, Select, Size, Sum
+    from .terms import Select, Size
     k = type(e)
     if k is Num:
         v = e.value

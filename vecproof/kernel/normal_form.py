@@ -377,6 +377,12 @@ class Normalizer:
                 if not got or got[0] is not t:
                     terms.extend(got)
                     continue
+            if sum(1 for f in t.factors if type(f) is App and f.fn == "sqrt") > 1:
+                from .functions import reduce_sqrts
+                got = reduce_sqrts(self, t)
+                if got is not None:
+                    terms.extend(got)
+                    continue
             key = self._canonical_key(t)
             if not t.coeff:
                 continue

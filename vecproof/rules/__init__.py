@@ -65,7 +65,7 @@ _RULES = [
     Rule("matvec_def", "The matrix–vector product, entry by entry: (Ax)[i] = Σ_j A[i,j] x[j].",
          unfold=frozenset({"matmul"})),
     Rule("dot_def", "The inner product: uᵀv = dot(u, v) = Σ_i u[i] v[i].", unfold=frozenset({"matmul"})),
-    Rule("norm_def", "The squared norms: ‖x‖² = Σ_i x[i]²,  ‖X‖_F² = Σ_i Σ_j X[i,j]².",
+    Rule("norm_def", "The norms: ‖x‖² = Σ_i x[i]²,  ‖X‖_F² = Σ_i Σ_j X[i,j]²,  ‖x‖ = sqrt(Σ_i x[i]²).",
          unfold=frozenset({"norm"})),
     Rule("trace_def", "The trace: tr A = Σ_i A[i,i].", unfold=frozenset({"trace"})),
     Rule("identity_def", "The identity matrix, I (sized by its context) or I(n): I[i,j] = δ(i,j).",

@@ -52,6 +52,9 @@ HABITS: tuple[Habit, ...] = (
     Habit("∑", "typeset", r"∑", "write Σ(i, …) (Greek capital sigma) or sum(i, …) for Σ"),
     Habit("u · v", "typeset", r"[·⋅×]", _PRODUCT + ", dot(u, v) or u^T v for an inner product"),
     Habit("x⊤", "typeset", r"[⊤′]", _TRANSPOSE),
+    Habit("2 ‖x‖", "handwritten", r"(?:(?<=[\w)\]ᵀ²‖|])|(?<=[\w)\]ᵀ²‖|]\s))(?:‖|\|\|)",
+          "write 2 * ‖x‖: a norm bar after an expression would close a norm, so a product with a norm "
+          "needs its *"),
 )
 
 _COMPILED = tuple((re.compile(h.pattern), h) for h in HABITS)

@@ -360,7 +360,10 @@ class _Build(Transformer_NonRecursive):
     def norm(self, meta, c):
         frob = any(isinstance(t, Token) and t.type == "FROBENIUS" for t in c)
         exp_tok = c[-1]
-        exponent = 2 if str(exp_tok) == "²" else _int(exp_tok)
+        if isinstance(exp_tok, Token) and exp_tok.type in ("NORM_BAR", "DNORM_BAR", "FROBENIUS"):
+            exponent = 1  # ‖x‖ alone
+        else:
+            exponent = 2 if str(exp_tok) == "²" else _int(exp_tok)
         return ast.NormSquared(_span(meta), c[1], frob, exponent)
 
     def name(self, meta, c):
