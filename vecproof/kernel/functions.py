@@ -24,6 +24,7 @@ from .terms import (
 )
 
 BUILTIN = ("exp", "log", "sqrt", "sigmoid", "tanh")
+INVERSES = {"log": "exp", "exp": "log"}  # log(exp(u)) = u for every u; exp(log(u)) = u for u > 0
 RECIP = "recip"
 POSITIVE = ("log", "sqrt")  # defined (and their laws valid) for t > 0
 
@@ -78,10 +79,18 @@ def uses_builtins(e: Expr) -> bool:
 
 def flatten_app(nz: Normalizer, e: App) -> list[Term]:
     """The flattened terms of an application: exp(0) = 1; 1/(c·g·h) = (1/c)(1/g)(1/h) for a single
-    closed term; 1/(1/t) = t; otherwise the application itself, one atom."""
-    if e.fn not in ("exp", RECIP):
+    closed term; 1/(1/t) = t; log(exp(u)) = u and exp(log(u)) = u; otherwise the application itself,
+    one atom."""
+    if e.fn not in ("exp", "log", RECIP) or e.order:
         return [Term(_pconst(1), (), (e,))]
     parts = nz.flatten(e.arg)
+    if e.fn in INVERSES and len(parts) == 1 and parts[0].coeff == {(): 1} and not parts[0].bound \
+            and len(parts[0].factors) == 1:
+        inner = parts[0].factors[0]
+        if type(inner) is App and inner.fn == INVERSES[e.fn] and not inner.order:
+            return nz.flatten(inner.arg)
+    if e.fn == "log":
+        return [Term(_pconst(1), (), (e,))]
     if not nz._terms_to_keys([Term(dict(p.coeff), p.bound, p.factors) for p in parts]):
         if e.fn == "exp":
             return [Term(_pconst(1), (), ())]
@@ -379,6 +388,15 @@ def _base(ev, fn: str, order: int, a):
         return 1
     if fn == "sqrt" and not order and ev.mod:
         return _sqrt_mod(a, ev.mod)
+    if fn in INVERSES and not order:
+        # log and exp are inverse functions at the point: a value exp made, log takes back (and the
+        # other way round), as log(exp(u)) = u and exp(log(u)) = u do in the normal form
+        back = ev.values.get(("inverse", fn, a))
+        if back is not None:
+            return back
+        v = ev._entry_value(("app", fn, order, a))
+        ev.values.setdefault(("inverse", INVERSES[fn], v), a)
+        return v
     return ev._entry_value(("app", fn, order, a))
 
 
@@ -404,10 +422,15 @@ def assumptions(e: Expr) -> list[str]:
             arg = node.arg
             while type(arg) is Fold or type(arg) is Pow:  # ‖x‖ is sqrt(Σ x_i²) under its fold; ‖x‖³
                 arg = arg.body if type(arg) is Fold else arg.base
-            if type(arg) is App and arg.order == 0 and arg.fn in ("exp", "sqrt"):
-                continue  # exp(u) ≠ 0 always; sqrt(u) ≠ 0 follows from u > 0, listed for the sqrt itself
+            if type(arg) is App and arg.order == 0 and arg.fn in ("exp", "sqrt", "sigmoid"):
+                continue  # exp(u), σ(u) ≠ 0 always; sqrt(u) ≠ 0 follows from u > 0, listed for the sqrt itself
             out.append(f"{text(_canonical_bound(arg))} ≠ 0")
         elif type(node) is App and node.fn in POSITIVE:
+            arg = node.arg
+            while type(arg) is Fold:
+                arg = arg.body
+            if type(arg) is App and not arg.order and arg.fn in ("exp", "sigmoid"):
+                continue  # exp(u) > 0 and σ(u) > 0 always: log(exp(u)), log σ(u)
             out.append(f"{text(_canonical_bound(node.arg))} > 0")
     declared = sorted({n.fn for d in walk(e) if type(d) is Deriv for n in walk(d.body)
                        if (type(n) is App and n.fn not in BUILTIN and n.fn != RECIP) or type(n) is VApp})
