@@ -238,3 +238,39 @@ def test_a_component_index_already_free_in_the_statement_is_refused():
     renamed = check_text(text.replace("proof (component k): d(x[k]^2 / 2)/dx[k]", "proof (component j): "
                                       "d(x[k]^2 / 2)/dx[j]").replace("= x[k] by", "= x[j] by"))
     assert "VP201" in codes(renamed) and renamed.theorems[0].status == "failed"
+
+
+UNDECLARED_COMPONENT = """layout denominator
+dim m, n
+var x : vector(n)
+const A : matrix(m, n)
+
+theorem linear_map:
+  d(A x)/dx = A^T
+proof (component (k, p)):
+     (d(A x)/dx)[k, p]
+   = d((A x)[p])/dx[k]                  by gradient_def
+   = d(sum(j, A[p, j] x[j]))/dx[k]      by matvec_def
+   = sum(j, A[p, j] delta(j, k))        by product_rule
+   = A[p, k]                            by index_collapse
+   = (A^T)[k, p]                        by algebra
+qed
+"""
+
+
+def test_a_component_index_need_not_be_declared():
+    # k ranges over the rows of the statement (n), p over its columns (m), in this proof only
+    r = assert_codes(UNDECLARED_COMPONENT, status={"linear_map": "proved"})
+    assert r.theorems[0].sizes == ("m", "n")
+
+
+def test_an_undeclared_component_index_used_in_a_slot_of_another_size_is_an_index_error():
+    src = UNDECLARED_COMPONENT.replace("   = A[p, k]                            by index_collapse\n",
+                                       "   = A[k, p]                            by index_collapse\n")
+    assert "VP103" in codes(check_text(src))
+
+
+def test_a_component_named_like_a_variable_is_still_refused():
+    src = UNDECLARED_COMPONENT.replace("proof (component (k, p)):", "proof (component (x, p)):")
+    r = check_text(src)
+    assert codes(r)[0] == "VP103" and "'x' is not a declared index variable" in r.diagnostics[0].message

@@ -37,6 +37,11 @@ sys.setrecursionlimit(max(sys.getrecursionlimit(), 12_000))
 _decide = functools.lru_cache(maxsize=8192)(counterexamples.decide)
 
 
+def _plain_name(name: str) -> bool:
+    """A name an index may have (not one the kernel reserves for its own bound indices)."""
+    return name.isidentifier() and "'" not in name and "~" not in name
+
+
 def _normal_forms_equal(a, b, budget) -> bool:
     """Whether a − b normalises to 0, for a hint (not a verdict); KernelLimit past `budget`."""
     diff = kernel.Add((a, kernel.Mul((kernel.Num(Fraction(-1)), b))))
@@ -335,6 +340,7 @@ class _TheoremChecker:
         self.el = Elaborator(scope)
         self.diags: list[Diagnostic] = []
         self.allowed: set | None = None  # the free indices of the statement at the proof's components
+        self.local: dict = {}  # a proof's undeclared component indices, by name: ranging over the statement's slots
 
     def emit(self, span: Span, code: dg.Code, message: str, *detail: str, cex=None) -> None:
         self.diags.append(Diagnostic(span, code, message, tuple(detail), path=self.path,
@@ -342,7 +348,7 @@ class _TheoremChecker:
 
     def elab(self, node: ast.Node) -> Typed | None:
         try:
-            return self.el.expr(node)
+            return self.el.expr(node, self.local)
         except ElabError as err:
             d = err.diagnostic
             if d.code is dg.UNKNOWN_NAME and any(x.code is d.code and x.message == d.message for x in self.diags):
@@ -520,6 +526,11 @@ class _TheoremChecker:
         slots = []
         for ident, dim in zip(comp, dims):
             d = self.scope.names.get(ident.name)
+            if d is None and ident.name not in self.local and _plain_name(ident.name):
+                # an undeclared component index ranges over the slot it names, in this proof only
+                self.local[ident.name] = Index(ident.name, dim)
+                slots.append(self.local[ident.name])
+                continue
             if d is None or d.what != "index":
                 self.emit(ident.span, dg.INDEX_TYPE if d else dg.UNKNOWN_NAME,
                           f"'{ident.name}' is not a declared index variable{self.scope.suggest(ident.name) if d is None else ''}")

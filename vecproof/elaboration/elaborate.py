@@ -91,11 +91,12 @@ class Elaborator:
         self._counter = itertools.count()
 
     # -- entry point -----------------------------------------------------------------------------
-    def expr(self, node: ast.Node) -> Typed:
+    def expr(self, node: ast.Node, env: dict | None = None) -> Typed:
         """Elaborate one expression. Bound indices are named deterministically (i'0, j'1, …), so the
-        same text under the same declarations always gives the same index expression."""
+        same text under the same declarations always gives the same index expression. `env` names
+        index variables local to the expression's theorem (a proof's undeclared component index)."""
         self._counter = itertools.count()
-        return self._expr(node, {})
+        return self._expr(node, dict(env or {}))
 
     def _expr(self, node: ast.Node, env: dict | None = None, unsized: bool = False) -> Typed:
         """Elaborate `node`; unless `unsized`, an expression whose size would come from its context
@@ -555,6 +556,8 @@ class Elaborator:
             raise ElabError(dg.SHAPE, "the first argument of sum is its index: sum(i, …)", head.span)
         if name not in self.scope.names and name not in env:
             dim = self._inferred_range(name, span, body, env)
+        elif name in env and name not in self.scope.names:
+            dim = env[name].dim  # a sum over a proof's undeclared component index: its range
         else:
             d = self.scope.lookup(name, span)
             if d.what != "index":
