@@ -83,14 +83,19 @@ def flatten_app(nz: Normalizer, e: App) -> list[Term]:
     one atom."""
     if e.fn not in ("exp", "log", RECIP) or e.order:
         return [Term(_pconst(1), (), (e,))]
+    if e.fn == "log":
+        inner = e.arg
+        while type(inner) is Fold:
+            inner = inner.body
+        if type(inner) is App and inner.fn == "exp" and not inner.order:
+            return nz.flatten(inner.arg)
+        return [Term(_pconst(1), (), (e,))]
     parts = nz.flatten(e.arg)
-    if e.fn in INVERSES and len(parts) == 1 and parts[0].coeff == {(): 1} and not parts[0].bound \
+    if e.fn == "exp" and len(parts) == 1 and parts[0].coeff == {(): 1} and not parts[0].bound \
             and len(parts[0].factors) == 1:
         inner = parts[0].factors[0]
-        if type(inner) is App and inner.fn == INVERSES[e.fn] and not inner.order:
+        if type(inner) is App and inner.fn == "log" and not inner.order:
             return nz.flatten(inner.arg)
-    if e.fn == "log":
-        return [Term(_pconst(1), (), (e,))]
     if not nz._terms_to_keys([Term(dict(p.coeff), p.bound, p.factors) for p in parts]):
         if e.fn == "exp":
             return [Term(_pconst(1), (), ())]
