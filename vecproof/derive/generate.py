@@ -1,0 +1,347 @@
+"""Write the proof of one theorem: go to components, unfold the derivative's definition, then the
+notation, differentiate, collapse the deltas, and recollect the result in matrix notation; each step
+cites the one rule that explains it (asked of `rules.explains`, the checker's own judge of citations).
+
+Untrusted: what this writes is checked by the unchanged checker before anyone sees it (see `derive_text`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .. import rules
+from ..diagnostics import Span
+from ..elaboration import ElabError, Elaborator, Scope
+from ..elaboration.scope import Declared
+from ..kernel import Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul
+from ..kernel.terms import free_slots
+from ..printer import Printer
+from ..rules import rewrite
+from ..syntax import ast
+from ..syntax.parser import ParseFailure, parse
+from .recollect import NoMatrixForm, entrywise, recollect, whole
+
+DERIVATIVE_TAGS = frozenset({"gradient", "hessian", "jacobian"})
+EXPAND_TAGS = frozenset({"matmul", "norm", "trace"})
+ALL_TAGS = rules.DEFINITIONS[0].unfold
+_DEF_RULE = {"norm": "norm_def", "trace": "trace_def", "identity": "identity_def", "hadamard": "hadamard_def",
+             "diag": "diag_def", "softmax": "softmax_def", "logsumexp": "logsumexp_def"}
+# the component indices a proof names, in the order the examples use them
+COMPONENT_NAMES = ("k", "p", "q", "l", "r", "s", "m")
+
+
+class CannotDerive(Exception):
+    """derive has no proof of this theorem (yet); the message says why, in a sentence."""
+
+
+@dataclass
+class Plan:
+    """A proof as text: `component` (the names, or ()), the chain's lines and what each step cites,
+    and a remark for the reader (e.g. that no matrix form exists). `rhs` is the recollected right side
+    (for a theorem derive states itself); `needs` the index names the lines use that the file does
+    not declare, with their dimensions."""
+
+    component: tuple[str, ...]
+    lines: list[str]
+    cites: list[str]
+    remark: str = ""
+    rhs: str | None = None
+    needs: dict = field(default_factory=dict)
+
+    def text(self, indent: str = "") -> str:
+        head = f"proof (component {self.component[0]}):" if len(self.component) == 1 else \
+            f"proof (component ({', '.join(self.component)})):" if self.component else "proof:"
+        width = max(len(line) for line in self.lines)
+        out = [indent + head, f"{indent}     {self.lines[0]}"]
+        for line, cite in zip(self.lines[1:], self.cites):
+            out.append(f"{indent}   = {line.ljust(width)}   by {cite}")
+        if self.remark:
+            out.append(f"{indent}   # {self.remark}")
+        out.append(indent + "qed")
+        return "\n".join(out)
+
+
+def source_of(text_lines: list[str], span) -> str:
+    """The source text of a span."""
+    if span.line == span.end_line:
+        return text_lines[span.line - 1][span.col - 1:span.end_col - 1]
+    out = [text_lines[span.line - 1][span.col - 1:]] + text_lines[span.line:span.end_line - 1]
+    out.append(text_lines[span.end_line - 1][:span.end_col - 1])
+    return " ".join(s.strip() for s in out)
+
+
+def _wrapped(node: ast.Node, text: str) -> str:
+    """`text` (the source of `node`), parenthesised unless it already binds tighter than indexing."""
+    if isinstance(node, (ast.Name, ast.Call)) or (text.startswith("(") and text.endswith(")") and _one_group(text)):
+        return text
+    return f"({text})"
+
+
+def _one_group(text: str) -> bool:
+    depth = 0
+    for k, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and k < len(text) - 1:
+            return False
+    return True
+
+
+class Deriver:
+    """Derives proofs of the theorems of one file (its declarations are `scope`, its text `source`)."""
+
+    def __init__(self, scope: Scope, source: str):
+        self.scope = scope
+        self.lines_of_source = source.split("\n")
+        self.el = Elaborator(scope)
+
+    # -- helpers ---------------------------------------------------------------------------------------
+    def elab_line(self, text: str) -> Expr:
+        """The index expression of one line of a componentwise proof (a scalar)."""
+        try:
+            node = parse(f"theorem derive_line: {text} = 0").items[0].lhs
+            t = self.el.expr(node)
+        except (ParseFailure, ElabError) as err:
+            raise CannotDerive(f"derive wrote a line it cannot read back ({text}): {err}") from None
+        if not t.scalar:
+            raise CannotDerive(f"derive wrote a line that is not a scalar: {text}")
+        return t.value()
+
+    def cite(self, before: str, after: str, preferred: list[str]) -> str:
+        """The one rule (from `preferred`, else the smallest set `rules.suggest` finds) that explains
+        the step from `before` to `after`."""
+        a, b = self.elab_line(before), self.elab_line(after)
+        for name in preferred:
+            try:
+                if rules.explains([rules.RULES[name]], a, b):
+                    return name
+            except KernelLimit:
+                break
+        found = rules.suggest(a, b)
+        if not found:
+            raise CannotDerive(f"no rule explains the step from {before} to {after}")
+        return ", ".join(found)
+
+    def declare_index(self, name: str, dim) -> None:
+        """Declare an index the file lacks, as the declaration derive writes before the theorem will."""
+        self.scope.names[name] = Declared("index", Span.point(), f"index {name} : {dim.name}", index=Index(name, dim))
+
+    def component_indices(self, th_lhs, dims) -> list[Index]:
+        """One declared index per entry slot (rows, then columns), preferring k, p, q, …; an undeclared
+        name where the file declares none over the dimension (the caller declares it)."""
+        free = {i.name for i in free_slots(th_lhs)}
+        out: list[Index] = []
+        for dim in dims:
+            declared = [n for n, d in self.scope.names.items() if d.what == "index" and d.index.dim == dim]
+            order = [n for n in COMPONENT_NAMES if n in declared] + declared
+            pick = next((n for n in order if n not in free and n not in {i.name for i in out}), None)
+            if pick is None:
+                pick = next(n for n in COMPONENT_NAMES + tuple(f"k{j}" for j in range(2, 99))
+                            if n not in self.scope.names and n not in {i.name for i in out} and n not in free)
+            out.append(Index(pick, dim))
+        return out
+
+    # -- the derivation -------------------------------------------------------------------------------
+    def plan(self, lhs_node: ast.Node, rhs_node: ast.Node | None) -> Plan:
+        """The proof of `lhs = rhs` (rhs None: derive states the right side itself, in matrix notation)."""
+        try:
+            lhs = self.el.expr(lhs_node)
+        except ElabError as err:
+            raise CannotDerive(err.diagnostic.message) from None
+        dims = [d for d in (lhs.rows, lhs.cols) if d is not None]
+        comp = self.component_indices(lhs.comp(Index("(row)", lhs.rows) if lhs.rows else None,
+                                                Index("(col)", lhs.cols) if lhs.cols else None), dims)
+        it = iter(comp)
+        row = next(it) if lhs.rows is not None else None
+        col = next(it) if lhs.cols is not None else None
+        at = f"[{', '.join(i.name for i in comp)}]" if comp else ""
+        printer = Printer(self.scope, {i: i.name for i in comp})
+        needs = {i.name: i.dim for i in comp if i.name not in self.scope.names}
+        for name, dim in needs.items():
+            self.declare_index(name, dim)
+
+        def show(e: Expr) -> str:
+            text = printer.print(_flat(e))[0]
+            for name, dim in printer.used.items():
+                if name not in self.scope.names:
+                    needs[name] = dim
+                    self.declare_index(name, dim)
+            return text
+
+        lhs_text = source_of(self.lines_of_source, lhs_node.span)
+        lines = [_wrapped(lhs_node, lhs_text) + at if at else lhs_text]
+        steps: list[tuple[str, list[str]]] = []  # (line, preferred rules)
+        e = lhs.comp(row, col)
+        e1 = rewrite.unfold(DERIVATIVE_TAGS, e)
+        if e1 is not None:
+            text = self.derivative_text(e1, lhs_node, {i.name for i in comp})
+            steps.append((text if text is not None else show(e1), ["gradient_def", "hessian_def", "jacobian_def"]))
+            e = e1
+        tags = _fold_tags(e)
+        if tags and (e1 is not None or rhs_node is None or rewrite.differentiate(e) is not None):
+            steps.append((show(e), self.definition_rules(e, tags)))
+        try:
+            d = rewrite.differentiate(e)
+        except KernelLimit as err:
+            raise CannotDerive(f"differentiating is too large: {err}") from None
+        if d is not None:
+            steps.append((show(d), ["product_rule", "chain_rule"]))
+            e = rewrite.unfold(ALL_TAGS, d) or d  # printed unfolded already; deltas may now meet their sums
+        for _ in range(5):
+            try:
+                c = rewrite.collapse(e)
+            except KernelLimit as err:
+                raise CannotDerive(f"collapsing the deltas is too large: {err}") from None
+            if c is None:
+                break
+            steps.append((show(c), ["index_collapse"]))
+            e = c
+        oriented = _orient_symmetric(e, set(comp))
+        if oriented is not None:
+            steps.append((show(oriented), ["symmetry"]))
+            e = oriented
+        remark, rhs_text, terms = "", None, None
+        derived = e1 is not None or d is not None
+        loose = {i.name for i in free_slots(e)} - {i.name for i in comp}
+        if not loose and (derived or rhs_node is None):
+            try:
+                terms = recollect(e, row, col)
+            except NoMatrixForm as why:
+                remark = f"no matrix form: {why}; the result stays in index form"
+        if terms is not None:
+            preferred = self.product_rules(row, col)
+            rhs_text = whole(terms)
+            steps.append((entrywise(terms, at), preferred))
+            if len(terms) > 1:  # the common factor pulled out
+                steps.append((f"({rhs_text}){at}" if at else rhs_text, preferred))
+        if rhs_node is not None:
+            rhs_src = source_of(self.lines_of_source, rhs_node.span)
+            first = self.definition_rules(e, tags) if tags and not derived else []
+            steps.append((_wrapped(rhs_node, rhs_src) + at if at else rhs_src,
+                          first + self.product_rules(row, col) + ["symmetry"] + sorted(_DEF_RULE.values())))
+        # a line that says what the line before says (the same index expression) replaces it
+        chain, exprs, wanted = [lines[0]], [self.elab_line(lines[0])], []
+        for text, preferred in steps:
+            text = _spaced(text)
+            x = self.elab_line(text)
+            if x == exprs[-1]:
+                if len(chain) > 1:
+                    chain[-1] = text
+                continue
+            chain.append(text)
+            exprs.append(x)
+            wanted.append(preferred)
+        if len(chain) == 1 and steps:  # the two sides are the same index expression: one step
+            chain.append(_spaced(steps[-1][0]))
+            wanted.append(steps[-1][1])
+        chosen = [self.cite(a, b, pref) for a, b, pref in zip(chain, chain[1:], wanted)]
+        for name in chosen:
+            if "algebra" in name.split(", "):
+                raise CannotDerive("a step is explained by no rule but algebra")
+        return Plan(tuple(i.name for i in comp), chain, chosen, remark, rhs_text if rhs_node is None else None, needs)
+
+    def derivative_text(self, e: Expr, lhs_node: ast.Node, comp_names: set) -> str | None:
+        """The line after gradient_def with the body as the user wrote it (`d(x^T A x)/dx[k]`), or None
+        when the left side is not one derivative of a written body."""
+        body = _derivative_body(lhs_node)
+        if body is None:
+            return None
+        src = source_of(self.lines_of_source, body.span)
+
+        def text(e: Expr) -> str | None:
+            if isinstance(e, Deriv):
+                inner = text(e.body)
+                if inner is None:
+                    return None
+                slots = ", ".join(s.name if isinstance(s, Index) else str(s) for s in e.idx)
+                return f"d({inner})/d{e.var.name}" + (f"[{slots}]" if slots else "")
+            free = sorted(i.name for i in free_slots(e) if i.name in comp_names)
+            if len(free) > 1:
+                return None
+            return f"{_wrapped(body, src)}[{free[0]}]" if free else src
+
+        return text(e)
+
+    def definition_rules(self, e: Expr, tags: set) -> list[str]:
+        """The definition a step that unfolds `tags` cites, most specific first."""
+        if tags <= EXPAND_TAGS:
+            if tags == {"matmul"}:
+                kinds = {len(free_slots(f.body)) for f in _folds(e, "matmul")}
+                name = {0: "dot_def", 1: "matvec_def", 2: "matmul_def"}.get(kinds.pop()) if len(kinds) == 1 else None
+                return [name, "expand_sums"] if name else ["expand_sums"]
+            if len(tags) == 1:
+                return [_DEF_RULE[next(iter(tags))], "expand_sums"]
+            return ["expand_sums"]
+        return [_DEF_RULE[t] for t in sorted(tags) if t in _DEF_RULE] + ["expand_sums"]
+
+    @staticmethod
+    def product_rules(row, col) -> list[str]:
+        if row is not None and col is not None:
+            return ["matmul_def", "expand_sums", "trace_def"]
+        if row is not None or col is not None:
+            return ["matvec_def", "expand_sums", "trace_def"]
+        return ["dot_def", "expand_sums", "trace_def"]
+
+
+def _spaced(text: str) -> str:
+    """Printed slots `A[i,j]` spaced as the examples write them, `A[i, j]`."""
+    return re.sub(r",(?=\S)", ", ", text)
+
+
+def _folds(e: Expr, tag: str) -> list:
+    out = []
+
+    def visit(x):
+        if isinstance(x, Fold) and x.tag == tag:
+            out.append(x)
+        for kid in rewrite._children(x):
+            visit(kid)
+
+    visit(e)
+    return out
+
+
+def _flat(e: Expr) -> Expr:
+    """Products of products written as one product (the printer parenthesises a nested one)."""
+    if isinstance(e, Mul):
+        args = []
+        for a in e.args:
+            a = _flat(a)
+            args.extend(a.args if isinstance(a, Mul) else [a])
+        return Mul(tuple(args))
+    return rewrite._rebuild(e, _flat)
+
+
+def _orient_symmetric(e: Expr, comp: set) -> Expr | None:
+    """S[j,k] written S[k,j] for S declared symmetric and k a component index (then S x, not Sᵀ x)."""
+    def visit(x: Expr) -> Expr:
+        if isinstance(x, Entry) and x.obj.symmetric and len(x.idx) == 2 and x.idx[1] in comp \
+                and x.idx[0] not in comp:
+            return Entry(x.obj, (x.idx[1], x.idx[0]), x.derivs)
+        return rewrite._rebuild(x, visit)
+
+    new = visit(e)
+    return None if new == e else new
+
+
+def _fold_tags(e: Expr) -> set:
+    out = set()
+
+    def visit(x):
+        if isinstance(x, Fold):
+            out.add(x.tag)
+        for kid in rewrite._children(x):
+            visit(kid)
+
+    visit(e)
+    return out
+
+
+def _derivative_body(node: ast.Node) -> ast.Node | None:
+    """What the derivative written as `node` differentiates (grad(f, x), ∇f, hess(f, x), d(f)/dx, D(u))."""
+    if isinstance(node, ast.Call) and node.callee.name in ("grad", "hess", "D", "∇") and node.args:
+        return node.args[0]
+    if isinstance(node, (ast.GradOp, ast.Partial)):
+        return node.body
+    return None

@@ -1,0 +1,249 @@
+"""Index form back to matrix notation: Σ_j A[k,j] x[j] is (A x)[k], Σ_i x[i] A[i,k] is (Aᵀ x)[k], a cycle
+is a trace, a[k] b[p] is (a bᵀ)[k,p], and a factor common to every term is pulled out.
+
+`recollect(expr, row, col)` returns the matrix-notation text of the array whose (row, col) entry is
+`expr` (a column vector when `col` is None, a scalar when both are None), or None with the reason when
+there is no matrix form (an index shared by three factors, a function applied entrywise, …).
+Untrusted: the text is a line for the checker to decide like any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from ..kernel import Add, Entry, Expr, Fold, Index, Mul, Num, Pow, Size, Sum
+from ..kernel.terms import Inverse
+
+
+class NoMatrixForm(Exception):
+    """The expression has no matrix form here; the message says why."""
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A matrix or vector as it stands in a product: `name` (A, x, inv(A)), transposed or not."""
+
+    name: str
+    transposed: bool = False
+    symmetric: bool = False
+
+    def text(self) -> str:
+        return f"{self.name}^T" if self.transposed and not self.symmetric else self.name
+
+    def flipped(self) -> "Atom":
+        return self if self.symmetric else Atom(self.name, not self.transposed, self.symmetric)
+
+
+@dataclass(frozen=True)
+class Term:
+    """coeff · scalars · chain: `chain` is a product of atoms (empty for a scalar term)."""
+
+    coeff: Fraction
+    scalars: tuple[str, ...]
+    chain: tuple[Atom, ...]
+    outer: tuple[Atom, ...] = ()  # for u wᵀ: the atoms of w's chain, printed transposed after `chain`
+
+
+def recollect(expr: Expr, row: Index | None, col: Index | None) -> list[Term]:
+    """The terms of the array whose entry at (row, col) is `expr`, in matrix notation (equal terms
+    added up). NoMatrixForm when there is none."""
+    merged: dict = {}
+    for c, bound, factors in _flatten(expr):
+        t = _term(c, bound, factors, row, col)
+        key = (t.scalars, t.chain, t.outer)  # equal terms add up: x + x is 2 x
+        merged[key] = merged.get(key, Fraction(0)) + t.coeff
+    terms = [Term(c, s, ch, o) for (s, ch, o), c in merged.items() if c]
+    return sorted(terms, key=lambda t: sum(a.transposed and not a.symmetric for a in t.chain + t.outer))
+
+
+def whole(terms: list[Term]) -> str:
+    """The array in matrix notation, a common factor pulled out: `(A + A^T) x`."""
+    return _sum_text(terms) if terms else "0"
+
+
+def entrywise(terms: list[Term], at: str) -> str:
+    """The entry `at` (`[k]`, `[k, p]`, or "" for a scalar) term by term: `(A x)[k] + (A^T x)[k]`."""
+    if not terms:
+        return "0"
+    out = ""
+    for n, t in enumerate(terms):
+        chain = _chain_text(t)
+        if at:
+            single = len(t.chain) + len(t.outer) == 1 and not (t.chain + t.outer)[0].transposed
+            chain = f"{chain}{at}" if single else f"({chain}){at}"
+        text = _term_text(t, chain)
+        out += ("-" if n == 0 else " - ") + text if t.coeff < 0 else (" + " if n else "") + text
+    return out
+
+
+# ---- terms ------------------------------------------------------------------------------------------
+
+def _flatten(e: Expr) -> list:
+    """`e` as (coefficient, bound indices, factors) terms: products distributed over sums, Σ pulled out."""
+    if isinstance(e, Fold):
+        return _flatten(e.body)
+    if isinstance(e, Num):
+        return [(e.value, (), ())] if e.value else []
+    if isinstance(e, Add):
+        return [t for a in e.args for t in _flatten(a)]
+    if isinstance(e, Mul):
+        acc = [(Fraction(1), (), ())]
+        for a in e.args:
+            acc = [(c1 * c2, b1 + b2, f1 + f2) for c1, b1, f1 in acc for c2, b2, f2 in _flatten(a)]
+            if len(acc) > 200:
+                raise NoMatrixForm("the expression has too many terms")
+        return acc
+    if isinstance(e, Sum) and e.lo is None and e.hi is None:
+        return [(c, (e.index,) + b, f) for c, b, f in _flatten(e.body)]
+    if isinstance(e, Pow) and e.exp > 0 and isinstance(e.base, (Entry, Inverse)):
+        return [(Fraction(1), (), (e.base,) * e.exp)]
+    return [(Fraction(1), (), (e,))]
+
+
+def _atom(f) -> tuple[Atom, tuple]:
+    """The atom a factor is an entry of, and its slots."""
+    if isinstance(f, Inverse):
+        return Atom(f"inv({f.obj.name})", symmetric=f.obj.symmetric), f.idx
+    return Atom(f.obj.name, symmetric=f.obj.symmetric), f.idx
+
+
+def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col: Index | None) -> Term:
+    scalars: list[str] = []
+    arrays: list[tuple[Atom, tuple]] = []
+    for f in factors:
+        if isinstance(f, Size):
+            scalars.append(f.dim.name if f.dim.symbolic else str(f.dim.size))
+        elif isinstance(f, (Entry, Inverse)) and not getattr(f, "derivs", ()):
+            atom, slots = _atom(f)
+            if not slots:
+                scalars.append(atom.name)
+            elif any(not isinstance(s, Index) for s in slots):
+                raise NoMatrixForm("an entry is named by a number")
+            else:
+                arrays.append((atom, slots))
+        else:
+            raise NoMatrixForm(f"{type(f).__name__.lower()} has no matrix notation here")
+    seen: dict[Index, list] = {}
+    for n, (_, slots) in enumerate(arrays):
+        for pos, s in enumerate(slots):
+            seen.setdefault(s, []).append((n, pos))
+    for idx, where in seen.items():
+        want = 1 if idx in (row, col) else 2
+        if idx not in (row, col) and idx not in bound:
+            raise NoMatrixForm(f"index {idx.name} is free")
+        if len(where) != want:
+            raise NoMatrixForm(f"index {idx.name} is shared by {len(where)} factors")
+    for idx in (row, col):
+        if idx is not None and idx not in seen:
+            raise NoMatrixForm(f"a term does not depend on {idx.name}")
+    used: set[int] = set()
+
+    def walk(idx: Index, came: int | None) -> tuple[list[Atom], Index | None]:
+        """From index `idx`, leaving factor `came`: the atoms met, and the free index reached (None: a vector)."""
+        out = []
+        while True:
+            nxt = [(n, pos) for n, pos in seen[idx] if n != came or len(seen[idx]) == 1 and n not in used]
+            nxt = [(n, pos) for n, pos in nxt if n not in used]
+            if not nxt:
+                raise NoMatrixForm("a product does not close")
+            n, pos = nxt[0]
+            used.add(n)
+            atom, slots = arrays[n]
+            if len(slots) == 1:
+                out.append(atom)
+                return out, None
+            other = slots[1 - pos]
+            out.append(atom if pos == 0 else atom.flipped())
+            if other in (row, col):
+                return out, other
+            idx, came = other, n
+
+    chain: list[Atom] = []
+    outer: list[Atom] = []
+    if row is not None:
+        chain, end = walk(row, None)
+        if end is None and col is not None:
+            outer, end2 = walk(col, None)
+            if end2 is not None:
+                raise NoMatrixForm("a product does not close")
+        elif end is not None and end != col:
+            raise NoMatrixForm("a product does not close")
+        elif end is None and col is None:
+            pass
+    elif col is not None:
+        raise NoMatrixForm("a row result")
+    for n, (atom, slots) in enumerate(arrays):  # what is left: closed chains, scalars
+        if n in used:
+            continue
+        used.add(n)
+        if len(slots) == 1:
+            rest, end = walk(slots[0], n)
+            scalars.append(_product([atom.flipped()] + rest))
+        elif slots[0] == slots[1]:
+            scalars.append(f"tr({atom.name})")
+        else:
+            start = slots[0]
+            cyc = [atom]
+            idx, came = slots[1], n
+            while idx != start:
+                nxt = [(m, pos) for m, pos in seen[idx] if m != came and m not in used]
+                if not nxt:
+                    rest, end = walk(idx, came)  # ran into a vector: vᵀ … is a row; not a cycle
+                    raise NoMatrixForm("a product does not close")
+                m, pos = nxt[0]
+                used.add(m)
+                a, sl = arrays[m]
+                if len(sl) == 1:
+                    raise NoMatrixForm("a product does not close")
+                cyc.append(a if pos == 0 else a.flipped())
+                idx, came = sl[1 - pos], m
+            scalars.append(f"tr({_product(cyc)})")
+    return Term(coeff, tuple(sorted(scalars)), tuple(chain), tuple(outer))
+
+
+# ---- text -------------------------------------------------------------------------------------------
+
+def _product(atoms) -> str:
+    return " ".join(a.text() for a in atoms)
+
+
+def _chain_text(t: Term) -> str:
+    return _product(list(t.chain) + [a.flipped() for a in reversed(t.outer)])
+
+
+def _term_text(t: Term, chain: str | None = None) -> str:
+    chain = _chain_text(t) if chain is None else chain
+    parts = [p for p in (*t.scalars, chain) if p]
+    c = abs(t.coeff)
+    body = " ".join(parts)
+    if c != 1 or not body:
+        num = str(c.numerator) if c.denominator == 1 else None
+        if num is None:
+            return f"{c.numerator} {body} / {c.denominator}".replace("1  /", "1 /") if body else f"{c}"
+        body = f"{num} {body}".strip()
+    return body
+
+
+def _sum_text(terms: list[Term]) -> str:
+    """The terms added up, with a chain factor common to all of them pulled out: (A + Aᵀ) x."""
+    if len(terms) > 1 and all(t.coeff == terms[0].coeff and t.scalars == terms[0].scalars and not t.outer
+                              for t in terms):
+        chains = [t.chain for t in terms]
+        k = 0
+        while all(len(c) > k + 1 for c in chains) and len({c[len(c) - 1 - k] for c in chains}) == 1:
+            k += 1
+        if k:
+            heads = [_product(c[:len(c) - k]) for c in chains]
+            if len(set(heads)) == len(heads):
+                common = _product(chains[0][len(chains[0]) - k:])
+                text = _term_text(terms[0], f"({' + '.join(heads)}) {common}")
+                return f"-{text}" if terms[0].coeff < 0 else text
+    out = ""
+    for n, t in enumerate(terms):
+        text = _term_text(t)
+        if t.coeff < 0:
+            out += ("-" if n == 0 else " - ") + text
+        else:
+            out += (" + " if n else "") + text
+    return out
