@@ -123,6 +123,15 @@ class Deriver:
             raise CannotDerive(f"no rule explains the step from {before} to {after}")
         return ", ".join(found)
 
+    @staticmethod
+    def bookkeeping(a: Expr, b: Expr) -> bool:
+        """Whether `a` and `b` differ by bookkeeping alone (reordering, renaming, arithmetic), which
+        every rule allows: such a line merges into the step before it."""
+        try:
+            return bool(rules.explains([], a, b))
+        except KernelLimit:
+            return False
+
     def declare_index(self, name: str, dim) -> None:
         """Declare an index the file lacks, as the declaration derive writes before the theorem will."""
         self.scope.names[name] = Declared("index", Span.point(), f"index {name} : {dim.name}", index=Index(name, dim))
@@ -208,7 +217,8 @@ class Deriver:
             try:
                 terms = recollect(e, row, col)
             except NoMatrixForm as why:
-                remark = f"no matrix form: {why}; the result stays in index form"
+                if rhs_node is None:
+                    remark = f"no matrix form: {why}; the result stays in index form"
         if terms is not None:
             preferred = self.product_rules(row, col)
             rhs_text = whole(terms)
@@ -225,8 +235,9 @@ class Deriver:
         for text, preferred in steps:
             text = _spaced(text)
             x = self.elab_line(text)
-            if x == exprs[-1]:
+            if x == exprs[-1] or (len(chain) > 1 and self.bookkeeping(exprs[-1], x)):
                 if len(chain) > 1:
+                    exprs[-1] = x
                     chain[-1] = text
                 continue
             chain.append(text)

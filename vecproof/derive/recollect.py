@@ -29,7 +29,9 @@ class Atom:
     symmetric: bool = False
 
     def text(self) -> str:
-        return f"{self.name}^T" if self.transposed and not self.symmetric else self.name
+        if not self.transposed or self.symmetric:
+            return self.name
+        return f"({self.name})^T" if "(" in self.name and not self.name.startswith("inv(") else f"{self.name}^T"
 
     def flipped(self) -> "Atom":
         return self if self.symmetric else Atom(self.name, not self.transposed, self.symmetric)
@@ -102,10 +104,15 @@ def _flatten(e: Expr) -> list:
 
 
 def _atom(f) -> tuple[Atom, tuple]:
-    """The atom a factor is an entry of, and its slots."""
+    """The atom a factor is an entry of, and its slots: d(X)/dt for a derivative by a scalar."""
     if isinstance(f, Inverse):
         return Atom(f"inv({f.obj.name})", symmetric=f.obj.symmetric), f.idx
-    return Atom(f.obj.name, symmetric=f.obj.symmetric), f.idx
+    name = f.obj.name
+    for var, slots in f.derivs:
+        if slots:
+            raise NoMatrixForm("a derivative by an entry has no matrix notation here")
+        name = f"d({name})/d{var.name}"
+    return Atom(name, symmetric=f.obj.symmetric), f.idx
 
 
 def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col: Index | None) -> Term:
@@ -114,7 +121,7 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
     for f in factors:
         if isinstance(f, Size):
             scalars.append(f.dim.name if f.dim.symbolic else str(f.dim.size))
-        elif isinstance(f, (Entry, Inverse)) and not getattr(f, "derivs", ()):
+        elif isinstance(f, (Entry, Inverse)):
             atom, slots = _atom(f)
             if not slots:
                 scalars.append(atom.name)
