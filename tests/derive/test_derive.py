@@ -1,0 +1,165 @@
+"""`vecproof derive`: proofs written for theorems that have none, checked by the unchanged checker.
+
+Each curated file is stripped of its proofs, derived, and checked again as a user would (exit 0, no
+warning even in exercise mode, no step citing `algebra`)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vecproof.checker import check_text
+from vecproof.derive import generate
+from vecproof.derive.file import derive_text
+from vecproof.frontends.cli import main
+from vecproof.options import CheckOptions
+from vecproof.syntax import ast
+from vecproof.syntax.parser import parse
+
+ROOT = Path(__file__).resolve().parents[2]
+CURATED = [
+    "examples/000_vector_derivatives.vproof",
+    "examples/002_product_rules.vproof",
+    "examples/002_worked_dot_product.vproof",
+    "examples/003_identity_and_hessian.vproof",
+    "examples/004_scalar_variable.vproof",
+    "examples/ml/logistic_regression.vproof",
+    "vecproof/library/forms.vproof",
+    "vecproof/library/norms.vproof",
+    "vecproof/library/traces.vproof",
+]
+
+
+def strip_proofs(text: str) -> str:
+    """`text` without its `proof … qed` blocks (cut at the positions the parser gives them)."""
+    lines = text.split("\n")
+    items = []
+    for item in parse(text).items:
+        items.extend(item if isinstance(item, list) else [item])
+    for th in reversed([i for i in items if isinstance(i, ast.Theorem)]):
+        p = th.proof.span
+        lines[p.line - 1:p.end_line] = [lines[p.line - 1][:p.col - 1] + lines[p.end_line - 1][p.end_col - 1:]]
+    return "\n".join(lines)
+
+
+def derive_cli(capsys, *args) -> tuple[int, str, str]:
+    code = main(["derive", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.mark.parametrize("name", CURATED)
+def test_derived_proofs_of_curated_files_check_clean_in_exercise_mode(name, tmp_path, capsys):
+    stripped = strip_proofs((ROOT / name).read_text())
+    assert "qed" not in stripped
+    f = tmp_path / "stripped.vproof"
+    f.write_text(stripped)
+    code, out, err = derive_cli(capsys, str(f))
+    assert code == 0, err
+    assert "by algebra" not in out and "algebra" not in {c for line in out.split("\n") if " by " in line
+                                                         for c in line.split(" by ")[1].split(", ")}
+    result = check_text(out, "derived.vproof", options=CheckOptions(exercise=True))
+    assert [d.code.id for d in result.diagnostics] == []
+    assert result.theorems and all(t.status == "proved" for t in result.theorems)
+    assert out.count("\nqed") == len(result.theorems)  # a proof under every theorem
+
+
+def test_expr_quadratic_form_states_the_matrix_form_and_checks(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "vecproof", "derive", "--expr", "grad(x^T A x, x)"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "grad(x^T A x, x) = (A + A^T) x" in run.stdout
+    assert "by gradient_def" in run.stdout and "by product_rule" in run.stdout and "by index_collapse" in run.stdout
+    assert "algebra" not in run.stdout
+    f = tmp_path / "derived.vproof"
+    f.write_text(run.stdout)
+    check = subprocess.run([sys.executable, "-m", "vecproof", "check", str(f), "--no-cache", "--exercise"],
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout
+
+
+@pytest.mark.parametrize("expr, rhs", [
+    ("grad(‖x‖², x)", "2 x"),
+    ("d(A x)/dx", "A^T"),
+    ("grad(‖X‖_F², X)", "2 X"),
+    ("grad(x^T S x, x)", "2 S x"),
+    ("grad(a^T X b, X)", "a b^T"),
+    ("grad(tr(X^T A X), X)", "(A + A^T) X"),
+    ("hess(x^T A x, x)", "A + A^T"),
+    ("grad(‖A x - b‖², x)", "2 A^T A x - 2 A^T b"),
+])
+def test_expr_recollects_into_matrix_notation(expr, rhs, capsys):
+    code, out, err = derive_cli(capsys, "--expr", expr)
+    assert code == 0, err
+    assert f"{expr} = {rhs}\n" in out
+    assert check_text(out, options=CheckOptions(exercise=True)).passed()
+
+
+def test_expr_without_matrix_form_says_so_and_still_checks(capsys):
+    code, out, err = derive_cli(capsys, "--expr", "grad(sum(i, x[i]^3) + x^T x, x)")
+    assert code == 0, err
+    assert "# " in out and "matrix" in out
+    assert check_text(out, options=CheckOptions(exercise=True)).passed()
+
+
+def test_expr_with_declarations_from_a_file(tmp_path, capsys):
+    decls = tmp_path / "decls.vproof"
+    decls.write_text("layout denominator\ndim m, n\nindex i, j, k : n\nindex r : m\nvar w : vector(n)\n"
+                     "const P : matrix(m, n)\nconst y : vector(m)\n\ntheorem unproved: w = w\n")
+    code, out, err = derive_cli(capsys, "--expr", "grad(‖P w - y‖², w)", "--decls", str(decls))
+    assert code == 0, err
+    assert "dim" not in out  # the theorem only, to go under the declarations
+    assert "= 2 P^T P w - 2 P^T y" in out
+    whole = decls.read_text().replace("theorem unproved: w = w\n", "") + out
+    assert check_text(whole).passed()
+
+
+def test_derive_file_in_place_leaves_written_proofs_and_explains_what_it_cannot_do(tmp_path, capsys):
+    src = ("layout denominator\ndim n\nindex i, k : n\nvar x : vector(n)\nconst a, b : vector(n)\n"
+           "const A : matrix(n, n)\nvar X : matrix(n, n) invertible\n\n"
+           "theorem g: grad(x^T A x, x) = (A + A^T) x\n\n"
+           "theorem h:\n  x^T x = ‖x‖²\nproof:\n     x^T x\n   = ‖x‖²   by dot_def, norm_def\nqed\n\n"
+           "theorem other: grad(a^T inv(X) b, X) = -inv(X)^T a b^T inv(X)^T\n")
+    f = tmp_path / "f.vproof"
+    f.write_text(src)
+    code, out, err = derive_cli(capsys, str(f), "--in-place")
+    written = f.read_text()
+    assert "proof (component k):" in written and "   = ‖x‖²   by dot_def, norm_def" in written
+    result = check_text(written)
+    status = {t.name: t.status for t in result.theorems}
+    assert status["g"] == "proved" and status["h"] == "proved"
+    # derive cannot prove `other` yet: it says so, and the theorem stays without a proof
+    assert code == 1 and "other" in err and status["other"] == "failed"
+    assert [d.code.id for d in result.diagnostics] == ["VP211"]
+
+
+def test_a_derived_proof_that_does_not_check_is_an_internal_error_and_never_printed(monkeypatch, tmp_path, capsys):
+    real = generate.Deriver.plan
+
+    def wrong(self, lhs, rhs):
+        plan = real(self, lhs, rhs)
+        plan.lines[-2] = "3 x[k]"  # a false step in the middle
+        return plan
+
+    monkeypatch.setattr(generate.Deriver, "plan", wrong)
+    src = "layout denominator\ndim n\nindex i, k : n\nvar x : vector(n)\n\ntheorem g: grad(‖x‖², x) = 2 x\n"
+    got = derive_text(src)
+    assert got.proved == [] and [d.code.id for d in got.diagnostics] == ["VP902"]
+    assert "does not check" in got.diagnostics[0].message
+    assert "qed" not in got.text
+    f = tmp_path / "g.vproof"
+    f.write_text(src)
+    code, out, err = derive_cli(capsys, str(f))
+    assert code == 2 and "VP902" in err and "qed" not in out
+    code, out, err = derive_cli(capsys, "--expr", "grad(‖x‖², x)")
+    assert code == 2 and "VP902" in err and out == ""
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    assert derive_cli(capsys)[0] == 2
+    assert derive_cli(capsys, "f.vproof", "--expr", "x")[0] == 2
+    assert derive_cli(capsys, str(tmp_path / "missing.vproof"))[0] == 2
+    assert derive_cli(capsys, "--expr", "grad(x, x)", "--in-place")[0] == 2
+    code, out, err = derive_cli(capsys, "--expr", "grad(g^T x, x)")
+    assert code == 1 and "'g' is not declared" in err
