@@ -103,6 +103,21 @@ def test_expr_without_matrix_form_says_so_and_still_checks(capsys):
     assert check_text(out, options=CheckOptions(exercise=True)).passed()
 
 
+def test_expr_entrywise_results_use_hadamard_and_say_so(capsys):
+    code, out, err = derive_cli(capsys, "--expr", "grad(sum(i, a[i] x[i]^2), x)")
+    assert code == 0, err
+    assert "= 2 (a ⊙ x)\n" in out and "by hadamard_def" in out and "# no matrix product form" in out
+    assert check_text(out, options=CheckOptions(exercise=True)).passed()
+
+
+def test_expr_with_a_diagonal_entry_stays_in_index_form_at_an_entry(capsys):
+    code, out, err = derive_cli(capsys, "--expr", "grad(sum(i, A[i, i] x[i]^2), x)")
+    assert code == 0, err
+    assert "grad(sum(i, A[i, i] x[i]^2), x)[k] = 2 A[k, k] x[k]\n" in out
+    assert "# no matrix form: index k occurs 3 times" in out
+    assert check_text(out, options=CheckOptions(exercise=True)).passed()
+
+
 def test_expr_with_declarations_from_a_file(tmp_path, capsys):
     decls = tmp_path / "decls.vproof"
     decls.write_text("layout denominator\ndim m, n\nindex i, j, k : n\nindex r : m\nvar w : vector(n)\n"

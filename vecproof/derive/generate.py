@@ -221,6 +221,10 @@ class Deriver:
                     remark = f"no matrix form: {why}; the result stays in index form"
         if terms is not None:
             preferred = self.product_rules(row, col)
+            if any("⊙" in a.name for t in terms for a in t.chain + t.outer):
+                preferred = ["hadamard_def"] + preferred
+                if rhs_node is None:
+                    remark = "no matrix product form: the result is written entrywise, with ⊙"
             rhs_text = whole(terms)
             steps.append((entrywise(terms, at), preferred))
             if len(terms) > 1:  # the common factor pulled out

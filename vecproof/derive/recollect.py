@@ -9,6 +9,7 @@ Untrusted: the text is a line for the checker to decide like any other.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -131,6 +132,11 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
                 arrays.append((atom, slots))
         else:
             raise NoMatrixForm(f"{type(f).__name__.lower()} has no matrix notation here")
+    for idx in (row, col):  # x[k] y[k]: the entrywise product (x ⊙ y)[k]
+        at = [n for n, (_, slots) in enumerate(arrays) if idx in slots]
+        if idx is not None and len(at) > 1 and all(len(arrays[n][1]) == 1 for n in at):
+            name = " ⊙ ".join(sorted(arrays[n][0].name for n in at))
+            arrays = [a for n, a in enumerate(arrays) if n not in at] + [(Atom(f"({name})"), (idx,))]
     seen: dict[Index, list] = {}
     for n, (_, slots) in enumerate(arrays):
         for pos, s in enumerate(slots):
@@ -138,12 +144,13 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
     for idx, where in seen.items():
         want = 1 if idx in (row, col) else 2
         if idx not in (row, col) and idx not in bound:
-            raise NoMatrixForm(f"index {idx.name} is free")
+            raise NoMatrixForm(f"index {_shown(idx)} is free")
         if len(where) != want:
-            raise NoMatrixForm(f"index {idx.name} is shared by {len(where)} factors")
+            raise NoMatrixForm(f"index {_shown(idx)} occurs {len(where)} times in a term (a matrix product "
+                               f"joins two)" if want == 2 else f"index {_shown(idx)} occurs {len(where)} times")
     for idx in (row, col):
         if idx is not None and idx not in seen:
-            raise NoMatrixForm(f"a term does not depend on {idx.name}")
+            raise NoMatrixForm(f"a term does not depend on {_shown(idx)}")
     used: set[int] = set()
 
     def walk(idx: Index, came: int | None) -> tuple[list[Atom], Index | None]:
@@ -207,6 +214,11 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
                 idx, came = sl[1 - pos], m
             scalars.append(f"tr({_product(cyc)})")
     return Term(coeff, tuple(sorted(scalars)), tuple(chain), tuple(outer))
+
+
+def _shown(idx: Index) -> str:
+    """An index's name as the file writes it (without the suffixes of a fresh bound index)."""
+    return re.sub(r"(?:['~][0-9]+)+$", "", idx.name)
 
 
 # ---- text -------------------------------------------------------------------------------------------
