@@ -135,7 +135,7 @@ def test_derive_file_in_place_leaves_written_proofs_and_explains_what_it_cannot_
            "const A : matrix(n, n)\nvar X : matrix(n, n) invertible\n\n"
            "theorem g: grad(x^T A x, x) = (A + A^T) x\n\n"
            "theorem h:\n  x^T x = ‖x‖²\nproof:\n     x^T x\n   = ‖x‖²   by dot_def, norm_def\nqed\n\n"
-           "theorem other: grad(a^T inv(X) b, X) = -inv(X)^T a b^T inv(X)^T\n")
+           "theorem other: grad(‖x‖², x) = 3 x\n")  # false: no proof to find
     f = tmp_path / "f.vproof"
     f.write_text(src)
     code, out, err = derive_cli(capsys, str(f), "--in-place")
@@ -144,7 +144,7 @@ def test_derive_file_in_place_leaves_written_proofs_and_explains_what_it_cannot_
     result = check_text(written)
     status = {t.name: t.status for t in result.theorems}
     assert status["g"] == "proved" and status["h"] == "proved"
-    # derive cannot prove `other` yet: it says so, and the theorem stays without a proof
+    # derive cannot prove `other`: it says so, and the theorem stays without a proof
     assert code == 1 and "other" in err and status["other"] == "failed"
     assert [d.code.id for d in result.diagnostics] == ["VP211"]
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from .. import rules
 from ..diagnostics import Span
 from ..elaboration import ElabError, Elaborator, Scope
 from ..elaboration.scope import Declared
-from ..kernel import Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul
+
+from ..kernel import Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Sum
+from ..kernel.terms import MATRIX_ATOMS, Det, Inverse, LogDet
 from ..kernel.terms import free_slots
 from ..printer import Printer
 from ..rules import rewrite
@@ -194,6 +197,9 @@ class Deriver:
             d = rewrite.differentiate(e)
         except KernelLimit as err:
             raise CannotDerive(f"differentiating is too large: {err}") from None
+        lawful = _matrix_laws(d if d is not None else e)
+        if lawful != (d if d is not None else e):
+            d = lawful
         if d is not None:
             steps.append((show(d), ["product_rule", "chain_rule"]))
             e = rewrite.unfold(ALL_TAGS, d) or d  # printed unfolded already; deltas may now meet their sums
@@ -239,7 +245,8 @@ class Deriver:
         for text, preferred in steps:
             text = _spaced(text)
             x = self.elab_line(text)
-            if x == exprs[-1] or (len(chain) > 1 and self.bookkeeping(exprs[-1], x)):
+            after_work = bool(wanted) and "product_rule" in wanted[-1]  # keep the derivative's step on its own
+            if (x == exprs[-1] and not after_work) or (len(chain) > 1 and not after_work and self.bookkeeping(exprs[-1], x)):
                 if len(chain) > 1:
                     exprs[-1] = x
                     chain[-1] = text
@@ -315,6 +322,45 @@ def _folds(e: Expr, tag: str) -> list:
 
     visit(e)
     return out
+
+
+def _matrix_laws(e: Expr) -> Expr:
+    """The derivatives product_rule leaves to the laws of inverses and determinants, taken:
+    ∂X⁻¹[a,b]/∂X[p,q] = −X⁻¹[a,p] X⁻¹[q,b], d(Y⁻¹[a,b])/dt = −Σ_p Σ_q Y⁻¹[a,p] (dY/dt)[p,q] Y⁻¹[q,b],
+    ∂det(X)/∂X[p,q] = det(X) X⁻¹[q,p], ∂logdet(X)/∂X[p,q] = X⁻¹[q,p]. The step then cites product_rule
+    with inverse_derivative, det_derivative or logdet_derivative, as those rules ask."""
+    fresh = iter(range(10**6))
+
+    def visit(x: Expr) -> Expr:
+        x = rewrite._rebuild(x, visit)
+        if not isinstance(x, Deriv) or type(x.body) not in MATRIX_ATOMS:
+            return x
+        body, var = x.body, x.var
+        if body.obj == var and len(x.idx) == 2:
+            p, q = x.idx
+            if isinstance(body, Inverse):
+                a, b = body.idx
+                return Mul((Num(Fraction(-1)), Inverse(var, (a, p)), Inverse(var, (q, b))))
+            if isinstance(body, Det) and body.power == 1:
+                return Mul((body, Inverse(var, (q, p))))
+            if isinstance(body, LogDet):
+                return Inverse(var, (q, p))
+        if body.obj.kind == "func" and body.obj.depends_on == var.name and not x.idx:
+            n = next(fresh)
+            p, q = Index(f"p~{90 + n}", body.obj.dims[0]), Index(f"q~{90 + n}", body.obj.dims[1])
+            dY = Entry(body.obj, (p, q), ((var, ()),))
+            if isinstance(body, Inverse):
+                a, b = body.idx
+                inner = Mul((Inverse(body.obj, (a, p)), dY, Inverse(body.obj, (q, b))))
+                return Mul((Num(Fraction(-1)), Sum(p, Sum(q, inner))))
+            trace = Sum(p, Sum(q, Mul((Inverse(body.obj, (q, p)), dY))))
+            if isinstance(body, Det) and body.power == 1:
+                return Mul((body, trace))
+            if isinstance(body, LogDet):
+                return trace
+        return x
+
+    return visit(e)
 
 
 def _flat(e: Expr) -> Expr:

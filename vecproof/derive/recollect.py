@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..kernel import Add, Entry, Expr, Fold, Index, Mul, Num, Pow, Size, Sum
-from ..kernel.terms import Inverse
+from ..kernel.terms import Det, Inverse, LogDet
 
 
 class NoMatrixForm(Exception):
@@ -122,6 +122,10 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
     for f in factors:
         if isinstance(f, Size):
             scalars.append(f.dim.name if f.dim.symbolic else str(f.dim.size))
+        elif isinstance(f, Det):
+            scalars.append(f"det({f.obj.name})" if f.power == 1 else f"det(inv({f.obj.name}))")
+        elif isinstance(f, LogDet):
+            scalars.append(f"logdet({f.obj.name})")
         elif isinstance(f, (Entry, Inverse)):
             atom, slots = _atom(f)
             if not slots:
