@@ -100,16 +100,19 @@ def _insert(text: str, plans: list) -> str:
         for name, dim in plan.needs.items():
             needs.setdefault(name, dim)
             first_line = th.span.line if first_line is None else min(first_line, th.span.line)
-    for th, plan in sorted(plans, key=lambda p: (p[0].span.end_line, p[0].span.end_col), reverse=True):
-        end = th.span
-        line = lines[end.end_line - 1]
-        lines[end.end_line - 1] = line[:end.end_col - 1]
-        rest = line[end.end_col - 1:]
-        lines[end.end_line:end.end_line] = plan.text().split("\n") + ([rest] if rest.strip() else [])
+    events = [((th.span.end_line, th.span.end_col), plan) for th, plan in plans]
     if needs:
         by_dim: dict = {}
         for name, dim in needs.items():
             by_dim.setdefault(dim.name, []).append(name)
         decl = [f"index {', '.join(names)} : {dim}  # declared by vecproof derive" for dim, names in by_dim.items()]
-        lines[first_line - 1:first_line - 1] = decl
+        events.append(((first_line, 0), decl))
+    for (line_no, col), what in sorted(events, key=lambda e: e[0], reverse=True):  # from the end: no shifts
+        if isinstance(what, list):
+            lines[line_no - 1:line_no - 1] = what
+            continue
+        line = lines[line_no - 1]
+        lines[line_no - 1] = line[:col - 1]
+        rest = line[col - 1:]
+        lines[line_no:line_no] = what.text().split("\n") + ([rest] if rest.strip() else [])
     return "\n".join(lines)

@@ -16,7 +16,7 @@ from ..diagnostics import Span
 from ..elaboration import ElabError, Elaborator, Scope
 from ..elaboration.scope import Declared
 
-from ..kernel import Deriv, Entry, Expr, Fold, Index, KernelLimit, Mul, Num, Sum
+from ..kernel import App, Delta, Deriv, Entry, VApp, Expr, Fold, Index, KernelLimit, Mul, Num, Sum
 from ..kernel.terms import MATRIX_ATOMS, Det, Inverse, LogDet
 from ..kernel.terms import free_slots
 from ..printer import Printer
@@ -201,11 +201,13 @@ class Deriver:
         if lawful != (d if d is not None else e):
             d = lawful
         if d is not None:
-            steps.append((show(d), ["product_rule", "chain_rule"]))
+            steps.append((show(d), ["chain_rule", "product_rule"] if _has(e, (App, VApp)) else
+                          ["product_rule", "chain_rule"]))
             e = rewrite.unfold(ALL_TAGS, d) or d  # printed unfolded already; deltas may now meet their sums
         for _ in range(5):
             try:
-                c = rewrite.collapse(e)
+                c = _collapse_local(e)
+                c = c if c is not None else rewrite.collapse(e)
             except KernelLimit as err:
                 raise CannotDerive(f"collapsing the deltas is too large: {err}") from None
             if c is None:
@@ -361,6 +363,27 @@ def _matrix_laws(e: Expr) -> Expr:
         return x
 
     return visit(e)
+
+
+def _collapse_local(e: Expr) -> Expr | None:
+    """index_collapse applied only to the sums whose index meets a delta (the rest, an exp(…) beside
+    them say, is left as written rather than distributed); None when there is none."""
+    def delta_on(idx: Index, x: Expr) -> bool:
+        if isinstance(x, Delta):
+            return idx in (x.a, x.b)
+        return any(delta_on(idx, kid) for kid in rewrite._children(x))
+
+    def visit(x: Expr) -> Expr:
+        if isinstance(x, Sum) and x.lo is None and delta_on(x.index, x.body):
+            return rewrite.collapse(x) or x
+        return rewrite._rebuild(x, visit)
+
+    new = visit(e)
+    return None if new == e else new
+
+
+def _has(e: Expr, kinds: tuple) -> bool:
+    return isinstance(e, kinds) or any(_has(kid, kinds) for kid in rewrite._children(e))
 
 
 def _flat(e: Expr) -> Expr:

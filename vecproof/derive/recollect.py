@@ -243,7 +243,8 @@ def _term_text(t: Term, chain: str | None = None) -> str:
     if c != 1 or not body:
         num = str(c.numerator) if c.denominator == 1 else None
         if num is None:
-            return f"{c.numerator} {body} / {c.denominator}".replace("1  /", "1 /") if body else f"{c}"
+            top = body if c.numerator == 1 else f"{c.numerator} {body}"
+            return f"{top} / {c.denominator}" if body else f"{c.numerator}/{c.denominator}"
         body = f"{num} {body}".strip()
     return body
 
