@@ -191,7 +191,7 @@ class Deriver:
             steps.append((text if text is not None else show(e1), ["gradient_def", "hessian_def", "jacobian_def"]))
             e = e1
         tags = _fold_tags(e)
-        if tags and (e1 is not None or rhs_node is None or rewrite.differentiate(e) is not None):
+        if tags:
             steps.append((show(e), self.definition_rules(e, tags)))
         try:
             d = rewrite.differentiate(e)
@@ -338,15 +338,20 @@ def _matrix_laws(e: Expr) -> Expr:
         if not isinstance(x, Deriv) or type(x.body) not in MATRIX_ATOMS:
             return x
         body, var = x.body, x.var
-        if body.obj == var and len(x.idx) == 2:
+        if body.obj == var and len(x.idx) == 2:  # with ∂X[r,s]/∂X[p,q] = δ(r,p) δ(s,q): index_collapse next
             p, q = x.idx
+            n = next(fresh)
+            r, s = Index(f"r~{90 + n}", var.dims[0]), Index(f"s~{90 + n}", var.dims[1])
+            dX = (Delta(r, p), Delta(s, q))
             if isinstance(body, Inverse):
                 a, b = body.idx
-                return Mul((Num(Fraction(-1)), Inverse(var, (a, p)), Inverse(var, (q, b))))
+                inner = Mul((Inverse(var, (a, r)), *dX, Inverse(var, (s, b))))
+                return Mul((Num(Fraction(-1)), Sum(r, Sum(s, inner))))
+            trace = Sum(r, Sum(s, Mul((Inverse(var, (s, r)), *dX))))
             if isinstance(body, Det) and body.power == 1:
-                return Mul((body, Inverse(var, (q, p))))
+                return Mul((body, trace))
             if isinstance(body, LogDet):
-                return Inverse(var, (q, p))
+                return trace
         if body.obj.kind == "func" and body.obj.depends_on == var.name and not x.idx:
             n = next(fresh)
             p, q = Index(f"p~{90 + n}", body.obj.dims[0]), Index(f"q~{90 + n}", body.obj.dims[1])
@@ -388,12 +393,18 @@ def _has(e: Expr, kinds: tuple) -> bool:
 
 def _flat(e: Expr) -> Expr:
     """Products of products written as one product (the printer parenthesises a nested one)."""
-    if isinstance(e, Mul):
-        args = []
+    if isinstance(e, Mul):  # one product, its numbers multiplied out in front
+        args, coeff = [], Fraction(1)
         for a in e.args:
             a = _flat(a)
-            args.extend(a.args if isinstance(a, Mul) else [a])
-        return Mul(tuple(args))
+            for f in a.args if isinstance(a, Mul) else [a]:
+                if isinstance(f, Num):
+                    coeff *= f.value
+                else:
+                    args.append(f)
+        if coeff == 0 or not args:
+            return Num(coeff)
+        return Mul(((Num(coeff),) if coeff != 1 else ()) + tuple(args)) if len(args) > 1 or coeff != 1 else args[0]
     return rewrite._rebuild(e, _flat)
 
 
@@ -403,6 +414,8 @@ def _orient_symmetric(e: Expr, comp: set) -> Expr | None:
         if isinstance(x, Entry) and x.obj.symmetric and len(x.idx) == 2 and x.idx[1] in comp \
                 and x.idx[0] not in comp:
             return Entry(x.obj, (x.idx[1], x.idx[0]), x.derivs)
+        if isinstance(x, Inverse) and x.obj.symmetric and x.idx[1] in comp and x.idx[0] not in comp:
+            return Inverse(x.obj, (x.idx[1], x.idx[0]))
         return rewrite._rebuild(x, visit)
 
     new = visit(e)
