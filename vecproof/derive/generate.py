@@ -16,8 +16,8 @@ from ..diagnostics import Span
 from ..elaboration import ElabError, Elaborator, Scope
 from ..elaboration.scope import Declared
 
-from ..kernel import App, Delta, Deriv, Entry, VApp, Expr, Fold, Index, KernelLimit, Mul, Num, Sum
-from ..kernel.terms import MATRIX_ATOMS, Det, Inverse, LogDet
+from ..kernel import Add, App, Delta, Deriv, Entry, VApp, Expr, Fold, Index, KernelLimit, Mul, Num, Sum
+from ..kernel.terms import MATRIX_ATOMS, Det, Inverse, LogDet, substitute
 from ..kernel.terms import free_slots
 from ..printer import Printer
 from ..rules import rewrite
@@ -115,9 +115,9 @@ class Deriver:
         """The one rule (from `preferred`, else the smallest set `rules.suggest` finds) that explains
         the step from `before` to `after`."""
         a, b = self.elab_line(before), self.elab_line(after)
-        for name in preferred:
+        for name in preferred:  # a rule, or rules cited together ("product_rule, inverse_derivative")
             try:
-                if rules.explains([rules.RULES[name]], a, b):
+                if rules.explains([rules.RULES[n] for n in name.split(", ")], a, b):
                     return name
             except KernelLimit:
                 break
@@ -197,16 +197,21 @@ class Deriver:
             d = rewrite.differentiate(e)
         except KernelLimit as err:
             raise CannotDerive(f"differentiating is too large: {err}") from None
-        lawful = _matrix_laws(d if d is not None else e)
+        laws: list[str] = []
+        lawful = _matrix_laws(d if d is not None else e, laws)
         if lawful != (d if d is not None else e):
             d = lawful
         if d is not None:
-            steps.append((show(d), ["chain_rule", "product_rule"] if _has(e, (App, VApp)) else
-                          ["product_rule", "chain_rule"]))
+            first = "chain_rule" if _has(e, (App, VApp)) else "product_rule"
+            preferred = [first, "chain_rule" if first == "product_rule" else "product_rule"]
+            if laws:
+                preferred = [", ".join([first] + sorted(set(laws)))] + preferred
+            steps.append((show(d), preferred))
             e = rewrite.unfold(ALL_TAGS, d) or d  # printed unfolded already; deltas may now meet their sums
         for _ in range(5):
             try:
-                c = _collapse_local(e)
+                c = _collapse_gently(e)
+                c = c if c is not None else _collapse_local(e)
                 c = c if c is not None else rewrite.collapse(e)
             except KernelLimit as err:
                 raise CannotDerive(f"collapsing the deltas is too large: {err}") from None
@@ -326,11 +331,12 @@ def _folds(e: Expr, tag: str) -> list:
     return out
 
 
-def _matrix_laws(e: Expr) -> Expr:
+def _matrix_laws(e: Expr, used: list) -> Expr:
     """The derivatives product_rule leaves to the laws of inverses and determinants, taken:
     ∂X⁻¹[a,b]/∂X[p,q] = −X⁻¹[a,p] X⁻¹[q,b], d(Y⁻¹[a,b])/dt = −Σ_p Σ_q Y⁻¹[a,p] (dY/dt)[p,q] Y⁻¹[q,b],
     ∂det(X)/∂X[p,q] = det(X) X⁻¹[q,p], ∂logdet(X)/∂X[p,q] = X⁻¹[q,p]. The step then cites product_rule
-    with inverse_derivative, det_derivative or logdet_derivative, as those rules ask."""
+    with inverse_derivative, det_derivative or logdet_derivative, as those rules ask; their names go
+    to `used`."""
     fresh = iter(range(10**6))
 
     def visit(x: Expr) -> Expr:
@@ -346,11 +352,14 @@ def _matrix_laws(e: Expr) -> Expr:
             if isinstance(body, Inverse):
                 a, b = body.idx
                 inner = Mul((Inverse(var, (a, r)), *dX, Inverse(var, (s, b))))
+                used.append("inverse_derivative")
                 return Mul((Num(Fraction(-1)), Sum(r, Sum(s, inner))))
             trace = Sum(r, Sum(s, Mul((Inverse(var, (s, r)), *dX))))
             if isinstance(body, Det) and body.power == 1:
+                used.append("det_derivative")
                 return Mul((body, trace))
             if isinstance(body, LogDet):
+                used.append("logdet_derivative")
                 return trace
         if body.obj.kind == "func" and body.obj.depends_on == var.name and not x.idx:
             n = next(fresh)
@@ -359,15 +368,56 @@ def _matrix_laws(e: Expr) -> Expr:
             if isinstance(body, Inverse):
                 a, b = body.idx
                 inner = Mul((Inverse(body.obj, (a, p)), dY, Inverse(body.obj, (q, b))))
+                used.append("inverse_derivative")
                 return Mul((Num(Fraction(-1)), Sum(p, Sum(q, inner))))
             trace = Sum(p, Sum(q, Mul((Inverse(body.obj, (q, p)), dY))))
             if isinstance(body, Det) and body.power == 1:
+                used.append("det_derivative")
                 return Mul((body, trace))
             if isinstance(body, LogDet):
+                used.append("logdet_derivative")
                 return trace
         return x
 
     return visit(e)
+
+
+def _collapse_gently(e: Expr) -> Expr | None:
+    """Σ_i δ(i,k) a[i] = a[k] without distributing products: a sum of terms is split into sums, a
+    delta that is a factor of a sum's body is collapsed, and (x[j] − a[j]) stays as written. None when
+    no delta meets its sum this way."""
+    did = []
+
+    def factors(x: Expr) -> list:
+        return [g for f in x.args for g in factors(f)] if isinstance(x, Mul) else [x]
+
+    def visit(x: Expr) -> Expr:
+        x = rewrite._rebuild(x, visit)
+        if not isinstance(x, Sum) or x.lo is not None or x.hi is not None:
+            return x
+        i, body = x.index, x.body
+        if isinstance(body, Add) and any(_delta_with(i, t) for t in body.args):
+            return Add(tuple(visit(Sum(i, t)) for t in body.args))
+        fs = factors(body)
+        for n, f in enumerate(fs):
+            if isinstance(f, Delta) and i in (f.a, f.b) and f.a != f.b:
+                keep = f.b if f.a == i else f.a
+                if not isinstance(keep, Index) or keep.dim != i.dim:
+                    continue
+                did.append(f)
+                rest = [substitute(g, {i: keep}) for k, g in enumerate(fs) if k != n]
+                return rest[0] if len(rest) == 1 else Mul(tuple(rest)) if rest else Num(Fraction(1))
+        return x
+
+    new = visit(rewrite.distinct_binders(e))
+    return new if did else None
+
+
+def _delta_with(i: Index, x: Expr) -> bool:
+    """Whether `x` is a delta on i, or a product with such a factor."""
+    if isinstance(x, Delta):
+        return i in (x.a, x.b)
+    return isinstance(x, Mul) and any(_delta_with(i, f) for f in x.args)
 
 
 def _collapse_local(e: Expr) -> Expr | None:

@@ -32,7 +32,8 @@ class Atom:
     def text(self) -> str:
         if not self.transposed or self.symmetric:
             return self.name
-        return f"({self.name})^T" if "(" in self.name and not self.name.startswith("inv(") else f"{self.name}^T"
+        grouped = self.name.startswith("(") or self.name.startswith("inv(") or "(" not in self.name
+        return f"{self.name}^T" if grouped else f"({self.name})^T"
 
     def flipped(self) -> "Atom":
         return self if self.symmetric else Atom(self.name, not self.transposed, self.symmetric)
@@ -93,7 +94,9 @@ def _flatten(e: Expr) -> list:
     if isinstance(e, Mul):
         acc = [(Fraction(1), (), ())]
         for a in e.args:
-            acc = [(c1 * c2, b1 + b2, f1 + f2) for c1, b1, f1 in acc for c2, b2, f2 in _flatten(a)]
+            combo = _combination(a)  # (x[i] - mu[i]) stays one factor: (x - mu)[i]
+            parts = [(Fraction(1), (), (combo,))] if combo is not None else _flatten(a)
+            acc = [(c1 * c2, b1 + b2, f1 + f2) for c1, b1, f1 in acc for c2, b2, f2 in parts]
             if len(acc) > 200:
                 raise NoMatrixForm("the expression has too many terms")
         return acc
@@ -102,6 +105,39 @@ def _flatten(e: Expr) -> list:
     if isinstance(e, Pow) and e.exp > 0 and isinstance(e.base, (Entry, Inverse)):
         return [(Fraction(1), (), (e.base,) * e.exp)]
     return [(Fraction(1), (), (e,))]
+
+
+@dataclass(frozen=True)
+class Combination:
+    """A sum of entries at the same slots, as one factor: x[i] - mu[i] is (x - mu)[i]."""
+
+    atom: Atom
+    slots: tuple
+
+
+def _combination(e: Expr) -> Combination | None:
+    """`e` as a Combination when it is a sum of (number ×) entries of arrays at the same index slots."""
+    if not isinstance(e, Add) or len(e.args) < 2:
+        return None
+    parts, slots = [], None
+    for a in e.args:
+        c, f = Fraction(1), a
+        if isinstance(a, Mul) and len(a.args) == 2 and isinstance(a.args[0], Num):
+            c, f = a.args[0].value, a.args[1]
+        if not isinstance(f, (Entry, Inverse)) or not f.idx or not all(isinstance(s, Index) for s in f.idx):
+            return None
+        atom, idx = _atom(f)
+        if slots is None:
+            slots = idx
+        if idx != slots or atom.transposed:
+            return None
+        parts.append((c, atom.name))
+    text = ""
+    for n, (c, name) in enumerate(parts):
+        mag = abs(c)
+        word = name if mag == 1 else (f"{mag.numerator} {name}" if mag.denominator == 1 else f"{mag} {name}")
+        text += ("-" if n == 0 else " - ") + word if c < 0 else (" + " if n else "") + word
+    return Combination(Atom(f"({text})"), slots)
 
 
 def _atom(f) -> tuple[Atom, tuple]:
@@ -126,6 +162,8 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
             scalars.append(f"det({f.obj.name})" if f.power == 1 else f"det(inv({f.obj.name}))")
         elif isinstance(f, LogDet):
             scalars.append(f"logdet({f.obj.name})")
+        elif isinstance(f, Combination):
+            arrays.append((f.atom, f.slots))
         elif isinstance(f, (Entry, Inverse)):
             atom, slots = _atom(f)
             if not slots:
