@@ -265,6 +265,17 @@ class Deriver:
             chain.append(_spaced(steps[-1][0]))
             wanted.append(steps[-1][1])
         chosen = [self.cite(a, b, pref) for a, b, pref in zip(chain, chain[1:], wanted)]
+        if rhs_node is not None and len(chain) > 2 and ", " in chosen[-1]:
+            # the last step needs several rules: reach the right side's own index form first
+            try:
+                rhs = self.el.expr(rhs_node).comp(row, col)
+                mid = _spaced(show(rhs))
+                one, two = self.cite(chain[-2], mid, wanted[-1]), self.cite(mid, chain[-1], wanted[-1])
+                if ", " not in one and ", " not in two and mid not in chain:
+                    chain.insert(len(chain) - 1, mid)
+                    chosen[-1:] = [one, two]
+            except (CannotDerive, ElabError):
+                pass
         for name in chosen:
             if "algebra" in name.split(", "):
                 raise CannotDerive("a step is explained by no rule but algebra")
