@@ -88,6 +88,11 @@ def test_expr_quadratic_form_states_the_matrix_form_and_checks(tmp_path):
     ("grad(tr(X^T A X), X)", "(A + A^T) X"),
     ("hess(x^T A x, x)", "A + A^T"),
     ("grad(‖A x - b‖², x)", "2 A^T A x - 2 A^T b"),
+    ("grad((x - a)^T A (x - a), x)", "(A + A^T) (x - a)"),
+    ("d(x)/dx", "I(n)"),
+    ("hess(‖x‖², x)", "2 I(n)"),
+    ("grad(exp(a^T x), x)", "exp(a^T x) a"),
+    ("grad(tr(A X B), X)", "A^T B^T"),
 ])
 def test_expr_recollects_into_matrix_notation(expr, rhs, capsys):
     code, out, err = derive_cli(capsys, "--expr", expr)
@@ -178,3 +183,5 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert derive_cli(capsys, "--expr", "grad(x, x)", "--in-place")[0] == 2
     code, out, err = derive_cli(capsys, "--expr", "grad(g^T x, x)")
     assert code == 1 and "'g' is not declared" in err
+    code, out, err = derive_cli(capsys, "--expr", "A x")
+    assert code == 1 and "takes no derivative" in err and out == ""

@@ -75,6 +75,8 @@ def derive_expression(expr: str, declarations: str | None = None, name: str = "d
         plan = Deriver(scope, statement).plan(th.lhs, None)
     except CannotDerive as why:
         return ExprDerivation(None, str(why))
+    if not any(r in c for c in plan.cites for r in ("product_rule", "chain_rule")):
+        return ExprDerivation(None, f"{expr} takes no derivative: write grad(f, x), d(f)/dx, hess(f, x) or D(u)")
     index_decls = "".join(f"index {n} : {d.name}\n" for n, d in plan.needs.items())
     if plan.rhs is not None:
         theorem = f"theorem {name}:\n  {expr} = {plan.rhs}\n{plan.text()}\n"

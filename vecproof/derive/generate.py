@@ -233,7 +233,7 @@ class Deriver:
                 if rhs_node is None:
                     remark = f"no matrix form: {why}; the result stays in index form"
         if terms is not None:
-            preferred = self.product_rules(row, col)
+            preferred = _recollection_rules(terms) + self.product_rules(row, col)
             if any("⊙" in a.name for t in terms for a in t.chain + t.outer):
                 preferred = ["hadamard_def"] + preferred
                 if rhs_node is None:
@@ -446,6 +446,21 @@ def _collapse_local(e: Expr) -> Expr | None:
 
     new = visit(e)
     return None if new == e else new
+
+
+def _recollection_rules(terms) -> list[str]:
+    """The definition that recollecting `terms` folds back, most specific first."""
+    names = [a.name for t in terms for a in t.chain + t.outer]
+    products = any(len(t.chain) + len(t.outer) > 1 for t in terms)
+    scalars = " ".join(s for t in terms for s in t.scalars)
+    out = []
+    if any(n.startswith("I(") for n in names):
+        out.append("identity_def")
+    if "tr(" in scalars and not products and "^T" not in scalars:
+        out.append("trace_def")
+    if not products and "^T" in scalars:
+        out.append("dot_def")
+    return out
 
 
 def _has(e: Expr, kinds: tuple) -> bool:

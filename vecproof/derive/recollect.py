@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..kernel import Add, Entry, Expr, Fold, Index, Mul, Num, Pow, Size, Sum
+from ..kernel import Add, App, Delta, Entry, Expr, Fold, Index, Mul, Num, Pow, Size, Sum, VApp
+from ..kernel.terms import free_slots
 from ..kernel.terms import Det, Inverse, LogDet
 
 
@@ -102,7 +103,7 @@ def _flatten(e: Expr) -> list:
         return acc
     if isinstance(e, Sum) and e.lo is None and e.hi is None:
         return [(c, (e.index,) + b, f) for c, b, f in _flatten(e.body)]
-    if isinstance(e, Pow) and e.exp > 0 and isinstance(e.base, (Entry, Inverse)):
+    if isinstance(e, Pow) and e.exp > 0 and isinstance(e.base, (Entry, Inverse, App)):
         return [(Fraction(1), (), (e.base,) * e.exp)]
     return [(Fraction(1), (), (e,))]
 
@@ -162,6 +163,17 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
             scalars.append(f"det({f.obj.name})" if f.power == 1 else f"det(inv({f.obj.name}))")
         elif isinstance(f, LogDet):
             scalars.append(f"logdet({f.obj.name})")
+        elif isinstance(f, App) and not free_slots(f):  # exp(a^T x): the argument recollected too
+            arg = whole(recollect(f.arg, None, None))
+            if f.fn == "recip":
+                scalars.append(f"1/({arg})")
+            else:
+                scalars.append(f"{f.fn}{chr(39) * f.order}({arg})")
+        elif isinstance(f, VApp) and not f.at:
+            scalars.append(f"{f.fn}({f.obj.name})")
+        elif isinstance(f, Delta) and isinstance(f.a, Index) and isinstance(f.b, Index):
+            dim = f.a.dim.name if f.a.dim.symbolic else str(f.a.dim.size)
+            arrays.append((Atom(f"I({dim})", symmetric=True), (f.a, f.b)))  # δ(i,j) is the identity's entry
         elif isinstance(f, Combination):
             arrays.append((f.atom, f.slots))
         elif isinstance(f, (Entry, Inverse)):
