@@ -300,19 +300,28 @@ def _term_text(t: Term, chain: str | None = None) -> str:
 
 
 def _sum_text(terms: list[Term]) -> str:
-    """The terms added up, with a chain factor common to all of them pulled out: (A + Aᵀ) x."""
-    if len(terms) > 1 and all(t.coeff == terms[0].coeff and t.scalars == terms[0].scalars and not t.outer
-                              for t in terms):
-        chains = [t.chain for t in terms]
-        k = 0
-        while all(len(c) > k + 1 for c in chains) and len({c[len(c) - 1 - k] for c in chains}) == 1:
-            k += 1
-        if k:
-            heads = [_product(c[:len(c) - k]) for c in chains]
-            if len(set(heads)) == len(heads):
-                common = _product(chains[0][len(chains[0]) - k:])
-                text = _term_text(terms[0], f"({' + '.join(heads)}) {common}")
-                return f"-{text}" if terms[0].coeff < 0 else text
+    """The terms added up, with a factor common to all of them pulled out: (A + Aᵀ) x, 2 Aᵀ (A x − b)."""
+    if len(terms) > 1 and len({abs(t.coeff) for t in terms}) == 1 and len({t.scalars for t in terms}) == 1:
+        chains = [tuple(t.chain) + tuple(a.flipped() for a in reversed(t.outer)) for t in terms]
+        shortest = min(len(c) for c in chains)
+        back = 0  # a common right factor first (it reads as the examples do), then a common left one
+        while back < shortest - 1 and len({c[len(c) - 1 - back] for c in chains}) == 1:
+            back += 1
+        front = 0
+        while front < shortest - 1 - back and len({c[front] for c in chains}) == 1:
+            front += 1
+        rests = [c[front:len(c) - back] for c in chains]
+        if (front or back) and all(rests) and len(set(rests)) == len(rests):
+            negative = all(t.coeff < 0 for t in terms)
+            inner = ""
+            for n, (t, rest) in enumerate(zip(terms, rests)):
+                minus = (t.coeff < 0) != negative
+                inner += ("-" if n == 0 else " - ") if minus else (" + " if n else "")
+                inner += _product(rest)
+            parts = [_product(chains[0][:front]), f"({inner})", _product(chains[0][len(chains[0]) - back:])]
+            lead = Term(abs(terms[0].coeff), terms[0].scalars, ())
+            text = _term_text(lead, " ".join(p for p in parts if p))
+            return f"-{text}" if negative else text
     out = ""
     for n, t in enumerate(terms):
         text = _term_text(t)
