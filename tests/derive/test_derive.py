@@ -135,6 +135,15 @@ def test_expr_with_declarations_from_a_file(tmp_path, capsys):
     assert check_text(whole).passed()
 
 
+def test_expr_in_numerator_layout_gives_rows(tmp_path, capsys):
+    decls = tmp_path / "decls.vproof"
+    decls.write_text("layout numerator\ndim n\nindex i, j, k : n\nvar x : vector(n)\nconst B : matrix(n, n)\n")
+    code, out, err = derive_cli(capsys, "--expr", "grad(x^T B x, x)", "--decls", str(decls))
+    assert code == 0, err
+    assert "grad(x^T B x, x) = x^T (B + B^T)\n" in out
+    assert check_text(decls.read_text() + out, options=CheckOptions(exercise=True)).passed()
+
+
 def test_derive_file_in_place_leaves_written_proofs_and_explains_what_it_cannot_do(tmp_path, capsys):
     src = ("layout denominator\ndim n\nindex i, k : n\nvar x : vector(n)\nconst a, b : vector(n)\n"
            "const A : matrix(n, n)\nvar X : matrix(n, n) invertible\n\n"

@@ -53,13 +53,21 @@ class Term:
 def recollect(expr: Expr, row: Index | None, col: Index | None) -> list[Term]:
     """The terms of the array whose entry at (row, col) is `expr`, in matrix notation (equal terms
     added up). NoMatrixForm when there is none."""
+    if row is None and col is not None:  # a row: the transpose of the column with these entries
+        rows = [Term(t.coeff, t.scalars, tuple(a.flipped() for a in reversed(t.chain)))
+                for t in recollect(expr, col, None)]
+        return sorted(rows, key=_transposes)
     merged: dict = {}
     for c, bound, factors in _flatten(expr):
         t = _term(c, bound, factors, row, col)
         key = (t.scalars, t.chain, t.outer)  # equal terms add up: x + x is 2 x
         merged[key] = merged.get(key, Fraction(0)) + t.coeff
     terms = [Term(c, s, ch, o) for (s, ch, o), c in merged.items() if c]
-    return sorted(terms, key=lambda t: sum(a.transposed and not a.symmetric for a in t.chain + t.outer))
+    return sorted(terms, key=_transposes)
+
+
+def _transposes(t: Term) -> int:
+    return sum(a.transposed and not a.symmetric for a in t.chain + t.outer)
 
 
 def whole(terms: list[Term]) -> str:
