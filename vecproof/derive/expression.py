@@ -11,7 +11,7 @@ from ..checker import check_text
 from ..diagnostics import Diagnostic
 from ..elaboration import declare
 from ..syntax import ast
-from ..syntax.parser import ParseFailure, parse
+from ..syntax.parser import ParseFailure
 from .file import NOT_CHECKED, _items
 from .generate import CannotDerive, Deriver
 

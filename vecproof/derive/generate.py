@@ -91,6 +91,38 @@ def _one_group(text: str) -> bool:
     return True
 
 
+@dataclass
+class _Work:
+    """One derivation in progress: its component indices, the steps so far (line, preferred rules), the
+    index declarations its lines need, and the printer that names their indices."""
+
+    deriver: "Deriver"
+    comp: list
+    row: Index | None
+    col: Index | None
+    at: str
+    steps: list = field(default_factory=list)
+    needs: dict = field(default_factory=dict)
+    tags: set = field(default_factory=set)
+    derived: bool = False
+
+    def __post_init__(self):
+        self.printer = Printer(self.deriver.scope, {i: i.name for i in self.comp})
+        for i in self.comp:
+            if i.name not in self.deriver.scope.names:
+                self.needs[i.name] = i.dim
+                self.deriver.declare_index(i.name, i.dim)
+
+    def show(self, e: Expr) -> str:
+        """A line's text; an index name it uses that the file does not declare is declared (and noted)."""
+        text = self.printer.print(_flat(e))[0]
+        for name, dim in self.printer.used.items():
+            if name not in self.deriver.scope.names:
+                self.needs[name] = dim
+                self.deriver.declare_index(name, dim)
+        return text
+
+
 class Deriver:
     """Derives proofs of the theorems of one file (its declarations are `scope`, its text `source`)."""
 
@@ -168,31 +200,38 @@ class Deriver:
         row = next(it) if lhs.rows is not None else None
         col = next(it) if lhs.cols is not None else None
         at = f"[{', '.join(i.name for i in comp)}]" if comp else ""
-        printer = Printer(self.scope, {i: i.name for i in comp})
-        needs = {i.name: i.dim for i in comp if i.name not in self.scope.names}
-        for name, dim in needs.items():
-            self.declare_index(name, dim)
-
-        def show(e: Expr) -> str:
-            text = printer.print(_flat(e))[0]
-            for name, dim in printer.used.items():
-                if name not in self.scope.names:
-                    needs[name] = dim
-                    self.declare_index(name, dim)
-            return text
-
+        w = _Work(self, comp, row, col, at)
         lhs_text = source_of(self.lines_of_source, lhs_node.span)
-        lines = [_wrapped(lhs_node, lhs_text) + at if at else lhs_text]
-        steps: list[tuple[str, list[str]]] = []  # (line, preferred rules)
-        e = lhs.comp(row, col)
+        first = _wrapped(lhs_node, lhs_text) + at if at else lhs_text
+
+        e = self.down(w, lhs.comp(row, col), lhs_node)
+        remark, rhs_text = self.up(w, e, rhs_node)
+        if rhs_node is not None:
+            rhs_src = source_of(self.lines_of_source, rhs_node.span)
+            unfolds = self.definition_rules(e, w.tags) if w.tags and not w.derived else []
+            w.steps.append((_wrapped(rhs_node, rhs_src) + at if at else rhs_src,
+                            unfolds + self.product_rules(row, col) + ["symmetry"] + sorted(_DEF_RULE.values())))
+        chain, wanted = self.merge(first, w.steps)
+        chosen = [self.cite(a, b, pref) for a, b, pref in zip(chain, chain[1:], wanted)]
+        if rhs_node is not None and len(chain) > 2 and ", " in chosen[-1]:
+            self.split_last(w, chain, wanted, chosen, rhs_node)
+        if any("algebra" in name.split(", ") for name in chosen):
+            raise CannotDerive("a step is explained by no rule but algebra")
+        return Plan(tuple(i.name for i in comp), chain, chosen, remark, rhs_text if rhs_node is None else None,
+                    w.needs)
+
+    def down(self, w: "_Work", e: Expr, lhs_node: ast.Node) -> Expr:
+        """The steps down to index form: the derivative's definition, the notation, differentiating (with
+        the laws of inverses and determinants), collapsing deltas, orienting symmetric entries. Returns
+        the last line's expression."""
         e1 = rewrite.unfold(DERIVATIVE_TAGS, e)
         if e1 is not None:
-            text = self.derivative_text(e1, lhs_node, {i.name for i in comp})
-            steps.append((text if text is not None else show(e1), ["gradient_def", "hessian_def", "jacobian_def"]))
+            text = self.derivative_text(e1, lhs_node, {i.name for i in w.comp})
+            w.steps.append((text if text is not None else w.show(e1), ["gradient_def", "hessian_def", "jacobian_def"]))
             e = e1
-        tags = _fold_tags(e)
-        if tags:
-            steps.append((show(e), self.definition_rules(e, tags)))
+        w.tags = _fold_tags(e)
+        if w.tags:
+            w.steps.append((w.show(e), self.definition_rules(e, w.tags)))
         try:
             d = rewrite.differentiate(e)
         except KernelLimit as err:
@@ -201,12 +240,13 @@ class Deriver:
         lawful = _matrix_laws(d if d is not None else e, laws)
         if lawful != (d if d is not None else e):
             d = lawful
+        w.derived = e1 is not None or d is not None
         if d is not None:
             first = "chain_rule" if _has(e, (App, VApp)) else "product_rule"
             preferred = [first, "chain_rule" if first == "product_rule" else "product_rule"]
             if laws:
                 preferred = [", ".join([first] + sorted(set(laws)))] + preferred
-            steps.append((show(d), preferred))
+            w.steps.append((w.show(d), preferred))
             e = rewrite.unfold(ALL_TAGS, d) or d  # printed unfolded already; deltas may now meet their sums
         for _ in range(5):
             try:
@@ -217,46 +257,48 @@ class Deriver:
                 raise CannotDerive(f"collapsing the deltas is too large: {err}") from None
             if c is None:
                 break
-            steps.append((show(c), ["index_collapse"]))
+            w.steps.append((w.show(c), ["index_collapse"]))
             e = c
-        oriented = _orient_symmetric(e, set(comp))
+        oriented = _orient_symmetric(e, set(w.comp))
         if oriented is not None:
-            steps.append((show(oriented), ["symmetry"]))
+            w.steps.append((w.show(oriented), ["symmetry"]))
             e = oriented
-        remark, rhs_text, terms = "", None, None
-        derived = e1 is not None or d is not None
-        loose = {i.name for i in free_slots(e)} - {i.name for i in comp}
-        if not loose and (derived or rhs_node is None):
-            try:
-                terms = recollect(e, row, col)
-            except NoMatrixForm as why:
-                if rhs_node is None:
-                    remark = f"no matrix form: {why}; the result stays in index form"
-        if terms is not None:
-            preferred = _recollection_rules(terms) + self.product_rules(row, col)
-            if any("⊙" in a.name for t in terms for a in t.chain + t.outer):
-                preferred = ["hadamard_def"] + preferred
-                if rhs_node is None:
-                    remark = "no matrix product form: the result is written entrywise, with ⊙"
-            rhs_text = whole(terms)
-            steps.append((entrywise(terms, at), preferred))
-            if len(terms) > 1:  # the common factor pulled out
-                steps.append((f"({rhs_text}){at}" if at else rhs_text, preferred))
-        if rhs_node is not None:
-            rhs_src = source_of(self.lines_of_source, rhs_node.span)
-            first = self.definition_rules(e, tags) if tags and not derived else []
-            steps.append((_wrapped(rhs_node, rhs_src) + at if at else rhs_src,
-                          first + self.product_rules(row, col) + ["symmetry"] + sorted(_DEF_RULE.values())))
-        # a line that says what the line before says (the same index expression) replaces it
-        chain, exprs, wanted = [lines[0]], [self.elab_line(lines[0])], []
+        return e
+
+    def up(self, w: "_Work", e: Expr, rhs_node: ast.Node | None) -> tuple[str, str | None]:
+        """The steps back to matrix notation (term by term, then a common factor pulled out). Returns
+        the remark for the reader and the right side in matrix notation (None where there is none)."""
+        loose = {i.name for i in free_slots(e)} - {i.name for i in w.comp}
+        if loose or not (w.derived or rhs_node is None):
+            return "", None
+        try:
+            terms = recollect(e, w.row, w.col)
+        except NoMatrixForm as why:
+            return (f"no matrix form: {why}; the result stays in index form" if rhs_node is None else ""), None
+        remark = ""
+        preferred = _recollection_rules(terms) + self.product_rules(w.row, w.col)
+        if any("⊙" in a.name for t in terms for a in t.chain + t.outer):
+            preferred = ["hadamard_def"] + preferred
+            if rhs_node is None:
+                remark = "no matrix product form: the result is written entrywise, with ⊙"
+        rhs_text = whole(terms)
+        w.steps.append((entrywise(terms, w.at), preferred))
+        if len(terms) > 1:  # the common factor pulled out
+            w.steps.append((f"({rhs_text}){w.at}" if w.at else rhs_text, preferred))
+        return remark, rhs_text
+
+    def merge(self, first: str, steps: list) -> tuple[list[str], list[list[str]]]:
+        """The chain's lines and each step's preferred rules. A line that says what the line before says
+        (the same index expression, or the same up to bookkeeping) replaces it, except right after the
+        derivative, whose step stays on its own."""
+        chain, exprs, wanted = [first], [self.elab_line(first)], []
         for text, preferred in steps:
             text = _spaced(text)
             x = self.elab_line(text)
-            after_work = bool(wanted) and "product_rule" in wanted[-1]  # keep the derivative's step on its own
-            if (x == exprs[-1] and not after_work) or (len(chain) > 1 and not after_work and self.bookkeeping(exprs[-1], x)):
+            after_work = bool(wanted) and "product_rule" in wanted[-1]
+            if not after_work and (x == exprs[-1] or (len(chain) > 1 and self.bookkeeping(exprs[-1], x))):
                 if len(chain) > 1:
-                    exprs[-1] = x
-                    chain[-1] = text
+                    exprs[-1], chain[-1] = x, text
                 continue
             chain.append(text)
             exprs.append(x)
@@ -264,22 +306,19 @@ class Deriver:
         if len(chain) == 1 and steps:  # the two sides are the same index expression: one step
             chain.append(_spaced(steps[-1][0]))
             wanted.append(steps[-1][1])
-        chosen = [self.cite(a, b, pref) for a, b, pref in zip(chain, chain[1:], wanted)]
-        if rhs_node is not None and len(chain) > 2 and ", " in chosen[-1]:
-            # the last step needs several rules: reach the right side's own index form first
-            try:
-                rhs = self.el.expr(rhs_node).comp(row, col)
-                mid = _spaced(show(rhs))
-                one, two = self.cite(chain[-2], mid, wanted[-1]), self.cite(mid, chain[-1], wanted[-1])
-                if ", " not in one and ", " not in two and mid not in chain:
-                    chain.insert(len(chain) - 1, mid)
-                    chosen[-1:] = [one, two]
-            except (CannotDerive, ElabError):
-                pass
-        for name in chosen:
-            if "algebra" in name.split(", "):
-                raise CannotDerive("a step is explained by no rule but algebra")
-        return Plan(tuple(i.name for i in comp), chain, chosen, remark, rhs_text if rhs_node is None else None, needs)
+        return chain, wanted
+
+    def split_last(self, w: "_Work", chain: list, wanted: list, chosen: list, rhs_node: ast.Node) -> None:
+        """A last step that needs several rules goes through the right side's own index form, when that
+        makes two steps of one rule each (X X⁻¹ = X⁻¹ X: … = Σ_j X⁻¹[k,j] X[j,p] = (X⁻¹ X)[k,p])."""
+        try:
+            mid = _spaced(w.show(self.el.expr(rhs_node).comp(w.row, w.col)))
+            one, two = self.cite(chain[-2], mid, wanted[-1]), self.cite(mid, chain[-1], wanted[-1])
+        except (CannotDerive, ElabError):
+            return
+        if ", " not in one and ", " not in two and mid not in chain:
+            chain.insert(len(chain) - 1, mid)
+            chosen[-1:] = [one, two]
 
     def derivative_text(self, e: Expr, lhs_node: ast.Node, comp_names: set) -> str | None:
         """The line after gradient_def with the body as the user wrote it (`d(x^T A x)/dx[k]`), or None
