@@ -10,6 +10,7 @@ exercise mode. Figures:
   one rule    of those, the ones with no diagnostic at all in exercise mode and one rule cited per step
               (the laws of inverses and determinants are cited with product_rule, as their rules ask:
               those steps count as more than one; a note such as VP208 is not a diagnostic here)
+  law as one  the same, counting a law of inverses or determinants cited with product_rule as one reason
   steps       median steps of a derived proof against the hand-written proof of the same theorem
   time        derive_text per file (planning + the check of the whole file) divided by its theorems,
               and the planning alone (Deriver.plan) per theorem: median and max
@@ -50,6 +51,16 @@ def strip_proofs(text: str) -> str:
     return "\n".join(lines)
 
 
+LAWS = {"inverse_derivative", "det_derivative", "logdet_derivative"}
+
+
+def _one_reason(names: list[str]) -> bool:
+    """One rule, or a law of inverses and determinants with the product (or chain) rule it is cited with."""
+    if len(names) == 1:
+        return names[0] != "algebra"
+    return set(names) - {"product_rule", "chain_rule"} <= LAWS and bool(set(names) & {"product_rule", "chain_rule"})
+
+
 def main(paths: list[str]) -> None:
     files = [Path(p) for p in paths] or sorted(
         [p for p in (ROOT / "examples").rglob("*.vproof") if "bad" not in p.parts]
@@ -65,7 +76,7 @@ def main(paths: list[str]) -> None:
             plan_times.append(time.perf_counter() - t0)
 
     generate.Deriver.plan = timed
-    total = derived = one_rule = 0
+    total = derived = one_rule = one_law = 0
     per_theorem: list[float] = []
     steps_derived: list[int] = []
     steps_hand: list[int] = []
@@ -83,10 +94,13 @@ def main(paths: list[str]) -> None:
                    if d.theorem is not None and d.level != Severity.NOTE}
         ok_rule = [n for n, th in derived_th.items() if n not in flagged
                    and all(len(s.rules) == 1 and s.rules[0].name != "algebra" for s in th.proof.steps)]
+        ok_law = [n for n, th in derived_th.items() if n not in flagged
+                  and all(_one_reason([r.name for r in s.rules]) for s in th.proof.steps)]
         n = len(hand)
         total += n
         derived += len(got.proved)
         one_rule += len(ok_rule)
+        one_law += len(ok_law)
         per_theorem.append(seconds / max(n, 1))
         for name in got.proved:
             steps_derived.append(len(derived_th[name].proof.steps))
@@ -101,6 +115,8 @@ def main(paths: list[str]) -> None:
     print(f"derived: {derived}/{total} theorems ({100 * derived / total:.0f} %)")
     print(f"one named rule per step, no diagnostic in exercise mode: {one_rule}/{total} "
           f"({100 * one_rule / total:.0f} %)")
+    print(f"… counting a law of inverses or determinants cited with product_rule as one reason: {one_law}/{total} "
+          f"({100 * one_law / total:.0f} %)")
     if steps_derived:
         print(f"steps per proof, median: derived {statistics.median(steps_derived)}, hand-written "
               f"{statistics.median(steps_hand)} (same {len(steps_derived)} theorems; derived − hand median "
