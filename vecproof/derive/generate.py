@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from .. import rules
+from .. import kernel, rules
 from ..diagnostics import Span
 from ..elaboration import ElabError, Elaborator, Scope
 from ..elaboration.scope import Declared
@@ -155,6 +155,9 @@ class Deriver:
                 break
         found = rules.suggest(a, b)
         if not found:
+            if _false(a, b):
+                raise CannotDerive(f"the derivation reaches {before}, which differs from {after}: the statement "
+                                   "looks false (`vecproof check` on a proof gives a counterexample)")
             raise CannotDerive(f"no rule explains the step from {before} to {after}")
         return ", ".join(found)
 
@@ -485,6 +488,14 @@ def _collapse_local(e: Expr) -> Expr | None:
 
     new = visit(e)
     return None if new == e else new
+
+
+def _false(a: Expr, b: Expr) -> bool:
+    """Whether the kernel finds a ≠ b (only to word derive's message: derive proves nothing)."""
+    try:
+        return kernel.decide(a, b).status == "false"
+    except Exception:  # a limit, or anything else: the message just says less
+        return False
 
 
 def _recollection_rules(terms) -> list[str]:
