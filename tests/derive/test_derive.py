@@ -93,6 +93,7 @@ def test_expr_quadratic_form_states_the_matrix_form_and_checks(tmp_path):
     ("hess(‖x‖², x)", "2 I(n)"),
     ("grad(exp(a^T x), x)", "exp(a^T x) a"),
     ("grad(tr(A X B), X)", "A^T B^T"),
+    ("hess(sum(i, a[i] x[i]^2), x)", "2 diag(a)"),
 ])
 def test_expr_recollects_into_matrix_notation(expr, rhs, capsys):
     code, out, err = derive_cli(capsys, "--expr", expr)

@@ -194,6 +194,14 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
                 arrays.append((atom, slots))
         else:
             raise NoMatrixForm(f"{type(f).__name__.lower()} has no matrix notation here")
+    if row is not None and col is not None:  # δ(k,p) v[k]: diag(v)[k,p]
+        deltas = [n for n, (a, slots) in enumerate(arrays) if a.name.startswith("I(") and set(slots) == {row, col}]
+        vectors = [n for n, (_, slots) in enumerate(arrays) if len(slots) == 1 and slots[0] in (row, col)]
+        if deltas and vectors:
+            name = " ⊙ ".join(sorted(arrays[n][0].name for n in vectors))
+            gone = {deltas[0], *vectors}
+            arrays = [a for n, a in enumerate(arrays) if n not in gone] + [
+                (Atom(f"diag({name})", symmetric=True), (row, col))]
     for idx in (row, col):  # x[k] y[k]: the entrywise product (x ⊙ y)[k]
         at = [n for n, (_, slots) in enumerate(arrays) if idx in slots]
         if idx is not None and len(at) > 1 and all(len(arrays[n][1]) == 1 for n in at):
