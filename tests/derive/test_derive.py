@@ -195,3 +195,40 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert code == 1 and "'g' is not declared" in err
     code, out, err = derive_cli(capsys, "--expr", "A x")
     assert code == 1 and "takes no derivative" in err and out == ""
+
+
+LEMMA_HEAD = """layout denominator
+dim n
+index i, j, k : n
+var x : vector(n)
+const S : matrix(n, n) symmetric
+const B : matrix(n, n)
+"""
+
+
+def test_a_library_theorem_that_applies_is_cited(tmp_path, capsys):
+    f = tmp_path / "f.vproof"
+    f.write_text(LEMMA_HEAD + "import vecproof.forms\n\ntheorem sym: grad(x^T S x, x) = 2 S x\n"
+                 "theorem gen: grad(x^T B x, x) = (B + B^T) x\n")
+    code, out, err = derive_cli(capsys, str(f))
+    assert code == 0, err
+    assert "   = 2 S x              by forms.symmetric_quadratic_form_gradient\n" in out
+    assert "   = (B + B^T) x        by forms.quadratic_form_gradient\n" in out
+    assert check_text(out, str(f), options=CheckOptions(exercise=True)).passed()
+
+
+def test_an_earlier_theorem_is_cited_and_one_whose_proof_fails_gives_way_to_components(tmp_path, capsys):
+    proved = ("theorem quad:\n  grad(x^T B x, x) = (B + B^T) x\nproof:\n     grad(x^T B x, x)\n"
+              "   = (B + B^T) x   by forms.quadratic_form_gradient\nqed\n")
+    f = tmp_path / "f.vproof"
+    f.write_text(LEMMA_HEAD + "const C : matrix(n, n)\nimport vecproof.forms\n\n" + proved
+                 + "theorem again: grad(x^T C x, x) = (C + C^T) x\n")
+    code, out, err = derive_cli(capsys, str(f))
+    assert code == 0, err
+    assert "by quad\n" in out
+    broken = proved.replace("(B + B^T) x   by", "(B + B) x   by")  # its proof fails: it cannot be cited
+    f.write_text(LEMMA_HEAD + "const C : matrix(n, n)\nimport vecproof.forms\n\n" + broken
+                 + "theorem again: grad(x^T C x, x) = (C + C^T) x\n")
+    code, out, err = derive_cli(capsys, str(f))
+    assert code == 0 and "VP902" not in err, err
+    assert "by quad" not in out and "proof (component k):" in out

@@ -12,6 +12,7 @@ from ..elaboration import declare
 from ..syntax import ast
 from ..syntax.parser import ParseFailure, parse
 from .generate import CannotDerive, Deriver, Plan
+from .lemmas import known_theorems, lemma_plan
 
 NOT_CHECKED = "derive produced a proof that does not check; please report"
 
@@ -48,46 +49,77 @@ def derive_text(text: str, path: str = "<input>") -> Derivation:
     except ParseFailure as err:
         return Derivation(text, diagnostics=[Diagnostic(err.span, dg.SYNTAX, err.message, err.detail, path=path)])
     out = Derivation(text)
-    plans = _plan_all(text, items, out)
+    plans, fallback = _plan_all(text, items, out, path)
     if not plans:
         return out
-    new = _insert(text, plans)
-    # the generator is untrusted: the file goes through the checker, and only what it proves is kept
-    result = check_text(new, path)
-    status = {t.name: t.status for t in result.theorems}
-    bad = {result.theorems[d.theorem].name for d in result.diagnostics
-           if d.theorem is not None and d.level != dg.Severity.NOTE}
+    # the generator is untrusted: the file goes through the checker, and only what it proves is kept;
+    # a proof citing a theorem that does not check gives way to the proof by components
+    for attempt in range(2):
+        result = check_text(_insert(text, plans), path)
+        failed = _failed(result, plans)
+        retry = [th for th, _ in plans if th.name.name in failed and th.name.name in fallback]
+        if attempt or not retry:
+            break
+        plans = [(th, fallback.pop(th.name.name) if th in retry else plan) for th, plan in plans]
     for th, plan in list(plans):
         name = th.name.name
-        if status.get(name) == "proved" and name not in bad:
+        if name not in failed:
             out.proved.append(name)
             out.plans[name] = plan
-        else:
-            why = [d.message for d in result.diagnostics if d.theorem is not None
-                   and result.theorems[d.theorem].name == name]
-            out.diagnostics.append(Diagnostic(th.name.span, dg.INTERNAL, f"{NOT_CHECKED}: the proof of {name}",
-                                              tuple(why[:3]), path=path))
-            plans.remove((th, plan))
+            continue
+        out.diagnostics.append(Diagnostic(th.name.span, dg.INTERNAL, f"{NOT_CHECKED}: the proof of {name}",
+                                          tuple(failed[name][:3]), path=path))
+        plans.remove((th, plan))
     out.text = _insert(text, plans) if plans else text
     return out
 
 
-def _plan_all(text: str, items: list, out: Derivation) -> list:
+def _failed(result, plans) -> dict[str, list[str]]:
+    """The derived theorems the checker did not prove, each with what it said."""
+    status = {t.name: t.status for t in result.theorems}
+    said: dict[str, list[str]] = {}
+    for d in result.diagnostics:
+        if d.theorem is not None and d.level != dg.Severity.NOTE:
+            said.setdefault(result.theorems[d.theorem].name, []).append(d.message)
+    return {th.name.name: said.get(th.name.name, []) for th, _ in plans
+            if status.get(th.name.name) != "proved" or th.name.name in said}
+
+
+def _plan_all(text: str, items: list, out: Derivation, path: str) -> tuple[list, dict]:
+    """A plan for every theorem without a proof (citing a theorem where one applies), and the proof
+    by components to fall back on for those."""
     errors: list = []
     scope = declare(items, errors)
     deriver = Deriver(scope, text)
-    plans = []
+    try:
+        known = known_theorems(items, text, path)
+    except Exception:  # citing is a refinement: without it, every proof goes by components
+        known = []
+    plans, fallback = [], {}
     for th in items:
         if not isinstance(th, ast.Theorem) or not th.proof.missing:
             continue
         try:
-            plans.append((th, deriver.plan(th.lhs, th.rhs)))
+            plan = deriver.plan(th.lhs, th.rhs)
         except CannotDerive as why:
-            out.underived[th.name.name] = str(why)
+            plan, reason = None, str(why)
         except Exception as err:  # never a traceback: derive failing is a bug, reported as one
             out.diagnostics.append(Diagnostic(th.name.span, dg.INTERNAL, f"internal error in derive, please "
                                               f"report it: {type(err).__name__}: {err}"))
-    return plans
+            continue
+        try:
+            cited = lemma_plan(deriver, th.lhs, th.rhs, known, th.span.line)
+        except Exception:
+            cited = None
+        if cited is not None:
+            plans.append((th, cited))
+            if plan is not None:
+                fallback[th.name.name] = plan
+        elif plan is not None:
+            plans.append((th, plan))
+        else:
+            out.underived[th.name.name] = reason
+    return plans, fallback
 
 
 def _insert(text: str, plans: list) -> str:
