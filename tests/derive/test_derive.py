@@ -232,3 +232,12 @@ def test_an_earlier_theorem_is_cited_and_one_whose_proof_fails_gives_way_to_comp
     code, out, err = derive_cli(capsys, str(f))
     assert code == 0 and "VP902" not in err, err
     assert "by quad" not in out and "proof (component k):" in out
+
+
+def test_expr_cites_an_imported_theorem_that_applies(tmp_path, capsys):
+    decls = tmp_path / "decls.vproof"
+    decls.write_text(LEMMA_HEAD + "import vecproof.forms\n")
+    code, out, err = derive_cli(capsys, "--expr", "grad(x^T S x, x)", "--decls", str(decls))
+    assert code == 0, err
+    assert "grad(x^T S x, x) = 2 S x\n" in out and "by forms.symmetric_quadratic_form_gradient" in out
+    assert check_text(decls.read_text() + out).passed()

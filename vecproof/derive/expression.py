@@ -14,6 +14,7 @@ from ..syntax import ast
 from ..syntax.parser import ParseFailure
 from .file import NOT_CHECKED, _items
 from .generate import CannotDerive, Deriver
+from .lemmas import known_theorems, lemma_plan
 
 # The declarations --expr assumes without --decls; only those of names the expression uses are written.
 DEFAULT_LAYOUT = "layout denominator"
@@ -71,27 +72,39 @@ def derive_expression(expr: str, declarations: str | None = None, name: str = "d
     scope = declare(items, errors)
     if errors:
         return ExprDerivation(None, f"the declarations are wrong: {errors[0].message}")
+    deriver = Deriver(scope, statement)
     try:
-        plan = Deriver(scope, statement).plan(th.lhs, None)
+        plan = deriver.plan(th.lhs, None)
     except CannotDerive as why:
         return ExprDerivation(None, str(why))
     if not any(r in c for c in plan.cites for r in ("product_rule", "chain_rule")):
         return ExprDerivation(None, f"{expr} takes no derivative: write grad(f, x), d(f)/dx, hess(f, x) or D(u)")
+    candidates = [plan]
+    try:  # a theorem of an imported file that applies is cited first (the declarations' own are not kept)
+        known = [k for k in known_theorems(items, decls, "<decls>") if k.line == 0]
+        cited = lemma_plan(deriver, th.lhs, None, known, th.span.line)
+    except Exception:
+        cited = None
+    if cited is not None:
+        candidates.insert(0, cited)
+    # the generator is untrusted: the theorem goes through the checker with its declarations
+    for plan in candidates:
+        text = _theorem_text(plan, name, expr)
+        result = check_text(header + text, "<derive>")
+        problems = [d.message for d in result.diagnostics if d.level != dg.Severity.NOTE]
+        if result.theorems and result.theorems[-1].status == "proved" and not problems:
+            return ExprDerivation((header + "\n" if shown else "") + text)
+    why = tuple(problems[:3])
+    return ExprDerivation(None, NOT_CHECKED, [Diagnostic(dg.Span.point(1, 1), dg.INTERNAL, NOT_CHECKED, why)])
+
+
+def _theorem_text(plan, name: str, expr: str) -> str:
+    """The index declarations the proof needs, then the theorem `expr = …` with its proof."""
     index_decls = "".join(f"index {n} : {d.name}\n" for n, d in plan.needs.items())
     if plan.rhs is not None:
-        theorem = f"theorem {name}:\n  {expr} = {plan.rhs}\n{plan.text()}\n"
-    else:  # no matrix form: the theorem is stated at an entry, in index form
-        at = f"[{', '.join(plan.component)}]" if plan.component else ""
-        lhs = plan.lines[0]
-        plan.component = ()
-        theorem = f"# no matrix form: the theorem is stated at an entry{' ' + at if at else ''}\n" \
-                  f"theorem {name}:\n  {lhs} = {plan.lines[-1]}\n{plan.text()}\n"
-    # the generator is untrusted: the theorem goes through the checker with its declarations
-    whole = header + index_decls + theorem
-    result = check_text(whole, "<derive>")
-    ok = result.theorems and result.theorems[-1].status == "proved" and not any(
-        d.level != dg.Severity.NOTE for d in result.diagnostics)
-    if not ok:
-        why = tuple(d.message for d in result.diagnostics if d.level != dg.Severity.NOTE)[:3]
-        return ExprDerivation(None, NOT_CHECKED, [Diagnostic(dg.Span.point(1, 1), dg.INTERNAL, NOT_CHECKED, why)])
-    return ExprDerivation((header + index_decls + "\n" if shown else index_decls) + theorem)
+        return f"{index_decls}theorem {name}:\n  {expr} = {plan.rhs}\n{plan.text()}\n"
+    at = f"[{', '.join(plan.component)}]" if plan.component else ""  # no matrix form: stated at an entry
+    lhs = plan.lines[0]
+    plan.component = ()
+    return (f"{index_decls}# no matrix form: the theorem is stated at an entry{' ' + at if at else ''}\n"
+            f"theorem {name}:\n  {lhs} = {plan.lines[-1]}\n{plan.text()}\n")

@@ -109,7 +109,8 @@ def lemma_plan(deriver: Deriver, lhs_node: ast.Node, rhs_node: ast.Node | None, 
         elif _cite_whole(deriver, lhs_text, middle, slots, rules_=[]) is None:
             continue  # the renamed statement does not read back under these declarations
         found.append(Plan((), chain, cites, "", middle if rhs_node is None else None, {}))
-    return min(found, key=lambda p: len(p.lines), default=None)  # the fewest steps; the first of those
+    # the fewest steps, then the shortest right side (the most specific theorem), then the first
+    return min(found, key=lambda p: (len(p.lines), len(p.lines[-1])), default=None)
 
 
 def _renames(inst: match.Instance) -> dict[str, str] | None:
