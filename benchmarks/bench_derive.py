@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_derive.py            # examples/ (not bad/) and vecproof/library/ (~1 min)
     .venv/bin/python benchmarks/bench_derive.py FILE...    # these files instead
+    .venv/bin/python benchmarks/bench_derive.py --one-at-a-time   # one proof removed at a time (~2 min)
 
 Every theorem of each file loses its `proof … qed` block; `vecproof.derive.file.derive_text` writes
 proofs (each checked by the unchanged checker inside derive_text) and the result is checked again in
@@ -59,6 +60,35 @@ def _one_reason(names: list[str]) -> bool:
     if len(names) == 1:
         return names[0] != "algebra"
     return set(names) - {"product_rule", "chain_rule"} <= LAWS and bool(set(names) & {"product_rule", "chain_rule"})
+
+
+def strip_one(text: str, name: str) -> str:
+    """`text` without the proof of theorem `name` (the others keep theirs)."""
+    lines = text.split("\n")
+    th = next(t for t in theorems(text) if t.name.name == name)
+    p = th.proof.span
+    lines[p.line - 1:p.end_line] = [lines[p.line - 1][:p.col - 1] + lines[p.end_line - 1][p.end_col - 1:]]
+    return "\n".join(lines)
+
+
+def one_at_a_time(files: list[Path]) -> None:
+    """Each theorem's proof removed alone: derive may then cite the theorems before it."""
+    total = derived = cited = one_rule = 0
+    for f in files:
+        text = f.read_text()
+        known = {th.name.name for th in theorems(text)}
+        for name in [th.name.name for th in theorems(text)]:
+            total += 1
+            got = derive_text(strip_one(text, name), str(f))
+            if name not in got.proved:
+                print(f"  not derived: {f.name}: {name}: {(got.underived.get(name) or 'VP902')[:100]}")
+                continue
+            derived += 1
+            plan = got.plans[name]
+            cited += any(c.split(".")[-1] in known or "." in c for c in plan.cites)
+            one_rule += all(", " not in c for c in plan.cites)
+    print(f"one proof removed at a time: derived {derived}/{total} ({100 * derived / total:.0f} %), "
+          f"citing a theorem {cited}, one rule per step {one_rule}/{total} ({100 * one_rule / total:.0f} %)")
 
 
 def main(paths: list[str]) -> None:
@@ -133,4 +163,11 @@ def main(paths: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    if "--one-at-a-time" in args:
+        args.remove("--one-at-a-time")
+        one_at_a_time([Path(p) for p in args] or sorted(
+            [p for p in (ROOT / "examples").rglob("*.vproof") if "bad" not in p.parts]
+            + sorted((ROOT / "vecproof" / "library").glob("*.vproof"))))
+    else:
+        main(args)
