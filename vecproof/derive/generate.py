@@ -212,6 +212,12 @@ class Deriver:
         if rhs_node is not None:
             rhs_src = source_of(self.lines_of_source, rhs_node.span)
             unfolds = self.definition_rules(e, w.tags) if w.tags and not w.derived else []
+            try:  # the definitions the right side folds, most specific first
+                rhs_e = self.el.expr(rhs_node).comp(row, col)
+                rtags = _fold_tags(rhs_e) - DERIVATIVE_TAGS
+                unfolds += self.definition_rules(rhs_e, rtags) if rtags else []
+            except ElabError:
+                pass
             w.steps.append((_wrapped(rhs_node, rhs_src) + at if at else rhs_src,
                             unfolds + self.product_rules(row, col) + ["symmetry"] + sorted(_DEF_RULE.values())))
         chain, wanted = self.merge(first, w.steps)
