@@ -49,6 +49,19 @@ def derive_cli(capsys, *args) -> tuple[int, str, str]:
     return code, out.out, out.err
 
 
+@pytest.mark.slow  # ~5 s: every curated file derived, then one `vecproof check` run over them
+def test_derived_curated_files_pass_vecproof_check_in_exercise_mode(tmp_path, capsys):
+    for n, name in enumerate(CURATED):
+        f = tmp_path / f"stripped{n}.vproof"
+        f.write_text(strip_proofs((ROOT / name).read_text()))
+        code, out, err = derive_cli(capsys, str(f), "--in-place")
+        assert code == 0, (name, err)
+    run = subprocess.run([sys.executable, "-m", "vecproof", "check", str(tmp_path), "--no-cache", "--exercise",
+                          "--strict", "-q"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert f"{len(CURATED)} files" in run.stdout
+
+
 @pytest.mark.parametrize("name", CURATED)
 def test_derived_proofs_of_curated_files_check_clean_in_exercise_mode(name, tmp_path, capsys):
     stripped = strip_proofs((ROOT / name).read_text())
@@ -134,6 +147,17 @@ def test_expr_with_declarations_from_a_file(tmp_path, capsys):
     assert "= 2 P^T (P w - y)" in out
     whole = decls.read_text().replace("theorem unproved: w = w\n", "") + out
     assert check_text(whole).passed()
+
+
+def test_expr_along_a_curve_recollects_traces_and_derivatives_by_a_scalar(tmp_path, capsys):
+    decls = tmp_path / "decls.vproof"
+    decls.write_text("layout denominator\ndim n\nindex i, j, k, p : n\nvar t : scalar\nconst A : matrix(n, n)\n"
+                     "func Y(t) : matrix(n, n)\nfunc v(t) : vector(n)\n")
+    for expr, rhs in (("d(tr(A Y))/dt", "tr(A d(Y)/dt)"), ("d(v^T A v)/dt", "(d(v)/dt)^T A v + v^T A d(v)/dt")):
+        code, out, err = derive_cli(capsys, "--expr", expr, "--decls", str(decls))
+        assert code == 0, err
+        assert f"{expr} = {rhs}\n" in out
+        assert check_text(decls.read_text() + out, options=CheckOptions(exercise=True)).passed()
 
 
 def test_expr_in_numerator_layout_gives_rows(tmp_path, capsys):
