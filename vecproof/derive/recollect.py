@@ -282,13 +282,21 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
                     raise NoMatrixForm("a product does not close")
                 cyc.append(a if pos == 0 else a.flipped())
                 idx, came = sl[1 - pos], m
-            scalars.append(f"tr({_product(cyc)})")
+            scalars.append(f"tr({_product(_canonical_cycle(cyc))})")
     return Term(coeff, tuple(sorted(scalars)), tuple(chain), tuple(outer))
 
 
 def _shown(idx: Index) -> str:
     """An index's name as the file writes it (without the suffixes of a fresh bound index)."""
     return re.sub(r"(?:['~][0-9]+)+$", "", idx.name)
+
+
+def _canonical_cycle(cyc: list[Atom]) -> list[Atom]:
+    """One way to write a trace: tr(A B C) = tr(B C A) = tr(Cᵀ Bᵀ Aᵀ), the first in text order, so that
+    equal traces are written alike (and add up)."""
+    turned = [a.flipped() for a in reversed(cyc)]
+    ways = [c[k:] + c[:k] for c in (cyc, turned) for k in range(len(c))]
+    return min(ways, key=lambda w: (sum(a.transposed and not a.symmetric for a in w), _product(w)))
 
 
 # ---- text -------------------------------------------------------------------------------------------
