@@ -296,7 +296,10 @@ def _canonical_cycle(cyc: list[Atom]) -> list[Atom]:
     equal traces are written alike (and add up)."""
     turned = [a.flipped() for a in reversed(cyc)]
     ways = [c[k:] + c[:k] for c in (cyc, turned) for k in range(len(c))]
-    return min(ways, key=lambda w: (sum(a.transposed and not a.symmetric for a in w), _product(w)))
+    # fewest transposes; not led by a derivative (tr(X⁻¹ dX/dt), which trace_def alone explains, rather than
+    # tr(dX/dt X⁻¹), which the rules judge as a derivative to take); then text order
+    return min(ways, key=lambda w: (sum(a.transposed and not a.symmetric for a in w), w[0].name.startswith("d("),
+                                    _product(w)))
 
 
 # ---- text -------------------------------------------------------------------------------------------
