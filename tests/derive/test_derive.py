@@ -107,6 +107,11 @@ def test_expr_quadratic_form_states_the_matrix_form_and_checks(tmp_path):
     ("grad(exp(a^T x), x)", "exp(a^T x) a"),
     ("grad(tr(A X B), X)", "A^T B^T"),
     ("hess(sum(i, a[i] x[i]^2), x)", "2 diag(a)"),
+    ("grad(logsumexp(x), x)", "softmax(x)"),
+    ("D(softmax(x), x)", "diag(softmax(x)) - softmax(x) softmax(x)^T"),
+    ("grad(sigmoid(a^T x), x)", "(1 - sigmoid(a^T x)) sigmoid(a^T x) a"),
+    ("grad(a^T inv(X) b, X)", "-inv(X)^T a b^T inv(X)^T"),
+    ("grad(logdet(X), X)", "inv(X)^T"),
 ])
 def test_expr_recollects_into_matrix_notation(expr, rhs, capsys):
     code, out, err = derive_cli(capsys, "--expr", expr)

@@ -21,12 +21,13 @@ DEFAULT_LAYOUT = "layout denominator"
 DEFAULT_DIMS = "dim n"
 DEFAULT_INDICES = "index i, j, k, l, p, q : n"
 DEFAULT_OBJECTS = (
-    ("var", "x", "vector(n)"), ("var", "X", "matrix(n, n)"),
+    ("var", "x", "vector(n)"), ("var", "X", "matrix(n, n) invertible"),
     *(("const", v, "vector(n)") for v in ("a", "b", "c", "u", "v", "w", "y", "z")),
     *(("const", m, "matrix(n, n)") for m in ("A", "B", "C", "M")),
     ("const", "S", "matrix(n, n) symmetric"), ("const", "t", "scalar"),
 )
-DEFAULTS_HELP = ("layout denominator; dim n; index i, j, k, l, p, q : n; var x : vector(n); var X : matrix(n, n); "
+DEFAULTS_HELP = ("layout denominator; dim n; index i, j, k, l, p, q : n; var x : vector(n); "
+                 "var X : matrix(n, n) invertible; "
                  "const a, b, c, u, v, w, y, z : vector(n); const A, B, C, M : matrix(n, n); "
                  "const S : matrix(n, n) symmetric; const t : scalar")
 
@@ -100,7 +101,10 @@ def derive_expression(expr: str, declarations: str | None = None, name: str = "d
 
 def _theorem_text(plan, name: str, expr: str) -> str:
     """The index declarations the proof needs, then the theorem `expr = …` with its proof."""
-    index_decls = "".join(f"index {n} : {d.name}\n" for n, d in plan.needs.items())
+    by_dim: dict = {}
+    for n, d in plan.needs.items():
+        by_dim.setdefault(d.name, []).append(n)
+    index_decls = "".join(f"index {', '.join(names)} : {dim}\n" for dim, names in by_dim.items())
     if plan.rhs is not None:
         return f"{index_decls}theorem {name}:\n  {expr} = {plan.rhs}\n{plan.text()}\n"
     at = f"[{', '.join(plan.component)}]" if plan.component else ""  # no matrix form: stated at an entry

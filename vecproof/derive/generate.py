@@ -514,6 +514,8 @@ def _recollection_rules(terms) -> list[str]:
         out.append("identity_def")
     if any(n.startswith("diag(") for n in names):
         out.append("diag_def")
+    if any("softmax(" in n for n in names):
+        out.append("softmax_def")
     if "tr(" in scalars and not products and "^T" not in scalars:
         out.append("trace_def")
     if not products and "^T" in scalars:

@@ -33,8 +33,7 @@ class Atom:
     def text(self) -> str:
         if not self.transposed or self.symmetric:
             return self.name
-        grouped = self.name.startswith("(") or self.name.startswith("inv(") or "(" not in self.name
-        return f"{self.name}^T" if grouped else f"({self.name})^T"
+        return f"{self.name}^T" if "(" not in self.name or _one_call(self.name) else f"({self.name})^T"
 
     def flipped(self) -> "Atom":
         return self if self.symmetric else Atom(self.name, not self.transposed, self.symmetric)
@@ -104,6 +103,8 @@ def _flatten(e: Expr) -> list:
         acc = [(Fraction(1), (), ())]
         for a in e.args:
             combo = _combination(a)  # (x[i] - mu[i]) stays one factor: (x - mu)[i]
+            if combo is None and isinstance(a, Add) and not free_slots(a):
+                combo = _scalar_group(a)  # (1 - σ(aᵀx)) stays one scalar factor
             parts = [(Fraction(1), (), (combo,))] if combo is not None else _flatten(a)
             acc = [(c1 * c2, b1 + b2, f1 + f2) for c1, b1, f1 in acc for c2, b2, f2 in parts]
             if len(acc) > 200:
@@ -114,6 +115,47 @@ def _flatten(e: Expr) -> list:
     if isinstance(e, Pow) and e.exp > 0 and isinstance(e.base, (Entry, Inverse, App)):
         return [(Fraction(1), (), (e.base,) * e.exp)]
     return [(Fraction(1), (), (e,))]
+
+
+@dataclass(frozen=True)
+class ScalarGroup:
+    """A sum free of indices, as one scalar factor: its text, in parentheses."""
+
+    text: str
+
+
+def _scalar_group(e: Expr) -> ScalarGroup | None:
+    try:
+        text = whole(recollect(e, None, None))
+    except NoMatrixForm:
+        return None
+    return ScalarGroup(f"({text})" if " " in text else text)
+
+
+def _softmax(factors: tuple) -> tuple:
+    """exp(v[i]) · 1/(Σ_j exp(v[j])) is softmax(v)[i]: each such pair of factors becomes that entry."""
+    factors = list(factors)
+    for n, f in enumerate(factors):
+        if not (isinstance(f, App) and f.fn == "recip" and isinstance(f.arg, Sum) and isinstance(f.arg.body, App)
+                and f.arg.body.fn == "exp" and isinstance(f.arg.body.arg, Entry)
+                and f.arg.body.arg.idx == (f.arg.index,) and not f.arg.body.arg.derivs):
+            continue
+        v = f.arg.body.arg.obj
+        m = next((m for m, g in enumerate(factors) if isinstance(g, App) and g.fn == "exp" and
+                  isinstance(g.arg, Entry) and g.arg.obj == v and len(g.arg.idx) == 1 and not g.arg.derivs), None)
+        if m is not None:
+            factors[n] = Softmax(Atom(f"softmax({v.name})"), factors[m].arg.idx)
+            del factors[m]
+            return _softmax(tuple(factors))
+    return tuple(factors)
+
+
+@dataclass(frozen=True)
+class Softmax:
+    """softmax(v)[i], recognised from exp(v[i]) / Σ_j exp(v[j])."""
+
+    atom: Atom
+    slots: tuple
 
 
 @dataclass(frozen=True)
@@ -164,8 +206,12 @@ def _atom(f) -> tuple[Atom, tuple]:
 def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col: Index | None) -> Term:
     scalars: list[str] = []
     arrays: list[tuple[Atom, tuple]] = []
-    for f in factors:
-        if isinstance(f, Size):
+    for f in _softmax(factors):
+        if isinstance(f, ScalarGroup):
+            scalars.append(f.text)
+        elif isinstance(f, Softmax):
+            arrays.append((f.atom, f.slots))
+        elif isinstance(f, Size):
             scalars.append(f.dim.name if f.dim.symbolic else str(f.dim.size))
         elif isinstance(f, Det):
             scalars.append(f"det({f.obj.name})" if f.power == 1 else f"det(inv({f.obj.name}))")
@@ -312,9 +358,34 @@ def _chain_text(t: Term) -> str:
     return _product(list(t.chain) + [a.flipped() for a in reversed(t.outer)])
 
 
+def _powers(scalars: tuple) -> list[str]:
+    """Repeated scalar factors as a power: σ(t) σ(t) is σ(t)^2."""
+    out = []
+    for s in dict.fromkeys(scalars):
+        n = scalars.count(s)
+        out.append(s if n == 1 else f"{s}^{n}" if "(" not in s or s.endswith(")") and _one_call(s) else f"({s})^{n}")
+    return out
+
+
+def _one_call(s: str) -> bool:
+    """Whether `s` is one name applied or one parenthesised group (so `^2` binds to all of it)."""
+    depth, opened = 0, False
+    for k, ch in enumerate(s):
+        if ch == "(":
+            depth += 1
+            opened = True
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and k != len(s) - 1:
+                return False
+        elif depth == 0 and (ch == " " or opened):
+            return False
+    return True
+
+
 def _term_text(t: Term, chain: str | None = None) -> str:
     chain = _chain_text(t) if chain is None else chain
-    parts = [p for p in (*t.scalars, chain) if p]
+    parts = [p for p in (*_powers(t.scalars), chain) if p]
     c = abs(t.coeff)
     body = " ".join(parts)
     if c != 1 or not body:
