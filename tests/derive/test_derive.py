@@ -270,3 +270,16 @@ def test_expr_cites_an_imported_theorem_that_applies(tmp_path, capsys):
     assert code == 0, err
     assert "grad(x^T S x, x) = 2 S x\n" in out and "by forms.symmetric_quadratic_form_gradient" in out
     assert check_text(decls.read_text() + out).passed()
+
+
+def test_nothing_that_decides_or_checks_imports_derive():
+    """derive is untrusted and sits above the checker: the kernel, the rules and the checker never use it."""
+    import ast as pyast
+
+    for folder in ("kernel", "rules", "checker", "elaboration", "syntax"):
+        for f in (ROOT / "vecproof" / folder).rglob("*.py"):
+            for node in pyast.walk(pyast.parse(f.read_text())):
+                if isinstance(node, pyast.ImportFrom):
+                    assert "derive" not in (node.module or ""), f"{f} imports {node.module}"
+                elif isinstance(node, pyast.Import):
+                    assert not any("derive" in a.name for a in node.names), f"{f} imports derive"
