@@ -92,6 +92,7 @@ CROSS_CHECK_SKIPPED = _code("VP208", "cross-check-skipped", Severity.NOTE,
 ALGEBRA_FORBIDDEN = _code("VP209", "algebra-forbidden", E,
                           "In exercise mode, a step cites `algebra` instead of the rules that justify it.")
 EMPTY_PROOF = _code("VP210", "empty-proof", E, "A proof with no step: the chain must lead from one side to the other.")
+NO_PROOF = _code("VP211", "no-proof", E, "A theorem is stated without a proof (`vecproof derive` can write one).")
 # Limits and internal errors
 LIMIT = _code("VP901", "resource-limit", E, "Checking stopped at a resource limit.")
 INTERNAL = _code("VP902", "internal-error", E, "vecproof's two decision procedures disagreed, or it failed: a bug.")

@@ -278,6 +278,28 @@ async def test_code_action_adds_the_missing_last_step(client):
     assert await diagnostics(client, uri, version=2) == []
 
 
+NO_PROOF = """layout denominator
+dim n
+index i, j, k : n
+var x : vector(n)
+const A : matrix(n, n)
+
+theorem quadratic_gradient:
+  grad(x^T A x, x) = (A + A^T) x
+"""
+
+
+async def test_code_action_derives_the_proof_of_a_theorem_that_has_none(client):
+    uri = new_uri("action-derive")
+    open_doc(client, uri, NO_PROOF)
+    action, fixed = await fix(client, uri, NO_PROOF, "VP211")
+    assert "Derive" in action.title
+    assert "proof (component k):" in fixed and "by product_rule" in fixed and "algebra" not in fixed
+    assert fixed.rstrip().endswith("qed")
+    change(client, uri, 2, fixed)
+    assert await diagnostics(client, uri, version=2) == []
+
+
 UNDECLARED_INDEX = """layout denominator
 dim n, m
 var x : vector(n)

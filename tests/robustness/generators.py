@@ -79,8 +79,6 @@ def terminal_strategies(start: str = "start") -> dict:
         "DNORM_BAR": _pad(st.just("||")),
         "FROBENIUS": _pad(st.just("_F")),
         "LAYOUT_KIND": _pad(st.sampled_from(["numerator", "denominator"])),
-        "OBJECT_KIND": _pad(st.sampled_from(["var", "const", "func"])),
-        "THEOREM_KIND": _pad(st.sampled_from(["theorem", "lemma"])),
         "SYMMETRIC": _pad(st.just("symmetric")),
         "COMMENT": st.sampled_from([" # a comment\n", " #\n", " # expect: VP201\n", " # ‖x‖² ∂ ∇\n"]),
         "WS": st.sampled_from([" ", "\n", "\t", "  \n  ", "\r\n", "\x0c"]),

@@ -363,6 +363,12 @@ class _TheoremChecker:
         nothing here found an error: this code can refuse a proof, never make one."""
         th = self.th
         res = TheoremResult(th.name.name, th.kind, th.name.span, "failed")
+        if th.proof.missing:  # its sides are still elaborated, so that a wrong name is reported as well
+            for side in (th.lhs, th.rhs):
+                self.elab(side)
+            self.emit(th.name.span, dg.NO_PROOF, f"theorem '{th.name.name}' has no proof; `vecproof derive FILE` "
+                      "can write one")
+            return res
         failed = False
         lhs, rhs = self.elab(th.lhs), self.elab(th.rhs)
         if lhs is not None and rhs is not None and not (same_dim(lhs.rows, rhs.rows) and same_dim(lhs.cols, rhs.cols)):

@@ -58,6 +58,10 @@ def main(argv: list[str] | None = None) -> int:
         from .render.command import run
 
         return run(args)
+    if args.command == "derive":
+        from .derive_command import run
+
+        return run(args)
     parser.print_help(sys.stderr)
     return EXIT_USAGE
 
@@ -104,6 +108,9 @@ def _parser() -> argparse.ArgumentParser:
     from .render.command import add_parser  # argparse only: the renderer itself loads when it runs
 
     add_parser(sub)
+    from .derive_command import add_parser as add_derive
+
+    add_derive(sub)
     lsp = sub.add_parser("lsp", help="run the language server (LSP over standard input and output)")
     lsp.add_argument("--stdio", action="store_true", help="accepted for clients that pass it; stdio is the only transport")
     return p

@@ -212,6 +212,7 @@ class Proof:
     steps: tuple[Step, ...]
     span: Span
     qed: Span
+    missing: bool = False  # the theorem has no `proof … qed` block (`first` is its left side, no steps)
 
 
 @dataclass(frozen=True)

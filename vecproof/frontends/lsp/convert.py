@@ -200,7 +200,7 @@ def code_actions(uri: str, version: int | None, found: list[queries.Fix], checke
         if f.diagnostic is None:  # a rewrite of a step that is fine as it is
             out.append(lsp.CodeAction(title=f.title, kind=lsp.CodeActionKind.RefactorRewrite, edit=change))
             continue
-        d = diagnostic(checked.result.diagnostics[f.diagnostic], pos, fixes[f.diagnostic])  # as published
+        d = diagnostic(checked.result.diagnostics[f.diagnostic], pos, fixes.get(f.diagnostic, ()))  # as published
         out.append(lsp.CodeAction(title=f.title, kind=lsp.CodeActionKind.QuickFix, edit=change, is_preferred=True,
                                   diagnostics=[d]))
     return out

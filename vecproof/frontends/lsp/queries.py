@@ -370,6 +370,23 @@ def _skeleton(kind: str) -> str:
 
 # ---- quick fixes ----------------------------------------------------------------------------------
 
+def derive_proof(checked: Checked, n: int) -> list[Fix]:
+    """For a theorem without a proof (VP211, diagnostic `n`): the proof `vecproof derive` writes for
+    it, inserted after its statement; derive checked it with the unchanged checker. Empty when derive
+    has none, or when it needs an index declaration elsewhere in the file (`vecproof derive` adds it)."""
+    from ...derive.file import derive_text
+
+    d = checked.result.diagnostics[n]
+    th = next((t for t in checked.theorems if t.name.span == d.span and t.proof.missing), None)
+    if th is None:
+        return []
+    plan = derive_text(checked.text).plans.get(th.name.name)
+    if plan is None or plan.needs:
+        return []
+    end = Span(th.span.end_line, th.span.end_col, th.span.end_line, th.span.end_col)
+    return [Fix(n, "Derive the proof (checked by vecproof)", end, "\n" + plan.text())]
+
+
 def fixes(checked: Checked) -> list[Fix]:
     """Quick fixes for the diagnostics of `checked`: cite the rule that explains a step (VP202,
     VP206), cite a theorem with the instance that explains the step (VP202), correct a misspelt rule

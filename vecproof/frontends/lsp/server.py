@@ -13,6 +13,7 @@ partial results published while a document opened is first checked (100; 0: afte
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 
@@ -206,6 +207,13 @@ async def code_action(ls: VecproofServer, params: lsp.CodeActionParams):
     diags = doc.checked.result.diagnostics
     found = [f for f in doc.checked.fixes if _overlaps(f.span if f.diagnostic is None else diags[f.diagnostic].span,
                                                        *want)]
+    checked = doc.checked
+    for n, d in enumerate(diags):  # a theorem without a proof: derive one, off the event loop, on request
+        if d.code.id == "VP211" and _overlaps(d.span, *want):
+            found += await asyncio.get_running_loop().run_in_executor(ls.documents.pool, queries.derive_proof,
+                                                                      checked, n)
+    if doc.checked is not checked or doc.checked_version != doc.version:
+        return []  # the text changed while derive ran
     return convert.code_actions(doc.uri, doc.version, found, doc.checked, pos,
                                 ls.capable("workspace.workspace_edit.document_changes"))
 
