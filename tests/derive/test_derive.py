@@ -283,3 +283,16 @@ def test_nothing_that_decides_or_checks_imports_derive():
                     assert "derive" not in (node.module or ""), f"{f} imports {node.module}"
                 elif isinstance(node, pyast.Import):
                     assert not any("derive" in a.name for a in node.names), f"{f} imports derive"
+
+
+def test_a_file_without_index_declarations_gets_proofs_without_them(tmp_path, capsys):
+    # a component index needs no declaration, and a sum's index takes its range from its uses
+    f = tmp_path / "bare.vproof"
+    f.write_text("layout denominator\ndim n\nvar x : vector(n)\nconst a : vector(n)\nconst A : matrix(n, n)\n\n"
+                 "theorem quad:\n  grad(x^T A x, x) = (A + A^T) x\n\n"
+                 "theorem unit:\n  d(‖x - a‖)/dx = (x - a) / ‖x - a‖\n", encoding="utf-8")
+    code, out, _ = derive_cli(capsys, str(f))
+    assert code == 0
+    assert "index " not in out and "declared by vecproof derive" not in out
+    r = check_text(out)
+    assert [t.status for t in r.theorems] == ["proved", "proved"], r.diagnostics

@@ -300,6 +300,16 @@ async def test_code_action_derives_the_proof_of_a_theorem_that_has_none(client):
     assert await diagnostics(client, uri, version=2) == []
 
 
+async def test_code_action_derives_a_proof_in_a_file_that_declares_no_index(client):
+    text = NO_PROOF.replace("index i, j, k : n\n", "")
+    uri = new_uri("action-derive-bare")
+    open_doc(client, uri, text)
+    action, fixed = await fix(client, uri, text, "VP211")
+    assert "proof (component k):" in fixed and "index " not in fixed
+    change(client, uri, 2, fixed)
+    assert await diagnostics(client, uri, version=2) == []
+
+
 UNDECLARED_INDEX = """layout denominator
 dim n, m
 var x : vector(n)

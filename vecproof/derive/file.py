@@ -3,7 +3,7 @@ the unchanged checker; a proof it does not prove is withdrawn and reported as a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .. import diagnostics as dg
 from ..checker import check_text
@@ -52,6 +52,13 @@ def derive_text(text: str, path: str = "<input>") -> Derivation:
     plans, fallback = _plan_all(text, items, out, path)
     if not plans:
         return out
+    # a component index needs no declaration, and a sum's index takes its range from its uses: the
+    # proofs go in without index declarations where they check without them (the file keeps its
+    # declarations as they are); the others keep the declarations they need
+    if any(plan.needs for _, plan in plans):
+        bare = [(th, replace(plan, needs={})) for th, plan in plans]
+        failed = _failed(check_text(_insert(text, bare), path), bare)
+        plans = [(th, plan if th.name.name in failed else replace(plan, needs={})) for th, plan in plans]
     # the generator is untrusted: the file goes through the checker, and only what it proves is kept;
     # a proof citing a theorem that does not check gives way to the proof by components
     for attempt in range(2):
