@@ -278,6 +278,38 @@ async def test_code_action_adds_the_missing_last_step(client):
     assert await diagnostics(client, uri, version=2) == []
 
 
+STOPS_EARLY = """layout denominator
+dim n
+var x : vector(n)
+const A : matrix(n, n)
+
+theorem quad:
+  grad(x^T A x, x) = (A + A^T) x
+proof (component k):
+     grad(x^T A x, x)[k]
+   = d(x^T A x)/dx[k]                  by gradient_def
+qed
+"""
+
+
+async def test_code_action_derives_the_missing_steps_of_a_chain_that_stops_early(client):
+    # no one rule reaches the right side from the last line: derive writes the steps, one rule each
+    uri = new_uri("action-next-steps")
+    open_doc(client, uri, STOPS_EARLY)
+    got = await diagnostics(client, uri)
+    [d] = [d for d in got if d.code == "VP204"]
+    actions = await client.text_document_code_action_async(lsp.CodeActionParams(
+        doc(uri), d.range, lsp.CodeActionContext(diagnostics=[d])))
+    [action] = [a for a in actions if "Derive the missing steps" in a.title]
+    edit = action.edit
+    edits = edit.changes[uri] if edit.changes else edit.document_changes[0].edits
+    fixed = apply(STOPS_EARLY, edits, encoding(client))
+    assert "by product_rule" in fixed and "by index_collapse" in fixed and "algebra" not in fixed
+    assert fixed.rstrip().endswith("= ((A + A^T) x)[k]    by matvec_def\nqed")
+    change(client, uri, 2, fixed)
+    assert await diagnostics(client, uri, version=2) == []
+
+
 NO_PROOF = """layout denominator
 dim n
 index i, j, k : n

@@ -387,6 +387,48 @@ def derive_proof(checked: Checked, n: int) -> list[Fix]:
     return [Fix(n, "Derive the proof (checked by vecproof)", end, "\n" + plan.text())]
 
 
+NEXT = "vecproof_next_steps"  # the name of the theorem derive is asked to prove: last line = right side
+
+
+def derive_next_steps(checked: Checked, n: int) -> list[Fix]:
+    """For a chain that stops short (VP204, diagnostic `n`) where no one rule reaches the right side:
+    the steps `vecproof derive` writes from the chain's last line to the theorem's right side. derive
+    proves them as a theorem of their own (last line = right side at the proof's components), in the
+    file's declarations, and the unchanged checker checks that theorem; empty where it finds none."""
+    from ...derive.file import derive_text
+    from ...elaboration import declare
+    from ...kernel import free_slots
+
+    d = checked.result.diagnostics[n]
+    if any(f.kind == "add-step" and len(f.names) == 1 for f in d.fixes) or d.theorem is None:
+        return []  # one rule does it in one step: the plain quick fix
+    th = next((t for t in checked.theorems if t.span.line <= d.span.line <= t.span.end_line), None)
+    tr = checked.result.theorems[d.theorem]
+    if th is None or not th.proof.steps or not tr.steps or tr.steps[-1].after is None:
+        return []
+    last = th.proof.steps[-1]
+    rhs = " ".join(text_of(checked.text, th.rhs.span).split())
+    comp = th.proof.component or ()
+    if comp:
+        where = ", ".join(i.name for i in comp)
+        rhs = f"{rhs}[{where}]" if isinstance(th.rhs, ast.Name) else f"({rhs})[{where}]"
+    errors: list = []
+    scope = declare([i for i in checked.result.tree.items if not isinstance(i, ast.Theorem)], errors)
+    free = {i.name: i.dim for i in free_slots(tr.steps[-1].after)}
+    decls = [f"index {c.name} : {free[c.name].name}" for c in comp
+             if c.name not in scope.names and c.name in free and free[c.name].name]
+    lhs = " ".join(text_of(checked.text, last.expr.span).split())
+    temp = checked.text.rstrip("\n") + "\n\n" + "".join(x + "\n" for x in decls) + f"theorem {NEXT}:\n  {lhs} = {rhs}\n"
+    plan = derive_text(temp).plans.get(NEXT)
+    if plan is None or plan.component or len(plan.lines) < 2:
+        return []
+    line_text = checked.text.split("\n")[last.span.line - 1]
+    indent = line_text[: len(line_text) - len(line_text.lstrip())] or "   "
+    at = Span(last.span.end_line, last.span.end_col, last.span.end_line, last.span.end_col)
+    steps = "".join(f"\n{indent}= {line}    by {cite}" for line, cite in zip(plan.lines[1:], plan.cites))
+    return [Fix(n, f"Derive the missing steps ({len(plan.cites)}, checked by vecproof)", at, steps)]
+
+
 def fixes(checked: Checked) -> list[Fix]:
     """Quick fixes for the diagnostics of `checked`: cite the rule that explains a step (VP202,
     VP206), cite a theorem with the instance that explains the step (VP202), correct a misspelt rule
@@ -469,5 +511,5 @@ def _add_last_step(checked: Checked, n: int, d, names: tuple[str, ...]) -> list[
                 f"\n{indent}= {rhs}    by {', '.join(names)}")]
 
 
-__all__ = ["Cited", "Completion", "Fix", "Hover", "Place", "Symbol", "citable", "cite_at", "completions",
+__all__ = ["Cited", "Completion", "Fix", "Hover", "Place", "Symbol", "citable", "cite_at", "completions", "derive_next_steps",
            "definition", "fixes", "hover", "step_at", "symbols"]

@@ -208,10 +208,10 @@ async def code_action(ls: VecproofServer, params: lsp.CodeActionParams):
     found = [f for f in doc.checked.fixes if _overlaps(f.span if f.diagnostic is None else diags[f.diagnostic].span,
                                                        *want)]
     checked = doc.checked
-    for n, d in enumerate(diags):  # a theorem without a proof: derive one, off the event loop, on request
-        if d.code.id == "VP211" and _overlaps(d.span, *want):
-            found += await asyncio.get_running_loop().run_in_executor(ls.documents.pool, queries.derive_proof,
-                                                                      checked, n)
+    for n, d in enumerate(diags):  # derive, off the event loop, on request: a proof, or a chain's missing steps
+        derive = {"VP211": queries.derive_proof, "VP204": queries.derive_next_steps}.get(d.code.id)
+        if derive is not None and _overlaps(d.span, *want):
+            found += await asyncio.get_running_loop().run_in_executor(ls.documents.pool, derive, checked, n)
     if doc.checked is not checked or doc.checked_version != doc.version:
         return []  # the text changed while derive ran
     return convert.code_actions(doc.uri, doc.version, found, doc.checked, pos,
