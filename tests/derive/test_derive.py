@@ -296,3 +296,10 @@ def test_a_file_without_index_declarations_gets_proofs_without_them(tmp_path, ca
     assert "index " not in out and "declared by vecproof derive" not in out
     r = check_text(out)
     assert [t.status for t in r.theorems] == ["proved", "proved"], r.diagnostics
+
+
+def test_expr_writes_the_norm_back_as_a_norm(capsys):
+    code, out, _ = derive_cli(capsys, "--expr", "grad(‖x‖, x)")
+    assert code == 0
+    assert "grad(‖x‖, x) = 1/‖x‖ x" in out, out
+    assert [t.status for t in check_text(out).theorems] == ["proved"]

@@ -219,8 +219,11 @@ def _term(coeff: Fraction, bound: tuple, factors: tuple, row: Index | None, col:
             scalars.append(f"logdet({f.obj.name})")
         elif isinstance(f, App) and not free_slots(f):  # exp(a^T x): the argument recollected too
             arg = whole(recollect(f.arg, None, None))
+            norm = re.fullmatch(r"(\w+)\^T \1", arg)
             if f.fn == "recip":
-                scalars.append(f"1/({arg})")
+                scalars.append(f"1/{arg}" if re.fullmatch(r"‖\w+‖", arg) else f"1/({arg})")
+            elif f.fn == "sqrt" and not f.order and norm:  # sqrt(x^T x) is the norm ‖x‖
+                scalars.append(f"‖{norm.group(1)}‖")
             else:
                 scalars.append(f"{f.fn}{chr(39) * f.order}({arg})")
         elif isinstance(f, VApp) and not f.at:
