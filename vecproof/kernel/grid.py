@@ -85,6 +85,81 @@ def _bound_count(e: Expr, d: Dim, with_degree: bool) -> int:
     return sum(_bound_count(a, d, with_degree) for a in children(e))
 
 
+def anchored_bounds(expr: Expr, bounds: dict[Dim, tuple[int, int]]) -> dict[Dim, tuple[int, int]]:
+    """`bounds` with each D_τ lowered, where the expression is in F, to the largest (coefficient degree
+    in n_τ + number of *unanchored* bound τ-indices) of a flattened term; `bounds` unchanged outside F.
+
+    A bound index is anchored in a term when it sits in a slot of an entry of that term (an entry of an
+    object not differentiated there: ∂/∂x turns x's entries into deltas). Given a monomial of the
+    entries, the anchored indices take finitely many values (those of the monomial), whatever the
+    size, and the unanchored ones, tied by deltas, contribute n_τ^(free components): the coefficient of
+    the monomial is a polynomial of degree ≤ this D_τ (docs/reliability.md, the size-grid theorem)."""
+    dims = sorted(bounds)
+    try:
+        profiles = _profiles(expr, dims, frozenset())
+    except _NotF:
+        return bounds
+    out = dict(bounds)
+    for k, d in enumerate(dims):
+        n, deg = bounds[d]
+        out[d] = (n, min(deg, max((p[0][k] for p in profiles), default=0)))
+    return out
+
+
+class _NotF(Exception):
+    """Outside the fragment F (or too many term profiles): keep the structural bounds."""
+
+
+_MAX_PROFILES = 256
+
+
+def _profiles(e: Expr, dims: list[Dim], under: frozenset) -> list[tuple[tuple[int, ...], frozenset]]:
+    """The (degree per dimension of `dims`, anchored indices) of every flattened term of `e`, up to
+    duplicates; `under`: the variables being differentiated by around `e`."""
+    t = type(e)
+    zero = (0,) * len(dims)
+    if t is Num:
+        return [(zero, frozenset())]
+    if t is Size:
+        return [(tuple(int(d == e.dim) for d in dims), frozenset())]
+    if t is Entry:
+        if not all(type(s) is Index for s in e.idx) or not all(type(s) is Index for _, d in e.derivs for s in d):
+            raise _NotF
+        return [(zero, frozenset() if e.obj.name in under else frozenset(e.idx))]
+    if t is Delta:
+        if type(e.a) is not Index or type(e.b) is not Index or e.a.dim != e.b.dim:
+            raise _NotF
+        return [(zero, frozenset())]
+    if t is Add:
+        out = {p for a in e.args for p in _profiles(a, dims, under)}
+    elif t is Mul or t is Pow:
+        factors = e.args if t is Mul else (e.base,) * e.exp
+        out = {(zero, frozenset())}
+        for f in factors:
+            fp = _profiles(f, dims, under)
+            out = {(tuple(x + y for x, y in zip(a[0], b[0])), a[1] | b[1]) for a in out for b in fp}
+            if len(out) > _MAX_PROFILES:
+                raise _NotF
+    elif t is Sum:
+        if e.lo is not None or e.hi is not None:
+            raise _NotF
+        i = e.index
+        bump = tuple(int(d == i.dim) for d in dims)
+        out = {(deg if i in anch else tuple(x + y for x, y in zip(deg, bump)), anch - {i})
+               for deg, anch in _profiles(e.body, dims, under)}
+    elif t is Deriv:
+        if e.var.kind != "var" or not all(type(s) is Index for s in e.idx):
+            raise _NotF
+        return _profiles(e.body, dims, under | {e.var.name})
+    elif t is Fold:
+        return _profiles(e.body, dims, under)
+    else:  # explicit lists, inverses, determinants, applied functions: outside F
+        raise _NotF
+    if len(out) > _MAX_PROFILES:
+        raise _NotF
+    return list(out)
+
+
 def size_grid(bounds: dict[Dim, tuple[int, int]]) -> list[dict[Dim, int]]:
     """Every size assignment of the grid {N_τ … N_τ + D_τ}, smallest first."""
     dims = list(bounds)
