@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from fractions import Fraction
@@ -795,12 +796,68 @@ class PointEvaluator:
             return got
         self.budget.spend(1 + max(0, hi - lo + 1) * local, GridLimit)
         out, saved = 0, env[pos]
-        for v in range(lo, hi + 1):
-            env[pos] = v
-            out = self._add(out, self._ev(body, env))
+        if body[0] == _MUL:
+            out = self._sum_of_products(pos, body[1], lo, hi, env)
+        else:
+            for v in range(lo, hi + 1):
+                env[pos] = v
+                out = self._add(out, self._ev(body, env))
         env[pos] = saved
         self._memo[key] = out
         return out
+
+    def _sum_of_products(self, pos: int, factors: tuple, lo: int, hi: int, env: list):
+        """Σ_{env[pos] = lo..hi} Π factors: what `_ev` of the product summed with `_add` gives (the same
+        factors evaluated in the same order, a product stopping at its first zero), with the dispatch
+        inlined, and scalar products and their sum reduced modulo the prime once, at the end (the same
+        residue as reducing at every step)."""
+        mod, mul, ev, sum_, entry = self.mod, self._mul, self._ev, self._sum, self._entry
+        stop = self.read is None
+        memo, values, dirs = self._memo, self.values, self._dirs
+        # how each factor is read: 1 a full-range sum (its memo looked up here), 2 an entry with index
+        # variables of its slots' own dimensions, not symmetric, whose value is never a jet here (looked
+        # up here), 3 any other entry, 0 anything else; a miss goes through the general code
+        plan = []
+        for f in factors:
+            op = f[0]
+            if op == _SUM:
+                plan.append((1 if f[3] is None and f[4] is None else 0, f, id(f), _getter(f[6])))
+            elif op == _ENTRY:
+                simple = stop and not f[3] and not f[4] and not f[5] and (not dirs or f[6] == "const")
+                plan.append((2 if simple else 3, f, f[1], _getter(f[2])))
+            else:
+                plan.append((0, f, None, None))
+        out, acc = 0, 0
+        for v in range(lo, hi + 1):
+            env[pos] = v
+            prod = 1
+            for how, f, a, b in plan:
+                if how == 1:
+                    x = memo.get((a, b(env), dirs))
+                    if x is None:
+                        x = sum_(f, env)
+                elif how == 2:
+                    x = values.get((a, b(env), ()))
+                    if x is None:
+                        x = entry(f, env)
+                elif how == 3:
+                    x = entry(f, env)
+                else:
+                    x = sum_(f, env) if f[0] == _SUM else ev(f, env)
+                if type(prod) is int and type(x) is int:
+                    prod *= x  # not reduced: residues are in 0..p−1, so it is 0 iff a factor is
+                    if stop and not prod:
+                        break
+                else:
+                    prod = mul(prod, x)
+                    if stop and not (any(prod) if type(prod) is tuple else prod):
+                        prod = 0
+                        break
+            if type(prod) is tuple:
+                out = self._add(out, prod)
+            else:
+                acc += prod
+        return self._add(out, acc % mod if mod else acc)
 
     def _derive(self, c, env: list):
         k = len(self._dirs)
@@ -910,6 +967,16 @@ class PointEvaluator:
         if self.mod:
             return v if v <= self.mod // 2 else v - self.mod
         return int(v)
+
+
+def _getter(positions: tuple):
+    """A function of `env` giving tuple(env[p] for p in positions) (the positions are ≥ 0 where used)."""
+    if len(positions) >= 2:
+        return operator.itemgetter(*positions)
+    if len(positions) == 1:
+        p = positions[0]
+        return lambda env: (env[p],)
+    return lambda env: ()
 
 
 _NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT, _INV, _DET, _LOGDET, _APP, _VAPP = range(15)
