@@ -542,6 +542,7 @@ class PointEvaluator:
         self._dims: dict[Dim, int] = {}
         self._logdets: dict[str, tuple] = {}  # the matrices whose log-determinant is written
         self._minus_one = self._num(Fraction(-1))
+        self._plans: dict = {}  # (the factors of a product, in jets, recording) → `_plan`
         self._code = {id(e): self._compile(e) for e in exprs}
         self._exprs = exprs  # keeps the ids above valid
 
@@ -689,13 +690,9 @@ class PointEvaluator:
         op = c[0]
         if op == _ENTRY:
             return self._entry(c, env)
-        if op == _MUL:
-            out = 1
-            for a in c[1]:
-                out = self._mul(out, self._ev(a, env))
-                if self.read is None and not (any(out) if type(out) is tuple else out):
-                    return 0  # (when recording, every factor's entries are read)
-            return out
+        if op == _MUL:  # (when recording, every factor's entries are read: no stop at a zero)
+            out = self._product(self._plan(c[1]), env)
+            return out % self.mod if self.mod and type(out) is int else out
         if op == _SUM:
             return self._sum(c, env)
         if op == _ADD:
@@ -807,57 +804,90 @@ class PointEvaluator:
         return out
 
     def _sum_of_products(self, pos: int, factors: tuple, lo: int, hi: int, env: list):
-        """Σ_{env[pos] = lo..hi} Π factors: what `_ev` of the product summed with `_add` gives (the same
-        factors evaluated in the same order, a product stopping at its first zero), with the dispatch
-        inlined, and scalar products and their sum reduced modulo the prime once, at the end (the same
-        residue as reducing at every step)."""
-        mod, mul, ev, sum_, entry = self.mod, self._mul, self._ev, self._sum, self._entry
+        """Σ_{env[pos] = lo..hi} Π factors: what `_ev` of the product summed with `_add` gives, with the
+        scalar terms added up unreduced and reduced modulo the prime once, at the end (the same residue
+        as reducing at every step)."""
+        plan, product = self._plan(factors), self._product
+        out, acc = 0, 0
+        for v in range(lo, hi + 1):
+            env[pos] = v
+            prod = product(plan, env)
+            if type(prod) is tuple:
+                out = self._add(out, prod)
+            else:
+                acc += prod
+        return self._add(out, acc % self.mod if self.mod else acc)
+
+    def _plan(self, factors: tuple) -> tuple:
+        """How `_product` reads each factor, for the current kind of evaluation (in jet directions or
+        not, recording the entries read or not): 1 a full-range sum (its memo looked up), 2 an entry
+        with index variables of its slots' own dimensions, not symmetric, whose value is not a jet
+        here (`values` looked up), 3 any other entry, 4 a delta, 5 an entry of an inverse (the
+        matrix's memo looked up), 6 a number, 0 anything else; every miss goes through `_ev`'s code."""
         stop = self.read is None
-        memo, values, dirs = self._memo, self.values, self._dirs
-        # how each factor is read: 1 a full-range sum (its memo looked up here), 2 an entry with index
-        # variables of its slots' own dimensions, not symmetric, whose value is never a jet here (looked
-        # up here), 3 any other entry, 0 anything else; a miss goes through the general code
+        key = (id(factors), bool(self._dirs), stop)
+        got = self._plans.get(key)
+        if got is not None:
+            return got
         plan = []
         for f in factors:
             op = f[0]
             if op == _SUM:
                 plan.append((1 if f[3] is None and f[4] is None else 0, f, id(f), _getter(f[6])))
             elif op == _ENTRY:
-                simple = stop and not f[3] and not f[4] and not f[5] and (not dirs or f[6] == "const")
+                simple = stop and not f[3] and not f[4] and not f[5] and (not self._dirs or f[6] == "const")
                 plan.append((2 if simple else 3, f, f[1], _getter(f[2])))
+            elif op == _DELTA:
+                plan.append((4, f, f[1], f[2]))
+            elif op == _INV:
+                plan.append((5, f, ("matrix", f[1][0]), f[2]))
+            elif op == _NUM:
+                plan.append((6, f, f[1], None))
             else:
                 plan.append((0, f, None, None))
-        out, acc = 0, 0
-        for v in range(lo, hi + 1):
-            env[pos] = v
-            prod = 1
-            for how, f, a, b in plan:
-                if how == 1:
-                    x = memo.get((a, b(env), dirs))
-                    if x is None:
-                        x = sum_(f, env)
-                elif how == 2:
-                    x = values.get((a, b(env), ()))
-                    if x is None:
-                        x = entry(f, env)
-                elif how == 3:
-                    x = entry(f, env)
+        got = self._plans[key] = (tuple(plan), stop)
+        return got
+
+    def _product(self, plan: tuple, env: list):
+        """Π of the planned factors, evaluated in order, stopping at the first zero unless recording
+        (as `_ev` of the product): a jet, or a scalar not reduced modulo the prime (residues are in
+        0..p−1, so the unreduced product is 0 iff a factor is)."""
+        plan, stop = plan
+        dirs = self._dirs
+        prod = 1
+        for how, f, a, b in plan:
+            if how == 1:
+                x = self._memo.get((a, b(env), dirs))
+                if x is None:
+                    x = self._sum(f, env)
+            elif how == 2:
+                x = self.values.get((a, b(env), ()))
+                if x is None:
+                    x = self._entry(f, env)
+            elif how == 4:
+                x = 1 if (env[a] if a >= 0 else -a) == (env[b] if b >= 0 else -b) else 0
+            elif how == 5:
+                got = self._memo.get((*a, dirs))
+                r, c = (env[s] if s >= 0 else -s for s in b)
+                if got is None or not (1 <= r <= len(got[0]) and 1 <= c <= len(got[0])):
+                    x = self._ev(f, env)
                 else:
-                    x = sum_(f, env) if f[0] == _SUM else ev(f, env)
-                if type(prod) is int and type(x) is int:
-                    prod *= x  # not reduced: residues are in 0..p−1, so it is 0 iff a factor is
-                    if stop and not prod:
-                        break
-                else:
-                    prod = mul(prod, x)
-                    if stop and not (any(prod) if type(prod) is tuple else prod):
-                        prod = 0
-                        break
-            if type(prod) is tuple:
-                out = self._add(out, prod)
+                    x = got[0][r - 1][c - 1]
+            elif how == 6:
+                x = a
+            elif how == 3:
+                x = self._entry(f, env)
             else:
-                acc += prod
-        return self._add(out, acc % mod if mod else acc)
+                x = self._ev(f, env)
+            if type(prod) is int and type(x) is int:
+                prod *= x
+                if stop and not prod:
+                    return 0
+            else:
+                prod = self._mul(prod, x)
+                if stop and not (any(prod) if type(prod) is tuple else prod):
+                    return 0
+        return prod
 
     def _derive(self, c, env: list):
         k = len(self._dirs)
