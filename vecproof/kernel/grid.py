@@ -690,9 +690,8 @@ class PointEvaluator:
         op = c[0]
         if op == _ENTRY:
             return self._entry(c, env)
-        if op == _MUL:  # (when recording, every factor's entries are read: no stop at a zero)
-            out = self._product(self._plan(c[1]), env)
-            return out % self.mod if self.mod and type(out) is int else out
+        if op == _MUL:
+            return self._sum_of_products(c[1], env)
         if op == _SUM:
             return self._sum(c, env)
         if op == _ADD:
@@ -794,7 +793,7 @@ class PointEvaluator:
         self.budget.spend(1 + max(0, hi - lo + 1) * local, GridLimit)
         out, saved = 0, env[pos]
         if body[0] == _MUL:
-            out = self._sum_of_products(pos, body[1], lo, hi, env)
+            out = self._sum_of_products(body[1], env, pos, lo, hi)
         else:
             for v in range(lo, hi + 1):
                 env[pos] = v
@@ -803,15 +802,53 @@ class PointEvaluator:
         self._memo[key] = out
         return out
 
-    def _sum_of_products(self, pos: int, factors: tuple, lo: int, hi: int, env: list):
-        """Σ_{env[pos] = lo..hi} Π factors: what `_ev` of the product summed with `_add` gives, with the
-        scalar terms added up unreduced and reduced modulo the prime once, at the end (the same residue
-        as reducing at every step)."""
-        plan, product = self._plan(factors), self._product
+    def _sum_of_products(self, factors: tuple, env: list, pos: int = -1, lo: int = 1, hi: int = 1):
+        """Σ_{env[pos] = lo..hi} Π factors, or with `pos` −1 the product alone: what `_ev` of the
+        product, summed with `_add`, gives. The factors are read as `_plan` says, in order, a product
+        stopping at its first zero factor unless the entries read are being recorded; scalar
+        products and their sum are reduced modulo the prime once, at the end (the same residue as
+        reducing after every operation; residues are in 0..p−1, so an unreduced product is 0 iff a
+        factor is)."""
+        plan, stop = self._plan(factors)
+        dirs, memo, values = self._dirs, self._memo, self.values
         out, acc = 0, 0
         for v in range(lo, hi + 1):
-            env[pos] = v
-            prod = product(plan, env)
+            if pos >= 0:
+                env[pos] = v
+            prod = 1
+            for how, f, a, b in plan:
+                if how == 1:
+                    x = memo.get((a, b(env), dirs))
+                    if x is None:
+                        x = self._sum(f, env)
+                elif how == 2:
+                    x = values.get((a, b(env), ()))
+                    if x is None:
+                        x = self._entry(f, env)
+                elif how == 4:
+                    x = 1 if (env[a] if a >= 0 else -a) == (env[b] if b >= 0 else -b) else 0
+                elif how == 5:
+                    got = memo.get((*a, dirs))
+                    r, c = (env[s] if s >= 0 else -s for s in b)
+                    if got is None or not (1 <= r <= len(got[0]) and 1 <= c <= len(got[0])):
+                        x = self._ev(f, env)
+                    else:
+                        x = got[0][r - 1][c - 1]
+                elif how == 6:
+                    x = a
+                elif how == 3:
+                    x = self._entry(f, env)
+                else:
+                    x = self._ev(f, env)
+                if type(prod) is int and type(x) is int:
+                    prod *= x
+                    if stop and not prod:
+                        break
+                else:
+                    prod = self._mul(prod, x)
+                    if stop and not (any(prod) if type(prod) is tuple else prod):
+                        prod = 0
+                        break
             if type(prod) is tuple:
                 out = self._add(out, prod)
             else:
@@ -819,8 +856,8 @@ class PointEvaluator:
         return self._add(out, acc % self.mod if self.mod else acc)
 
     def _plan(self, factors: tuple) -> tuple:
-        """How `_product` reads each factor, for the current kind of evaluation (in jet directions or
-        not, recording the entries read or not): 1 a full-range sum (its memo looked up), 2 an entry
+        """How `_sum_of_products` reads each factor, for the current kind of evaluation (in jet
+        directions or not, recording the entries read or not): 1 a full-range sum (its memo looked up), 2 an entry
         with index variables of its slots' own dimensions, not symmetric, whose value is not a jet
         here (`values` looked up), 3 any other entry, 4 a delta, 5 an entry of an inverse (the
         matrix's memo looked up), 6 a number, 0 anything else; every miss goes through `_ev`'s code."""
@@ -847,47 +884,6 @@ class PointEvaluator:
                 plan.append((0, f, None, None))
         got = self._plans[key] = (tuple(plan), stop)
         return got
-
-    def _product(self, plan: tuple, env: list):
-        """Π of the planned factors, evaluated in order, stopping at the first zero unless recording
-        (as `_ev` of the product): a jet, or a scalar not reduced modulo the prime (residues are in
-        0..p−1, so the unreduced product is 0 iff a factor is)."""
-        plan, stop = plan
-        dirs = self._dirs
-        prod = 1
-        for how, f, a, b in plan:
-            if how == 1:
-                x = self._memo.get((a, b(env), dirs))
-                if x is None:
-                    x = self._sum(f, env)
-            elif how == 2:
-                x = self.values.get((a, b(env), ()))
-                if x is None:
-                    x = self._entry(f, env)
-            elif how == 4:
-                x = 1 if (env[a] if a >= 0 else -a) == (env[b] if b >= 0 else -b) else 0
-            elif how == 5:
-                got = self._memo.get((*a, dirs))
-                r, c = (env[s] if s >= 0 else -s for s in b)
-                if got is None or not (1 <= r <= len(got[0]) and 1 <= c <= len(got[0])):
-                    x = self._ev(f, env)
-                else:
-                    x = got[0][r - 1][c - 1]
-            elif how == 6:
-                x = a
-            elif how == 3:
-                x = self._entry(f, env)
-            else:
-                x = self._ev(f, env)
-            if type(prod) is int and type(x) is int:
-                prod *= x
-                if stop and not prod:
-                    return 0
-            else:
-                prod = self._mul(prod, x)
-                if stop and not (any(prod) if type(prod) is tuple else prod):
-                    return 0
-        return prod
 
     def _derive(self, c, env: list):
         k = len(self._dirs)
