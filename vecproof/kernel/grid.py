@@ -543,6 +543,7 @@ class PointEvaluator:
         self._logdets: dict[str, tuple] = {}  # the matrices whose log-determinant is written
         self._minus_one = self._num(Fraction(-1))
         self._plans: dict = {}  # (the factors of a product, in jets, recording) → `_plan`
+        self._pins: dict = {}  # (a sum's index, its product's factors) → `_pin`
         self._code = {id(e): self._compile(e) for e in exprs}
         self._exprs = exprs  # keeps the ids above valid
 
@@ -604,8 +605,13 @@ class PointEvaluator:
                     o.symmetric and len(o.dims) == 2, o.kind, o.depends_on)
         if t is Delta:
             return (_DELTA, self._slot(e.a), self._slot(e.b))
-        if t is Add or t is Mul:
-            return (_ADD if t is Add else _MUL, tuple(map(self._compile, e.args)))
+        if t is Add:
+            return (_ADD, tuple(map(self._compile, e.args)))
+        if t is Mul:  # a product within a product is spliced in: the same factors in the same order
+            factors = []
+            for a in map(self._compile, e.args):
+                factors.extend(a[1] if a[0] == _MUL else (a,))
+            return (_MUL, tuple(factors))
         if t is Pow:
             return (_POW, self._compile(e.base), e.exp)
         if t is Sum:
@@ -793,6 +799,10 @@ class PointEvaluator:
         self.budget.spend(1 + max(0, hi - lo + 1) * local, GridLimit)
         out, saved = 0, env[pos]
         if body[0] == _MUL:
+            pin = self._pin(pos, body[1]) if self.mod and self.read is None else None
+            if pin is not None:  # Σ_b δ(b, s)·g(b) = g(s) when lo ≤ s ≤ hi, else 0
+                at = env[pin] if pin >= 0 else -pin
+                lo, hi = (at, at) if lo <= at <= hi else (1, 0)
             out = self._sum_of_products(body[1], env, pos, lo, hi)
         else:
             for v in range(lo, hi + 1):
@@ -854,6 +864,18 @@ class PointEvaluator:
             else:
                 acc += prod
         return self._add(out, acc % self.mod if self.mod else acc)
+
+    def _pin(self, pos: int, factors: tuple):
+        """The slot s of a factor δ(b, s) (or δ(s, b)) of the product, b the index at `pos` and s not b:
+        every term of the sum over b but the one at b = s has a zero factor. None if there is none.
+        Used in the cross-check only (modulo the prime, not recording): the entries of the skipped
+        terms are then not read, so the values are drawn in another order — still independent and
+        uniform — and the counterexample searches, whose points are shown, keep their order."""
+        key = (pos, id(factors))
+        if key not in self._pins:
+            self._pins[key] = next((f[2] if f[1] == pos else f[1] for f in factors
+                                    if f[0] == _DELTA and (f[1] == pos) != (f[2] == pos)), None)
+        return self._pins[key]
 
     def _plan(self, factors: tuple) -> tuple:
         """How `_sum_of_products` reads each factor, for the current kind of evaluation (in jet
