@@ -652,7 +652,8 @@ class PointEvaluator:
     def _add(self, a, b):
         if type(a) is tuple or type(b) is tuple:
             a, b = self._jet(a), self._jet(b)
-            return tuple((x + y) % self.mod for x, y in zip(a, b)) if self.mod else tuple(x + y for x, y in zip(a, b))
+            m = self.mod
+            return tuple([(x + y) % m for x, y in zip(a, b)]) if m else tuple([x + y for x, y in zip(a, b)])
         return (a + b) % self.mod if self.mod else a + b
 
     def _mul(self, a, b):
@@ -663,9 +664,14 @@ class PointEvaluator:
             c, jet = (b, a) if ta else (a, b)
             if not c:
                 return 0
-            return tuple((c * x) % self.mod for x in jet) if self.mod else tuple(c * x for x in jet)
+            m = self.mod
+            return tuple([(c * x) % m for x in jet]) if m else tuple([c * x for x in jet])
         width = len(a)
         self.budget.spend(width * width, GridLimit)
+        if width == 2:  # one direction: (a0 + a1 ε)(b0 + b1 ε) = a0 b0 + (a0 b1 + a1 b0) ε
+            m = self.mod
+            lo, hi = a[0] * b[0], a[0] * b[1] + a[1] * b[0]
+            return (lo % m, hi % m) if m else (lo, hi)
         out = []
         for s in range(width):
             total, t = 0, s
