@@ -263,8 +263,9 @@ def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget) -> Ver
 
 def _cross_check(lhs, rhs, free, bounds, budget: Budget) -> None:
     """Evaluate both sides modulo a large prime at POINTS random points per size of the grid (with
-    the degrees of the anchored bounds, `grid.anchored_bounds`), at every free-index assignment; KernelDisagreement where they differ. The points are drawn from a
-    seed derived from the step, so runs are reproducible."""
+    the degrees of the anchored bounds, `grid.anchored_bounds`), at every free-index assignment;
+    KernelDisagreement where they differ. The points are drawn from a seed derived from the step, so
+    runs are reproducible."""
     ev = _grid.PointEvaluator([lhs, rhs], budget, _grid.PRIME)
     rng = random.Random(_seed(lhs, rhs))
     draw = lambda: rng.randrange(_grid.PRIME)  # noqa: E731

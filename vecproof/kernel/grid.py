@@ -878,17 +878,20 @@ class PointEvaluator:
         terms are then not read, so the values are drawn in another order — still independent and
         uniform — and the counterexample searches, whose points are shown, keep their order."""
         key = (pos, id(factors))
-        if key not in self._pins:
-            self._pins[key] = next((f[2] if f[1] == pos else f[1] for f in factors
-                                    if f[0] == _DELTA and (f[1] == pos) != (f[2] == pos)), None)
+        if key not in self._pins:  # (not where an entry's range is checked: its error is not skipped)
+            checked = any(f[0] == _ENTRY and f[3] for f in factors)
+            self._pins[key] = None if checked else next(
+                (f[2] if f[1] == pos else f[1] for f in factors if f[0] == _DELTA and (f[1] == pos) != (f[2] == pos)),
+                None)
         return self._pins[key]
 
     def _plan(self, factors: tuple) -> tuple:
         """How `_sum_of_products` reads each factor, for the current kind of evaluation (in jet
-        directions or not, recording the entries read or not): 1 a full-range sum (its memo looked up), 2 an entry
-        with index variables of its slots' own dimensions, not symmetric, whose value is not a jet
-        here (`values` looked up), 3 any other entry, 4 a delta, 5 an entry of an inverse (the
-        matrix's memo looked up), 6 a number, 0 anything else; every miss goes through `_ev`'s code."""
+        directions or not, recording the entries read or not): 1 a full-range sum (its memo looked
+        up), 2 an entry with index variables of its slots' own dimensions, not symmetric, whose value
+        is not a jet here (`values` looked up), 3 any other entry, 4 a delta, 5 an entry of an
+        inverse (the matrix's memo looked up), 6 a number, 0 anything else; every miss goes through
+        `_ev`'s code."""
         stop = self.read is None
         key = (id(factors), bool(self._dirs), stop)
         got = self._plans.get(key)
