@@ -49,6 +49,7 @@ from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_cold import compile_sources
 from corpus import HEAD, linear_theorem, norm_theorem, quadratic_theorem
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -275,6 +276,7 @@ async def main() -> None:
         return
 
     sides = {"before": a.before.resolve(), "after": None} if a.before else {"after": None}
+    compile_sources(ROOT, *([a.before] if a.before else []))  # .pyc files written, as installed
     big = document()
     example = (ROOT / "examples" / "000_vector_derivatives.vproof").read_text(encoding="utf-8")
     print(f"{os.cpu_count()} cores, {platform.system()}, Python {platform.python_version()}; "

@@ -377,7 +377,7 @@ def growth_cases() -> list[tuple[str, str]]:
 
 def reference_kernel(rev: str):
     """The kernel package at git revision `rev`, loaded as `_kernel_at_ref` beside the current one: its
-    own __init__.py and grid.py, the current terms, normal_form and theorem modules (which must be
+    own __init__.py, grid.py, functions.py and inverse.py, the current terms, normal_form and theorem modules (which must be
     unchanged since `rev`, so that both kernels read the same expressions)."""
     here = Path(kernel.__file__).parent
     for name in ("terms.py", "normal_form.py", "theorem.py"):
@@ -386,7 +386,7 @@ def reference_kernel(rev: str):
         if old != (here / name).read_text():
             raise SystemExit(f"vecproof/kernel/{name} changed since {rev}: the two kernels are not comparable")
     tmp = Path(tempfile.mkdtemp(prefix="vecproof-ref-"))
-    for name in ("__init__.py", "grid.py"):
+    for name in ("__init__.py", "grid.py", "functions.py", "inverse.py"):
         (tmp / name).write_text(subprocess.run(["git", "show", f"{rev}:vecproof/kernel/{name}"], cwd=ROOT,
                                                capture_output=True, text=True, check=True).stdout)
     pkg = types.ModuleType("_kernel_at_ref")

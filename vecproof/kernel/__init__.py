@@ -242,14 +242,15 @@ def _check_outside(lhs, rhs, free, assumptions, why: str, budget: Budget, search
 
 
 def _cross_check(lhs, rhs, free, bounds, budget: Budget) -> None:
-    """Evaluate both sides modulo a large prime at POINTS random points per size of the grid, at
-    every free-index assignment; KernelDisagreement where they differ. The points are drawn from a
-    seed derived from the step, so runs are reproducible."""
+    """Evaluate both sides modulo a large prime at POINTS random points per size of the grid (with
+    the degrees of the anchored bounds, `grid.anchored_bounds`), at every free-index assignment;
+    KernelDisagreement where they differ. The points are drawn from a seed derived from the step, so
+    runs are reproducible."""
     ev = _grid.PointEvaluator([lhs, rhs], budget, _grid.PRIME)
     rng = random.Random(step_seed(lhs, rhs))
     draw = lambda: rng.randrange(_grid.PRIME)  # noqa: E731
     generic = frozenset(generic_dims(Add((lhs, rhs))))
-    for sizes in _grid.size_grid(bounds):
+    for sizes in _grid.size_grid(_grid.anchored_bounds(Add((lhs, rhs)), bounds)):
         for _ in range(_grid.POINTS):
             for _ in range(POINT_DRAWS):  # an unusable point is drawn again (see POINT_DRAWS)
                 ev.reset(sizes, draw)

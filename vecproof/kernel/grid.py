@@ -12,6 +12,7 @@ the normal form.
 from __future__ import annotations
 
 import itertools
+import operator
 from fractions import Fraction
 
 
@@ -80,6 +81,81 @@ def _bound_count(e: Expr, d: Dim, with_degree: bool) -> int:
         )
         return _bound_count(e.body, d, with_degree) + (1 if e.index.dim == d else 0) + extra
     return sum(_bound_count(a, d, with_degree) for a in children(e))
+
+
+def anchored_bounds(expr: Expr, bounds: dict[Dim, tuple[int, int]]) -> dict[Dim, tuple[int, int]]:
+    """`bounds` with each D_τ lowered, where the expression is in F, to the largest (coefficient degree
+    in n_τ + number of *unanchored* bound τ-indices) of a flattened term; `bounds` unchanged outside F.
+
+    A bound index is anchored in a term when it sits in a slot of an entry of that term (an entry of an
+    object not differentiated there: ∂/∂x turns x's entries into deltas). Given a monomial of the
+    entries, the anchored indices take finitely many values (those of the monomial), whatever the
+    size, and the unanchored ones, tied by deltas, contribute n_τ^(free components): the coefficient of
+    the monomial is a polynomial of degree ≤ this D_τ (docs/reliability.md, the size-grid theorem)."""
+    dims = sorted(bounds)
+    try:
+        profiles = _profiles(expr, dims, frozenset())
+    except _NotF:
+        return bounds
+    out = dict(bounds)
+    for k, d in enumerate(dims):
+        n, deg = bounds[d]
+        out[d] = (n, min(deg, max((p[0][k] for p in profiles), default=0)))
+    return out
+
+
+class _NotF(Exception):
+    """Outside the fragment F (or too many term profiles): keep the structural bounds."""
+
+
+_MAX_PROFILES = 256
+
+
+def _profiles(e: Expr, dims: list[Dim], under: frozenset) -> list[tuple[tuple[int, ...], frozenset]]:
+    """The (degree per dimension of `dims`, anchored indices) of every flattened term of `e`, up to
+    duplicates; `under`: the variables being differentiated by around `e`."""
+    t = type(e)
+    zero = (0,) * len(dims)
+    if t is Num:
+        return [(zero, frozenset())]
+    if t is Size:
+        return [(tuple(int(d == e.dim) for d in dims), frozenset())]
+    if t is Entry:
+        if not all(type(s) is Index for s in e.idx) or not all(type(s) is Index for _, d in e.derivs for s in d):
+            raise _NotF
+        return [(zero, frozenset() if e.obj.name in under else frozenset(e.idx))]
+    if t is Delta:
+        if type(e.a) is not Index or type(e.b) is not Index or e.a.dim != e.b.dim:
+            raise _NotF
+        return [(zero, frozenset())]
+    if t is Add:
+        out = {p for a in e.args for p in _profiles(a, dims, under)}
+    elif t is Mul or t is Pow:
+        factors = e.args if t is Mul else (e.base,) * e.exp
+        out = {(zero, frozenset())}
+        for f in factors:
+            fp = _profiles(f, dims, under)
+            out = {(tuple(x + y for x, y in zip(a[0], b[0])), a[1] | b[1]) for a in out for b in fp}
+            if len(out) > _MAX_PROFILES:
+                raise _NotF
+    elif t is Sum:
+        if e.lo is not None or e.hi is not None:
+            raise _NotF
+        i = e.index
+        bump = tuple(int(d == i.dim) for d in dims)
+        out = {(deg if i in anch else tuple(x + y for x, y in zip(deg, bump)), anch - {i})
+               for deg, anch in _profiles(e.body, dims, under)}
+    elif t is Deriv:
+        if e.var.kind != "var" or not all(type(s) is Index for s in e.idx):
+            raise _NotF
+        return _profiles(e.body, dims, under | {e.var.name})
+    elif t is Fold:
+        return _profiles(e.body, dims, under)
+    else:  # explicit lists, inverses, determinants, applied functions: outside F
+        raise _NotF
+    if len(out) > _MAX_PROFILES:
+        raise _NotF
+    return list(out)
 
 
 def size_grid(bounds: dict[Dim, tuple[int, int]]) -> list[dict[Dim, int]]:
@@ -164,6 +240,8 @@ class PointEvaluator:
         self._dims: dict[Dim, int] = {}
         self._logdets: dict[str, tuple] = {}  # the matrices whose log-determinant is written
         self._minus_one = self._num(Fraction(-1))
+        self._plans: dict = {}  # (the factors of a product, in jets, recording) → `_plan`
+        self._pins: dict = {}  # (a sum's index, its product's factors) → `_pin`
         self._code = {id(e): self._compile(e) for e in exprs}
         self._exprs = exprs  # keeps the ids above valid
 
@@ -225,8 +303,13 @@ class PointEvaluator:
                     o.symmetric and len(o.dims) == 2, o.kind, o.depends_on)
         if t is Delta:
             return (_DELTA, self._slot(e.a), self._slot(e.b))
-        if t is Add or t is Mul:
-            return (_ADD if t is Add else _MUL, tuple(map(self._compile, e.args)))
+        if t is Add:
+            return (_ADD, tuple(map(self._compile, e.args)))
+        if t is Mul:  # a product within a product is spliced in: the same factors in the same order
+            factors = []
+            for a in map(self._compile, e.args):
+                factors.extend(a[1] if a[0] == _MUL else (a,))
+            return (_MUL, tuple(factors))
         if t is Pow:
             return (_POW, self._compile(e.base), e.exp)
         if t is Sum:
@@ -267,7 +350,8 @@ class PointEvaluator:
     def _add(self, a, b):
         if type(a) is tuple or type(b) is tuple:
             a, b = self._jet(a), self._jet(b)
-            return tuple((x + y) % self.mod for x, y in zip(a, b)) if self.mod else tuple(x + y for x, y in zip(a, b))
+            m = self.mod
+            return tuple([(x + y) % m for x, y in zip(a, b)]) if m else tuple([x + y for x, y in zip(a, b)])
         return (a + b) % self.mod if self.mod else a + b
 
     def _mul(self, a, b):
@@ -278,9 +362,14 @@ class PointEvaluator:
             c, jet = (b, a) if ta else (a, b)
             if not c:
                 return 0
-            return tuple((c * x) % self.mod for x in jet) if self.mod else tuple(c * x for x in jet)
+            m = self.mod
+            return tuple([(c * x) % m for x in jet]) if m else tuple([c * x for x in jet])
         width = len(a)
         self.budget.spend(width * width, GridLimit)
+        if width == 2:  # one direction: (a0 + a1 ε)(b0 + b1 ε) = a0 b0 + (a0 b1 + a1 b0) ε
+            m = self.mod
+            lo, hi = a[0] * b[0], a[0] * b[1] + a[1] * b[0]
+            return (lo % m, hi % m) if m else (lo, hi)
         out = []
         for s in range(width):
             total, t = 0, s
@@ -312,12 +401,7 @@ class PointEvaluator:
         if op == _ENTRY:
             return self._entry(c, env)
         if op == _MUL:
-            out = 1
-            for a in c[1]:
-                out = self._mul(out, self._ev(a, env))
-                if self.read is None and not (any(out) if type(out) is tuple else out):
-                    return 0  # (when recording, every factor's entries are read)
-            return out
+            return self._sum_of_products(c[1], env)
         if op == _SUM:
             return self._sum(c, env)
         if op == _ADD:
@@ -418,12 +502,117 @@ class PointEvaluator:
             return got
         self.budget.spend(1 + max(0, hi - lo + 1) * local, GridLimit)
         out, saved = 0, env[pos]
-        for v in range(lo, hi + 1):
-            env[pos] = v
-            out = self._add(out, self._ev(body, env))
+        if body[0] == _MUL:
+            pin = self._pin(pos, body[1]) if self.mod and self.read is None else None
+            if pin is not None:  # Σ_b δ(b, s)·g(b) = g(s) when lo ≤ s ≤ hi, else 0
+                at = env[pin] if pin >= 0 else -pin
+                lo, hi = (at, at) if lo <= at <= hi else (1, 0)
+            out = self._sum_of_products(body[1], env, pos, lo, hi)
+        else:
+            for v in range(lo, hi + 1):
+                env[pos] = v
+                out = self._add(out, self._ev(body, env))
         env[pos] = saved
         self._memo[key] = out
         return out
+
+    def _sum_of_products(self, factors: tuple, env: list, pos: int = -1, lo: int = 1, hi: int = 1):
+        """Σ_{env[pos] = lo..hi} Π factors, or with `pos` −1 the product alone: what `_ev` of the
+        product, summed with `_add`, gives. The factors are read as `_plan` says, in order, a product
+        stopping at its first zero factor unless the entries read are being recorded; scalar
+        products and their sum are reduced modulo the prime once, at the end (the same residue as
+        reducing after every operation; residues are in 0..p−1, so an unreduced product is 0 iff a
+        factor is)."""
+        plan, stop = self._plan(factors)
+        dirs, memo, values = self._dirs, self._memo, self.values
+        out, acc = 0, 0
+        for v in range(lo, hi + 1):
+            if pos >= 0:
+                env[pos] = v
+            prod = 1
+            for how, f, a, b in plan:
+                if how == 1:
+                    x = memo.get((a, b(env), dirs))
+                    if x is None:
+                        x = self._sum(f, env)
+                elif how == 2:
+                    x = values.get((a, b(env), ()))
+                    if x is None:
+                        x = self._entry(f, env)
+                elif how == 4:
+                    x = 1 if (env[a] if a >= 0 else -a) == (env[b] if b >= 0 else -b) else 0
+                elif how == 5:
+                    got = memo.get((*a, dirs))
+                    r, c = (env[s] if s >= 0 else -s for s in b)
+                    if got is None or not (1 <= r <= len(got[0]) and 1 <= c <= len(got[0])):
+                        x = self._ev(f, env)
+                    else:
+                        x = got[0][r - 1][c - 1]
+                elif how == 6:
+                    x = a
+                elif how == 3:
+                    x = self._entry(f, env)
+                else:
+                    x = self._ev(f, env)
+                if type(prod) is int and type(x) is int:
+                    prod *= x
+                    if stop and not prod:
+                        break
+                else:
+                    prod = self._mul(prod, x)
+                    if stop and not (any(prod) if type(prod) is tuple else prod):
+                        prod = 0
+                        break
+            if type(prod) is tuple:
+                out = self._add(out, prod)
+            else:
+                acc += prod
+        return self._add(out, acc % self.mod if self.mod else acc)
+
+    def _pin(self, pos: int, factors: tuple):
+        """The slot s of a factor δ(b, s) (or δ(s, b)) of the product, b the index at `pos` and s not b:
+        every term of the sum over b but the one at b = s has a zero factor. None if there is none.
+        Used in the cross-check only (modulo the prime, not recording): the entries of the skipped
+        terms are then not read, so the values are drawn in another order — still independent and
+        uniform — and the counterexample searches, whose points are shown, keep their order."""
+        key = (pos, id(factors))
+        if key not in self._pins:  # (not where an entry's range is checked: its error is not skipped)
+            checked = any(f[0] == _ENTRY and f[3] for f in factors)
+            self._pins[key] = None if checked else next(
+                (f[2] if f[1] == pos else f[1] for f in factors if f[0] == _DELTA and (f[1] == pos) != (f[2] == pos)),
+                None)
+        return self._pins[key]
+
+    def _plan(self, factors: tuple) -> tuple:
+        """How `_sum_of_products` reads each factor, for the current kind of evaluation (in jet
+        directions or not, recording the entries read or not): 1 a full-range sum (its memo looked
+        up), 2 an entry with index variables of its slots' own dimensions, not symmetric, whose value
+        is not a jet here (`values` looked up), 3 any other entry, 4 a delta, 5 an entry of an
+        inverse (the matrix's memo looked up), 6 a number, 0 anything else; every miss goes through
+        `_ev`'s code."""
+        stop = self.read is None
+        key = (id(factors), bool(self._dirs), stop)
+        got = self._plans.get(key)
+        if got is not None:
+            return got
+        plan = []
+        for f in factors:
+            op = f[0]
+            if op == _SUM:
+                plan.append((1 if f[3] is None and f[4] is None else 0, f, id(f), _getter(f[6])))
+            elif op == _ENTRY:
+                simple = stop and not f[3] and not f[4] and not f[5] and (not self._dirs or f[6] == "const")
+                plan.append((2 if simple else 3, f, f[1], _getter(f[2])))
+            elif op == _DELTA:
+                plan.append((4, f, f[1], f[2]))
+            elif op == _INV:
+                plan.append((5, f, ("matrix", f[1][0]), f[2]))
+            elif op == _NUM:
+                plan.append((6, f, f[1], None))
+            else:
+                plan.append((0, f, None, None))
+        got = self._plans[key] = (tuple(plan), stop)
+        return got
 
     def _derive(self, c, env: list):
         k = len(self._dirs)
@@ -533,6 +722,16 @@ class PointEvaluator:
         if self.mod:
             return v if v <= self.mod // 2 else v - self.mod
         return int(v)
+
+
+def _getter(positions: tuple):
+    """A function of `env` giving tuple(env[p] for p in positions) (the positions are ≥ 0 where used)."""
+    if len(positions) >= 2:
+        return operator.itemgetter(*positions)
+    if len(positions) == 1:
+        p = positions[0]
+        return lambda env: (env[p],)
+    return lambda env: ()
 
 
 _NUM, _SIZE, _ENTRY, _DELTA, _ADD, _MUL, _POW, _SUM, _DERIV, _SELECT, _INV, _DET, _LOGDET, _APP, _VAPP = range(15)
