@@ -301,5 +301,12 @@ def test_a_file_without_index_declarations_gets_proofs_without_them(tmp_path, ca
 def test_expr_writes_the_norm_back_as_a_norm(capsys):
     code, out, _ = derive_cli(capsys, "--expr", "grad(‖x‖, x)")
     assert code == 0
-    assert "grad(‖x‖, x) = 1/‖x‖ x" in out, out
+    assert "grad(‖x‖, x) = x / ‖x‖" in out, out
+    assert [t.status for t in check_text(out).theorems] == ["proved"]
+
+
+def test_expr_writes_a_product_with_a_norm_with_its_star(capsys):
+    code, out, _ = derive_cli(capsys, "--expr", "grad(‖x‖^3, x)")
+    assert code == 0, out
+    assert "grad(‖x‖^3, x) = 3 * ‖x‖^2 x / ‖x‖" in out, out
     assert [t.status for t in check_text(out).theorems] == ["proved"]

@@ -390,14 +390,30 @@ def _term_text(t: Term, chain: str | None = None) -> str:
     chain = _chain_text(t) if chain is None else chain
     parts = [p for p in (*_powers(t.scalars), chain) if p]
     c = abs(t.coeff)
-    body = " ".join(parts)
+    below = [p for p in parts if re.fullmatch(r"1/(‖\w+‖|\w+)", p)]
+    if below and len(below) < len(parts) and c.denominator == 1:  # x / ‖x‖ rather than 1/‖x‖ x
+        parts = [p for p in parts if p not in below]
+        body = _juxtaposed(parts) + "".join(f" / {p[2:]}" for p in below)
+        return body if c == 1 else _juxtaposed([str(c.numerator), body])
+    body = _juxtaposed(parts)
     if c != 1 or not body:
         num = str(c.numerator) if c.denominator == 1 else None
         if num is None:
-            top = body if c.numerator == 1 else f"{c.numerator} {body}"
+            top = body if c.numerator == 1 else _juxtaposed([str(c.numerator), body])
             return f"{top} / {c.denominator}" if body else f"{c.numerator}/{c.denominator}"
-        body = f"{num} {body}".strip()
+        body = _juxtaposed([num, body]).strip()
     return body
+
+
+def _juxtaposed(parts: list[str]) -> str:
+    """Factors written side by side, with `*` before a norm bar (after an expression, a bar would
+    close a norm: 3 * ‖x‖ x)."""
+    out = ""
+    for p in parts:
+        if not p:
+            continue
+        out += p if not out else (f" * {p}" if p.startswith("‖") else f" {p}")
+    return out
 
 
 def _sum_text(terms: list[Term]) -> str:
