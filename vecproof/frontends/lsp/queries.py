@@ -418,7 +418,11 @@ def derive_next_steps(checked: Checked, n: int) -> list[Fix]:
     decls = [f"index {c.name} : {free[c.name].name}" for c in comp
              if c.name not in scope.names and c.name in free and free[c.name].name]
     lhs = " ".join(text_of(checked.text, last.expr.span).split())
-    temp = checked.text.rstrip("\n") + "\n\n" + "".join(x + "\n" for x in decls) + f"theorem {NEXT}:\n  {lhs} = {rhs}\n"
+    lines = checked.text.split("\n")
+    for other in checked.theorems:  # the declarations alone: derive then checks one small theorem
+        lines[other.span.line - 1:other.span.end_line] = [""] * (other.span.end_line - other.span.line + 1)
+    temp = "\n".join(lines).rstrip("\n") + "\n\n" + "".join(x + "\n" for x in decls) + \
+        f"theorem {NEXT}:\n  {lhs} = {rhs}\n"
     plan = derive_text(temp).plans.get(NEXT)
     if plan is None or plan.component or len(plan.lines) < 2:
         return []
