@@ -310,3 +310,10 @@ def test_expr_writes_a_product_with_a_norm_with_its_star(capsys):
     assert code == 0, out
     assert "grad(‖x‖^3, x) = 3 * ‖x‖^2 x / ‖x‖" in out, out
     assert [t.status for t in check_text(out).theorems] == ["proved"]
+
+
+def test_expr_prints_no_index_declarations_it_does_not_need(capsys):
+    code, out, _ = derive_cli(capsys, "--expr", "grad(x^T A x, x)")
+    assert code == 0
+    assert "index " not in out and "proof (component k):" in out
+    assert [t.status for t in check_text(out).theorems] == ["proved"]

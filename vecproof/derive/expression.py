@@ -88,13 +88,18 @@ def derive_expression(expr: str, declarations: str | None = None, name: str = "d
         cited = None
     if cited is not None:
         candidates.insert(0, cited)
-    # the generator is untrusted: the theorem goes through the checker with its declarations
+    # the generator is untrusted: the theorem goes through the checker with its declarations; with the
+    # defaults, first without their index declarations (a component index and a sum's index need none)
+    headers = [header]
+    if shown:
+        headers.insert(0, "".join(line + "\n" for line in header.split("\n") if line and line != DEFAULT_INDICES))
     for plan in candidates:
         text = _theorem_text(plan, name, expr)
-        result = check_text(header + text, "<derive>")
-        problems = [d.message for d in result.diagnostics if d.level != dg.Severity.NOTE]
-        if result.theorems and result.theorems[-1].status == "proved" and not problems:
-            return ExprDerivation((header + "\n" if shown else "") + text)
+        for head in headers:
+            result = check_text(head + text, "<derive>")
+            problems = [d.message for d in result.diagnostics if d.level != dg.Severity.NOTE]
+            if result.theorems and result.theorems[-1].status == "proved" and not problems:
+                return ExprDerivation((head + "\n" if shown else "") + text)
     why = tuple(problems[:3])
     return ExprDerivation(None, NOT_CHECKED, [Diagnostic(dg.Span.point(1, 1), dg.INTERNAL, NOT_CHECKED, why)])
 
