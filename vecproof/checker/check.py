@@ -37,6 +37,26 @@ sys.setrecursionlimit(max(sys.getrecursionlimit(), 12_000))
 _decide = functools.lru_cache(maxsize=8192)(counterexamples.decide)
 
 
+def _readable(assumptions: tuple[str, ...]) -> tuple[str, ...]:
+    """A theorem's assumptions (the union of its steps') as listed to the reader: t ≠ 0 is not listed
+    beside t > 0 (one step's log t, another's 1/t), and "b, c, x independent of W" and "x independent
+    of W" from two steps are one assumption, with the union of the names, where the first was."""
+    out: list = []
+    names: dict[str, list[str]] = {}
+    for a in assumptions:
+        if a.endswith(" ≠ 0") and a[:-4] + " > 0" in assumptions:
+            continue
+        head, sep, wrt = a.partition(" independent of ")
+        if not sep or not all(n.strip().isidentifier() for n in head.split(",") + wrt.split(",")):
+            out.append(a)
+            continue
+        if wrt not in names:
+            names[wrt] = []
+            out.append((wrt,))  # filled in below, when every name is known
+        names[wrt].extend(n.strip() for n in head.split(",") if n.strip() not in names[wrt])
+    return tuple(f"{', '.join(sorted(names[a[0]]))} independent of {a[0]}" if type(a) is tuple else a for a in out)
+
+
 def _plain_name(name: str) -> bool:
     """A name an index may have (not one the kernel reserves for its own bound indices)."""
     return name.isidentifier() and "'" not in name and "~" not in name
@@ -483,9 +503,9 @@ class _TheoremChecker:
         res.theorem = theorem
         if theorem is not None and not failed:
             res.status = "proved"
-            res.assumptions, res.sizes = theorem.assumptions, theorem.dims
+            res.assumptions, res.sizes = _readable(theorem.assumptions), theorem.dims
             for lem, names in self.used:  # assumptions travel from the lemmas cited, in the names of the instance
-                for a in lem.theorem.assumptions:
+                for a in _readable(lem.theorem.assumptions):
                     a = re.sub(r"[A-Za-z_][A-Za-z0-9_]*", lambda m: names.get(m.group(), m.group()), a)
                     if a not in res.assumptions and f"{a} (in {lem.name})" not in res.assumptions:
                         res.assumptions += (f"{a} (in {lem.name})",)

@@ -55,14 +55,17 @@ def derive_text(text: str, path: str = "<input>") -> Derivation:
     # a component index needs no declaration, and a sum's index takes its range from its uses: the
     # proofs go in without index declarations where they check without them (the file keeps its
     # declarations as they are); the others keep the declarations they need
+    checked = None  # the check of exactly the text the loop below would check first, when already done
     if any(plan.needs for _, plan in plans):
         bare = [(th, replace(plan, needs={})) for th, plan in plans]
-        failed = _failed(check_text(_insert(text, bare), path), bare)
+        result = check_text(_insert(text, bare), path)
+        failed = _failed(result, bare)
         plans = [(th, plan if th.name.name in failed else replace(plan, needs={})) for th, plan in plans]
+        checked = None if failed else result
     # the generator is untrusted: the file goes through the checker, and only what it proves is kept;
     # a proof citing a theorem that does not check gives way to the proof by components
     for attempt in range(2):
-        result = check_text(_insert(text, plans), path)
+        result = checked if attempt == 0 and checked is not None else check_text(_insert(text, plans), path)
         failed = _failed(result, plans)
         retry = [th for th, _ in plans if th.name.name in failed and th.name.name in fallback]
         if attempt or not retry:

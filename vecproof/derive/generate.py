@@ -407,38 +407,36 @@ def _matrix_laws(e: Expr, used: list) -> Expr:
             p, q = x.idx
             n = next(fresh)
             r, s = Index(f"r~{90 + n}", var.dims[0]), Index(f"s~{90 + n}", var.dims[1])
-            dX = (Delta(r, p), Delta(s, q))
-            if isinstance(body, Inverse):
-                a, b = body.idx
-                inner = Mul((Inverse(var, (a, r)), *dX, Inverse(var, (s, b))))
-                used.append("inverse_derivative")
-                return Mul((Num(Fraction(-1)), Sum(r, Sum(s, inner))))
-            trace = Sum(r, Sum(s, Mul((Inverse(var, (s, r)), *dX))))
-            if isinstance(body, Det) and body.power == 1:
-                used.append("det_derivative")
-                return Mul((body, trace))
-            if isinstance(body, LogDet):
-                used.append("logdet_derivative")
-                return trace
+            got = _matrix_law(body, var, r, s, (Delta(r, p), Delta(s, q)), used)
+            if got is not None:
+                return got
         if body.obj.kind == "func" and body.obj.depends_on == var.name and not x.idx:
             n = next(fresh)
             p, q = Index(f"p~{90 + n}", body.obj.dims[0]), Index(f"q~{90 + n}", body.obj.dims[1])
-            dY = Entry(body.obj, (p, q), ((var, ()),))
-            if isinstance(body, Inverse):
-                a, b = body.idx
-                inner = Mul((Inverse(body.obj, (a, p)), dY, Inverse(body.obj, (q, b))))
-                used.append("inverse_derivative")
-                return Mul((Num(Fraction(-1)), Sum(p, Sum(q, inner))))
-            trace = Sum(p, Sum(q, Mul((Inverse(body.obj, (q, p)), dY))))
-            if isinstance(body, Det) and body.power == 1:
-                used.append("det_derivative")
-                return Mul((body, trace))
-            if isinstance(body, LogDet):
-                used.append("logdet_derivative")
-                return trace
+            got = _matrix_law(body, body.obj, p, q, (Entry(body.obj, (p, q), ((var, ()),)),), used)
+            if got is not None:
+                return got
         return x
 
     return visit(e)
+
+
+def _matrix_law(body, m, r: Index, s: Index, dm: tuple, used: list) -> Expr | None:
+    """The derivative of `body` (an entry of M⁻¹, det M or log det M, M = `m`) by the law of its atom,
+    with `dm` the factors of ∂M[r, s] (summed over r and s); the law's name goes to `used`. None for
+    another atom (a power of det)."""
+    if isinstance(body, Inverse):
+        a, b = body.idx
+        used.append("inverse_derivative")
+        return Mul((Num(Fraction(-1)), Sum(r, Sum(s, Mul((Inverse(m, (a, r)), *dm, Inverse(m, (s, b))))))))
+    trace = Sum(r, Sum(s, Mul((Inverse(m, (s, r)), *dm))))
+    if isinstance(body, Det) and body.power == 1:
+        used.append("det_derivative")
+        return Mul((body, trace))
+    if isinstance(body, LogDet):
+        used.append("logdet_derivative")
+        return trace
+    return None
 
 
 def _collapse_gently(e: Expr) -> Expr | None:

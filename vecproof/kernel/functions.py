@@ -84,10 +84,8 @@ def flatten_app(nz: Normalizer, e: App) -> list[Term]:
     if e.fn not in ("exp", "log", RECIP) or e.order:
         return [Term(_pconst(1), (), (e,))]
     if e.fn == "log":
-        inner = e.arg
-        while type(inner) is Fold:
-            inner = inner.body
-        if type(inner) is App and inner.fn == "exp" and not inner.order:
+        inner = _applied(e.arg)
+        if inner is not None and inner.fn == "exp":
             return nz.flatten(inner.arg)
         return [Term(_pconst(1), (), (e,))]
     parts = nz.flatten(e.arg)
@@ -110,6 +108,19 @@ def flatten_app(nz: Normalizer, e: App) -> list[Term]:
         inner = nz.flatten(f.arg) if type(f) is App and f.fn == RECIP else [Term(_pconst(1), (), (App(RECIP, f),))]
         acc = [_tmul(x, nz._refresh(y)) for x in acc for y in inner]
     return acc
+
+
+def _stripped(e: Expr, powers: bool = False) -> Expr:
+    """`e` under its folds (and, with `powers`, under powers of it)."""
+    while type(e) is Fold or (powers and type(e) is Pow):
+        e = e.body if type(e) is Fold else e.base
+    return e
+
+
+def _applied(e: Expr, powers: bool = False) -> App | None:
+    """The application (of order 0) `e` is, under its folds (and, with `powers`, its powers), or None."""
+    e = _stripped(e, powers)
+    return e if type(e) is App and not e.order else None
 
 
 def derive_app(nz: Normalizer, t: Term, p: int, d: Deriv) -> list[Term]:
@@ -424,17 +435,14 @@ def assumptions(e: Expr) -> list[str]:
     out: list[str] = []
     for node in walk(e):
         if type(node) is App and node.fn == RECIP:
-            arg = node.arg
-            while type(arg) is Fold or type(arg) is Pow:  # ‖x‖ is sqrt(Σ x_i²) under its fold; ‖x‖³
-                arg = arg.body if type(arg) is Fold else arg.base
-            if type(arg) is App and arg.order == 0 and arg.fn in ("exp", "sqrt", "sigmoid"):
+            base = _stripped(node.arg, powers=True)  # u^k ≠ 0 is u ≠ 0; ‖x‖ is sqrt(Σ x_i²) under its fold
+            inner = _applied(base)
+            if inner is not None and inner.fn in ("exp", "sqrt", "sigmoid"):
                 continue  # exp(u), σ(u) ≠ 0 always; sqrt(u) ≠ 0 follows from u > 0, listed for the sqrt itself
-            out.append(f"{text(_canonical_bound(arg))} ≠ 0")
+            out.append(f"{text(_canonical_bound(base))} ≠ 0")
         elif type(node) is App and node.fn in POSITIVE:
-            arg = node.arg
-            while type(arg) is Fold:
-                arg = arg.body
-            if type(arg) is App and not arg.order and arg.fn in ("exp", "sigmoid"):
+            inner = _applied(node.arg)
+            if inner is not None and inner.fn in ("exp", "sigmoid"):
                 continue  # exp(u) > 0 and σ(u) > 0 always: log(exp(u)), log σ(u)
             out.append(f"{text(_canonical_bound(node.arg))} > 0")
     declared = sorted({n.fn for d in walk(e) if type(d) is Deriv for n in walk(d.body)

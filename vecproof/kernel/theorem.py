@@ -107,23 +107,4 @@ def conclude(lhs: Expr, rhs: Expr, slots: tuple, at: tuple, chain: list[Expr], v
     for v in verdicts:
         assumptions.extend(x for x in v.assumptions if x not in assumptions)
         dims.extend(d for d in v.dims if d not in dims)
-    # t > 0 (one step's log t) implies t ≠ 0 (another's 1/t): the weaker one is not listed again
-    assumptions = [x for x in assumptions if not (x.endswith(" ≠ 0") and x[:-4] + " > 0" in assumptions)]
-    return _make(lhs, rhs, _merge_independence(assumptions), tuple(dims))
-
-
-def _merge_independence(assumptions: list[str]) -> tuple[str, ...]:
-    """"b, c, x independent of W" and "x independent of W" from two steps, listed once where the first
-    was, with the union of the names; every other assumption as it is."""
-    out: list = []
-    names: dict[str, list[str]] = {}
-    for a in assumptions:
-        head, sep, wrt = a.partition(" independent of ")
-        if not sep or not all(n.strip().isidentifier() for n in head.split(",") + wrt.split(",")):
-            out.append(a)
-            continue
-        if wrt not in names:
-            names[wrt] = []
-            out.append((wrt,))  # filled in below, when every name is known
-        names[wrt].extend(n.strip() for n in head.split(",") if n.strip() not in names[wrt])
-    return tuple(f"{', '.join(sorted(names[a[0]]))} independent of {a[0]}" if type(a) is tuple else a for a in out)
+    return _make(lhs, rhs, tuple(assumptions), tuple(dims))
